@@ -1,0 +1,74 @@
+package dev.fmplex.engine.backbone.hf;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.backbone.BertConfig;
+import dev.fmplex.engine.backbone.BertWeights;
+import dev.fmplex.engine.backbone.WeightLoadException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A BERT-family checkpoint in Hugging Face layout: a directory with {@code config.json} and
+ * {@code model.safetensors}. Parameter names may carry a {@code bert.} prefix (as
+ * {@code BertModel} subclasses save them) or none; the old {@code LayerNorm.gamma/beta} spelling
+ * is accepted for {@code weight/bias}.
+ */
+public final class HfBertCheckpoint {
+
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private HfBertCheckpoint() {}
+
+    /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
+    public static BertWeights load(Path directory, NDManager manager) throws WeightLoadException {
+        BertConfig config = HfBertConfigReader.read(readFile(directory.resolve(CONFIG_FILE)));
+        return load(config, readFile(directory.resolve(WEIGHTS_FILE)), manager);
+    }
+
+    /** Builds weights for {@code config} from the bytes of a safetensors file. */
+    public static BertWeights load(BertConfig config, byte[] safetensors, NDManager manager)
+            throws WeightLoadException {
+        Map<String, NDArray> raw =
+                SafetensorsTensors.decode(
+                        safetensors, manager, name -> canonicalName(name) != null);
+        Map<String, NDArray> canonical = new HashMap<>();
+        for (Map.Entry<String, NDArray> entry : raw.entrySet()) {
+            String name = canonicalName(entry.getKey());
+            if (canonical.put(name, entry.getValue()) != null) {
+                throw new WeightLoadException(
+                        "tensor '" + name + "' appears twice (with and without a prefix)");
+            }
+        }
+        return BertWeights.of(config, canonical);
+    }
+
+    /** The canonical BERT name of a stored tensor, or null for tensors the encoder does not use. */
+    static String canonicalName(String stored) {
+        String name = stored.startsWith("bert.") ? stored.substring("bert.".length()) : stored;
+        if (!name.startsWith("embeddings.") && !name.startsWith("encoder.layer.")) {
+            return null;
+        }
+        if (name.endsWith("LayerNorm.gamma")) {
+            name = name.substring(0, name.length() - "gamma".length()) + "weight";
+        } else if (name.endsWith("LayerNorm.beta")) {
+            name = name.substring(0, name.length() - "beta".length()) + "bias";
+        }
+        return name.equals("embeddings.position_ids") ? null : name;
+    }
+
+    private static byte[] readFile(Path file) throws WeightLoadException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new WeightLoadException("checkpoint file missing: " + file, e);
+        } catch (IOException e) {
+            throw new WeightLoadException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

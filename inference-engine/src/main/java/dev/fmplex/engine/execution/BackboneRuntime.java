@@ -1,0 +1,130 @@
+package dev.fmplex.engine.execution;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.backbone.BertWeights;
+import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.text.TextTokenizer;
+import dev.fmplex.engine.text.TokenBatch;
+import dev.fmplex.engine.torch.Pooler;
+import dev.fmplex.engine.torch.TextEncoder;
+import dev.fmplex.engine.torch.TorchBertEncoder;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.task.EmbeddingTask;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
+ *
+ * <p>Native memory has two tiers here: the weights live in a manager that is capped once loading
+ * is done, so nothing can attach to it afterwards; each batch runs in its own sub-manager of the
+ * root, closed when the batch's results have been copied to Java arrays.
+ */
+public final class BackboneRuntime implements AutoCloseable {
+
+    private final BackboneDescriptor descriptor;
+    private final TextTokenizer tokenizer;
+    private final TextEncoder encoder;
+    private final NDManager root;
+
+    private BackboneRuntime(
+            BackboneDescriptor descriptor,
+            TextTokenizer tokenizer,
+            TextEncoder encoder,
+            NDManager root) {
+        this.descriptor = descriptor;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.root = root;
+    }
+
+    /**
+     * Creates the root manager for a backbone on {@code device}; load its weights into a
+     * sub-manager from {@link #newWeightsManager} and hand both to {@link #create}.
+     */
+    public static NDManager newRootManager(Device device) {
+        return Engine.getEngine("PyTorch").newBaseManager(device);
+    }
+
+    public static NDManager newWeightsManager(NDManager root) {
+        return root.newSubManager();
+    }
+
+    /**
+     * Assembles a runtime. The manager holding {@code weights} is capped here.
+     *
+     * @param root the root manager whose sub-manager holds {@code weights}; owned from now on
+     */
+    public static BackboneRuntime create(
+            String name, BertWeights weights, TextTokenizer tokenizer, NDManager root) {
+        NDManager weightsManager =
+                weights.get(dev.fmplex.engine.backbone.BertParameterNames.WORD_EMBEDDINGS)
+                        .getManager();
+        weightsManager.cap();
+        BackboneDescriptor descriptor =
+                new BackboneDescriptor(
+                        name,
+                        "bert",
+                        "text",
+                        weights.config().hiddenSize(),
+                        weights.config().layers(),
+                        weights.byteSize(),
+                        tokenizer.maxTokens());
+        return new BackboneRuntime(descriptor, tokenizer, new TorchBertEncoder(weights), root);
+    }
+
+    public BackboneDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Device device() {
+        return root.getDevice();
+    }
+
+    /** Embeds rows in one forward pass; results are in row order. */
+    public List<float[]> embed(List<EncodedText> rows, EmbeddingTask task) {
+        TokenBatch batch = TokenBatch.pad(rows);
+        try (NDManager scope = root.newSubManager()) {
+            NDArray hidden = encoder.encode(scope, batch);
+            NDArray mask =
+                    scope.create(batch.attentionMask(), new Shape(batch.rows(), batch.length()));
+            NDArray pooled = Pooler.pool(hidden, mask, task.pooling());
+            if (task.normalize()) {
+                pooled = Pooler.l2Normalize(pooled);
+            }
+            return splitRows(pooled.toFloatArray(), batch.rows());
+        }
+    }
+
+    /** Hidden states of the last layer, for tests and tools that check the encoder itself. */
+    public float[] lastHiddenState(List<EncodedText> rows) {
+        try (NDManager scope = root.newSubManager()) {
+            return encoder.encode(scope, TokenBatch.pad(rows)).toFloatArray();
+        }
+    }
+
+    private static List<float[]> splitRows(float[] flat, int rows) {
+        int width = flat.length / rows;
+        List<float[]> result = new ArrayList<>(rows);
+        for (int row = 0; row < rows; row++) {
+            float[] vector = new float[width];
+            System.arraycopy(flat, row * width, vector, 0, width);
+            result.add(vector);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        root.close();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.fmplex.model.api;
+
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Checks the {@code inputs} of a text infer request before any model work is queued. */
+public final class TextInputs {
+
+    private TextInputs() {}
+
+    /**
+     * Returns the inputs as strings, or throws naming the first offending field.
+     *
+     * @param inputs the raw JSON values of {@code inputs}
+     * @param maxInputs the most inputs this request may carry
+     */
+    public static List<String> require(List<Object> inputs, int maxInputs) {
+        if (inputs == null) {
+            throw new FmplexException(
+                    ProblemType.INVALID_REQUEST, "inputs", "inputs is required: a list of strings");
+        }
+        if (inputs.isEmpty()) {
+            throw new FmplexException(
+                    ProblemType.INVALID_REQUEST, "inputs", "inputs must hold at least 1 string");
+        }
+        if (inputs.size() > maxInputs) {
+            throw new FmplexException(
+                    ProblemType.TOO_MANY_INPUTS,
+                    "inputs",
+                    "inputs holds " + inputs.size() + " items; the limit is " + maxInputs
+                            + " per request",
+                    Map.of("limit", maxInputs, "actual", inputs.size()),
+                    null);
+        }
+        List<String> texts = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Object value = inputs.get(i);
+            if (!(value instanceof String text)) {
+                throw new FmplexException(
+                        ProblemType.INVALID_REQUEST,
+                        "inputs[" + i + "]",
+                        "inputs[" + i + "] must be a string, got " + jsonKind(value));
+            }
+            texts.add(text);
+        }
+        return texts;
+    }
+
+    private static String jsonKind(Object value) {
+        if (value == null) {
+            return "null";
+        } else if (value instanceof Number) {
+            return "a number";
+        } else if (value instanceof Boolean) {
+            return "a boolean";
+        } else if (value instanceof List<?>) {
+            return "an array";
+        } else if (value instanceof Map<?, ?>) {
+            return "an object";
+        }
+        return value.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.fmplex.model.api;
+
+import dev.fmplex.model.task.TaskSpec;
+import dev.fmplex.model.vfm.Quota;
+import dev.fmplex.model.vfm.VfmState;
+import java.time.Instant;
+
+/**
+ * A vFM as the API returns it.
+ *
+ * @param residentBytes bytes of this vFM's own extension tensors on a worker; the shared backbone
+ *     is never counted here
+ */
+public record VfmView(
+        String id,
+        String name,
+        String backbone,
+        int version,
+        VfmState state,
+        double weight,
+        TaskSpec task,
+        Quota quota,
+        long residentBytes,
+        Instant createdAt) {}

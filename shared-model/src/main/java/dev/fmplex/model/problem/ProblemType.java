@@ -1,0 +1,48 @@
+package dev.fmplex.model.problem;
+
+import java.net.URI;
+
+/**
+ * The catalogue of problem types: a stable URI slug, a human title and the HTTP status.
+ *
+ * <p>Clients may branch on {@link #uri()}; titles and details are for people.
+ */
+public enum ProblemType {
+    INVALID_REQUEST("invalid-request", "Invalid request", 400),
+    MALFORMED_JSON("malformed-json", "Malformed JSON", 400),
+    UNKNOWN_VFM("unknown-vfm", "Unknown vFM", 404),
+    UNKNOWN_BACKBONE("unknown-backbone", "Unknown backbone", 422),
+    INVALID_TASK("invalid-task", "Invalid task", 422),
+    DUPLICATE_NAME("duplicate-name", "Name already in use", 409),
+    VFM_NOT_SERVING("vfm-not-serving", "vFM is not serving", 409),
+    TOO_MANY_INPUTS("too-many-inputs", "Too many inputs", 413),
+    INPUT_TOO_LONG("input-too-long", "Input too long", 413),
+    REQUEST_TOO_LARGE("request-too-large", "Request body too large", 413),
+    INVALID_ARTIFACT("invalid-artifact", "Invalid artifact", 422),
+    BACKBONE_UNAVAILABLE("backbone-unavailable", "Backbone not loaded", 503);
+
+    /** Base of every problem type URI; the slug is appended. */
+    public static final String BASE_URI = "https://fmplex.dev/problems/";
+
+    private final String slug;
+    private final String title;
+    private final int status;
+
+    ProblemType(String slug, String title, int status) {
+        this.slug = slug;
+        this.title = title;
+        this.status = status;
+    }
+
+    public URI uri() {
+        return URI.create(BASE_URI + slug);
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.fmplex.model.task;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * Sentence embedding: pool the last hidden layer over the input and optionally L2-normalize.
+ *
+ * @param pooling how token states become one vector; {@code mean} when absent
+ * @param normalize whether the vector is scaled to unit length; {@code true} when absent
+ */
+public record EmbeddingTask(Pooling pooling, Boolean normalize) implements TaskSpec {
+
+    /** The wire name of this kind. */
+    public static final String KIND = "embedding";
+
+    public EmbeddingTask {
+        pooling = pooling == null ? Pooling.MEAN : pooling;
+        normalize = normalize == null ? Boolean.TRUE : normalize;
+    }
+
+    @Override
+    @JsonIgnore
+    public String kind() {
+        return KIND;
+    }
+}

@@ -1,0 +1,2 @@
+/** vFM identity, lifecycle states and quotas. */
+package dev.fmplex.model.vfm;
