@@ -55,15 +55,18 @@ public final class BackboneRuntime implements AutoCloseable {
     }
 
     /**
-     * Assembles a runtime. The manager holding {@code weights} is capped here.
+     * Assembles a runtime.
      *
-     * @param root the root manager whose sub-manager holds {@code weights}; owned from now on
+     * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped
+     *     here, so any later attempt to attach an array to it fails loudly
+     * @param root the backbone's root manager; owned by the runtime from now on
      */
     public static BackboneRuntime create(
-            String name, BertWeights weights, TextTokenizer tokenizer, NDManager root) {
-        NDManager weightsManager =
-                weights.get(dev.fmplex.engine.backbone.BertParameterNames.WORD_EMBEDDINGS)
-                        .getManager();
+            String name,
+            BertWeights weights,
+            TextTokenizer tokenizer,
+            NDManager weightsManager,
+            NDManager root) {
         weightsManager.cap();
         BackboneDescriptor descriptor =
                 new BackboneDescriptor(

@@ -58,14 +58,13 @@ public final class BundledMiniLm {
         OnnxGraph graph = OnnxModelReader.read(readResource(ONNX_RESOURCE));
         NDManager root = BackboneRuntime.newRootManager(device);
         try {
-            BertWeights weights =
-                    OnnxBertImporter.importWeights(
-                            graph, CONFIG, BackboneRuntime.newWeightsManager(root));
+            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
+            BertWeights weights = OnnxBertImporter.importWeights(graph, CONFIG, weightsManager);
             TextTokenizer tokenizer;
             try (InputStream json = openResource(TOKENIZER_RESOURCE)) {
                 tokenizer = TextTokenizer.fromJson(json, maxTokens);
             }
-            BackboneRuntime runtime = BackboneRuntime.create(NAME, weights, tokenizer, root);
+            BackboneRuntime runtime = BackboneRuntime.create(NAME, weights, tokenizer, weightsManager, root);
             log.info(
                     "Loaded backbone {} (bert, {} layers, hidden {}, {} parameters, {} MB) on {} in"
                             + " {} ms; token limit {}",

@@ -1,13 +1,14 @@
 package dev.fmplex.engine.backbone.hf;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.model.safetensors.SafetensorsFormatException;
 import dev.fmplex.model.safetensors.SafetensorsHeader;
 import dev.fmplex.model.safetensors.TensorEntry;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -15,16 +16,18 @@ import java.util.function.Predicate;
 /**
  * Turns the bytes of a safetensors file into fp32 NDArrays by name.
  *
- * <p>The header is validated in full by {@link SafetensorsHeader} first; only then does DJL's
- * decoder see the bytes, because it was not written for hostile input.
+ * <p>The header is validated in full by {@link SafetensorsHeader} first, then each wanted tensor
+ * is converted to fp32 in Java from its validated byte range. DJL's own safetensors decoder is
+ * not used for uploads: it was not written for hostile input, and on this stack (DJL 0.36,
+ * PyTorch 2.7.1) any bf16 tensor aborts the JVM natively.
  */
 public final class SafetensorsTensors {
 
     private SafetensorsTensors() {}
 
     /**
-     * Decodes every tensor; those {@code wanted} must be F32, F16 or BF16 and are returned as
-     * fp32, the rest are dropped.
+     * Reads the tensors whose names pass {@code wanted}; each must be F32, F16 or BF16 and is
+     * returned as fp32. Other tensors are never touched.
      */
     public static Map<String, NDArray> decode(
             byte[] file, NDManager manager, Predicate<String> wanted) throws WeightLoadException {
@@ -34,8 +37,12 @@ public final class SafetensorsTensors {
         } catch (SafetensorsFormatException e) {
             throw new WeightLoadException("model.safetensors: " + e.getMessage(), e);
         }
+        Map<String, NDArray> result = new LinkedHashMap<>();
         for (TensorEntry entry : header.tensors().values()) {
-            if (wanted.test(entry.name()) && !entry.dtype().isSupportedWeightType()) {
+            if (!wanted.test(entry.name())) {
+                continue;
+            }
+            if (!entry.dtype().isSupportedWeightType()) {
                 throw new WeightLoadException(
                         "tensor '"
                                 + entry.name()
@@ -43,23 +50,32 @@ public final class SafetensorsTensors {
                                 + entry.dtype()
                                 + "; supported are F32, F16 and BF16");
             }
-        }
-        Map<String, NDArray> result = new LinkedHashMap<>();
-        try (NDManager decodeScope = manager.newSubManager()) {
-            NDList decoded = NDList.decode(decodeScope, file);
-            for (NDArray array : decoded) {
-                if (!wanted.test(array.getName())) {
-                    continue;
-                }
-                NDArray fp32 =
-                        array.getDataType() == DataType.FLOAT32
-                                ? array
-                                : array.toType(DataType.FLOAT32, false);
-                fp32.setName(array.getName());
-                fp32.attach(manager);
-                result.put(array.getName(), fp32);
-            }
+            float[] values = toFloats(file, header.dataStart(), entry);
+            result.put(entry.name(), manager.create(values, new Shape(entry.shape())));
         }
         return result;
+    }
+
+    private static float[] toFloats(byte[] file, long dataStart, TensorEntry entry) {
+        ByteBuffer bytes =
+                ByteBuffer.wrap(file, (int) (dataStart + entry.begin()), (int) entry.byteLength())
+                        .slice()
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        float[] values = new float[Math.toIntExact(entry.elementCount())];
+        switch (entry.dtype()) {
+            case F32 -> bytes.asFloatBuffer().get(values);
+            case F16 -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = HalfFloats.halfToFloat(bytes.getShort(2 * i));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = HalfFloats.bfloat16ToFloat(bytes.getShort(2 * i));
+                }
+            }
+            default -> throw new IllegalStateException("unsupported dtype " + entry.dtype());
+        }
+        return values;
     }
 }
