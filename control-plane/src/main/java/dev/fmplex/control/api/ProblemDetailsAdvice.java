@@ -1,0 +1,182 @@
+package dev.fmplex.control.api;
+
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * The one place where failures become RFC 9457 {@code application/problem+json}: a stable
+ * {@code type} URI per {@link ProblemType}, a detail that says what was wrong and what the limit
+ * is, and a {@code field} member with the JSON path of the offending value.
+ */
+@RestControllerAdvice
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    private final DataSize maxBodySize;
+
+    public ProblemDetailsAdvice(
+            @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    @ExceptionHandler(FmplexException.class)
+    Mono<ResponseEntity<Object>> handleFmplex(FmplexException ex, ServerWebExchange exchange) {
+        return Mono.just(problem(ex, exchange));
+    }
+
+    @ExceptionHandler(Exception.class)
+    Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
+        log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(), ex);
+        ProblemDetail body =
+                ProblemDetail.forStatusAndDetail(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        "internal error (" + ex.getClass().getSimpleName() + "); see the server log");
+        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        return Mono.just(
+                ResponseEntity.internalServerError()
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(body));
+    }
+
+    /** Unreadable bodies: malformed JSON, wrong JSON types, unknown fields, bodies too large. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(
+            ServerWebInputException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        return Mono.just(problem(describe(ex), exchange));
+    }
+
+    /** Bodies over {@code spring.codec.max-in-memory-size} are refused by the codec with 413. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleResponseStatusException(
+            ResponseStatusException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        if (status.value() == ProblemType.REQUEST_TOO_LARGE.status()) {
+            return Mono.just(
+                    problem(
+                            new FmplexException(
+                                    ProblemType.REQUEST_TOO_LARGE,
+                                    null,
+                                    "request body exceeds the server's limit of "
+                                            + maxBodySize.toKilobytes()
+                                            + " KB (spring.codec.max-in-memory-size)",
+                                    Map.of("limit", maxBodySize.toBytes()),
+                                    ex),
+                            exchange));
+        }
+        return super.handleResponseStatusException(ex, headers, status, exchange);
+    }
+
+    static FmplexException describe(ServerWebInputException ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DataBufferLimitException limit) {
+                return new FmplexException(
+                        ProblemType.REQUEST_TOO_LARGE, null,
+                        "request body too large: " + limit.getMessage());
+            }
+            if (cause instanceof DatabindException databind) {
+                String field = jsonPath(databind.getPath());
+                return new FmplexException(
+                        ProblemType.INVALID_REQUEST,
+                        field,
+                        (field == null ? "" : field + ": ") + readable(databind.getOriginalMessage()));
+            }
+            if (cause instanceof StreamReadException malformed) {
+                String where =
+                        malformed.getLocation() == null
+                                ? ""
+                                : " at line " + malformed.getLocation().getLineNr() + ", column "
+                                        + malformed.getLocation().getColumnNr();
+                return new FmplexException(
+                        ProblemType.MALFORMED_JSON,
+                        null,
+                        "request body is not valid JSON" + where + ": "
+                                + readable(malformed.getOriginalMessage()));
+            }
+        }
+        String reason = ex.getReason() == null ? "unreadable request" : ex.getReason();
+        if (reason.toLowerCase().contains("no request body")) {
+            return new FmplexException(ProblemType.INVALID_REQUEST, null, "request body is required");
+        }
+        return new FmplexException(ProblemType.INVALID_REQUEST, null, reason);
+    }
+
+    /** {@code task.pooling}, {@code inputs[2]}; null for the document root. */
+    static String jsonPath(List<JacksonException.Reference> path) {
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference reference : path) {
+            if (reference.getPropertyName() != null) {
+                if (!field.isEmpty()) {
+                    field.append('.');
+                }
+                field.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                field.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return field.isEmpty() ? null : field.toString();
+    }
+
+    /**
+     * Drops Java type names and parser internals from Jackson messages: users know the API's
+     * JSON, not our classes.
+     */
+    private static String readable(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.replaceAll("`java\\.util\\.[A-Za-z]*List<[^>]*>`", "array")
+                .replaceAll("`(?:[a-z0-9_]+\\.)+([A-Za-z0-9_$]+)`", "`$1`")
+                .replaceAll("\\s*\\(start marker at \\[Source:.*", "")
+                .replaceAll("\\s*at \\[Source:.*", "")
+                .strip();
+    }
+
+    private static ResponseEntity<Object> problem(FmplexException ex, ServerWebExchange exchange) {
+        ProblemType type = ex.type();
+        ProblemDetail body =
+                ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(type.status()), ex.getMessage());
+        body.setType(type.uri());
+        body.setTitle(type.title());
+        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        if (ex.field() != null) {
+            body.setProperty("field", ex.field());
+        }
+        for (Map.Entry<String, Object> property : ex.properties().entrySet()) {
+            body.setProperty(property.getKey(), property.getValue());
+        }
+        return ResponseEntity.status(type.status())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.fmplex.control.catalog;
+
+import dev.fmplex.model.api.CreateVfmRequest;
+import dev.fmplex.model.api.VfmView;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.task.TaskSpec;
+import dev.fmplex.model.vfm.Quota;
+import dev.fmplex.model.vfm.VfmDeployment;
+import dev.fmplex.model.vfm.VfmState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Validates and stores backbones and vFMs. Blocking (JPA): callers on the event loop go through
+ * {@link dev.fmplex.control.api.Blocking}.
+ */
+@Service
+public class CatalogService {
+
+    private static final Logger log = LoggerFactory.getLogger(CatalogService.class);
+
+    private final BackboneRepository backbones;
+    private final VfmRepository vfms;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    CatalogService(BackboneRepository backbones, VfmRepository vfms, JsonMapper json) {
+        this.backbones = backbones;
+        this.vfms = vfms;
+        this.json = json;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Records (or refreshes) the backbones a worker reports. */
+    @Transactional
+    public void registerBackbones(List<BackboneDescriptor> descriptors) {
+        Instant now = clock.instant();
+        for (BackboneDescriptor descriptor : descriptors) {
+            backbones.findById(descriptor.name())
+                    .ifPresentOrElse(
+                            existing -> existing.update(descriptor, now),
+                            () -> backbones.save(new BackboneEntity(descriptor, now)));
+            log.info("Registered backbone {} ({} layers, hidden {})",
+                    descriptor.name(), descriptor.layers(), descriptor.hiddenSize());
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public List<BackboneDescriptor> backbones() {
+        return backbones.findAll().stream().map(BackboneEntity::toDescriptor).toList();
+    }
+
+    @Transactional
+    public VfmView create(CreateVfmRequest request) {
+        double weight = CreateVfmValidator.validate(request);
+        if (!backbones.existsById(request.backbone())) {
+            throw new FmplexException(
+                    ProblemType.UNKNOWN_BACKBONE,
+                    "backbone",
+                    "backbone '" + request.backbone() + "' is not registered; known: "
+                            + backbones.findAll().stream().map(BackboneEntity::name).toList(),
+                    Map.of("backbone", request.backbone()),
+                    null);
+        }
+        if (vfms.existsByName(request.name())) {
+            throw duplicateName(request.name(), null);
+        }
+        // An embedding task needs no artifacts, so the vFM can serve as soon as it is stored.
+        VfmEntity entity =
+                new VfmEntity(
+                        UUID.randomUUID(),
+                        request.name(),
+                        request.backbone(),
+                        weight,
+                        json.writeValueAsString(request.task()),
+                        request.quota() == null ? null : json.writeValueAsString(request.quota()),
+                        VfmState.ACTIVE,
+                        clock.instant());
+        try {
+            vfms.saveAndFlush(entity);
+        } catch (DataIntegrityViolationException e) {
+            // Two concurrent creates with one name: the unique constraint decides.
+            throw duplicateName(request.name(), e);
+        }
+        log.info("Created vFM {} ({}) on {}", entity.name(), entity.id(), entity.backbone());
+        return toView(entity);
+    }
+
+    @Transactional(readOnly = true)
+    public List<VfmView> list() {
+        return vfms.findAllByOrderByCreatedAtAsc().stream().map(this::toView).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public VfmView get(String id) {
+        return toView(find(id));
+    }
+
+    /** What a worker needs to serve {@code id}; fails unless the vFM is serving. */
+    @Transactional(readOnly = true)
+    public VfmDeployment servingDeployment(String id) {
+        VfmEntity entity = find(id);
+        if (!entity.state().serving()) {
+            throw new FmplexException(
+                    ProblemType.VFM_NOT_SERVING,
+                    null,
+                    "vFM " + id + " is " + entity.state() + "; only ACTIVE vFMs serve requests");
+        }
+        return new VfmDeployment(
+                entity.id().toString(),
+                entity.version(),
+                entity.backbone(),
+                task(entity),
+                quota(entity));
+    }
+
+    private VfmEntity find(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw unknownVfm(id);
+        }
+        return vfms.findById(uuid).orElseThrow(() -> unknownVfm(id));
+    }
+
+    private VfmView toView(VfmEntity entity) {
+        return new VfmView(
+                entity.id().toString(),
+                entity.name(),
+                entity.backbone(),
+                entity.version(),
+                entity.state(),
+                entity.weight(),
+                task(entity),
+                quota(entity),
+                0L,
+                entity.createdAt());
+    }
+
+    private TaskSpec task(VfmEntity entity) {
+        return json.readValue(entity.taskJson(), TaskSpec.class);
+    }
+
+    private Quota quota(VfmEntity entity) {
+        return entity.quotaJson() == null ? null : json.readValue(entity.quotaJson(), Quota.class);
+    }
+
+    private static FmplexException unknownVfm(String id) {
+        return new FmplexException(ProblemType.UNKNOWN_VFM, "id", "no vFM with id '" + id + "'");
+    }
+
+    private static FmplexException duplicateName(String name, Throwable cause) {
+        return new FmplexException(
+                ProblemType.DUPLICATE_NAME,
+                "name",
+                "a vFM named '" + name + "' already exists",
+                Map.of(),
+                cause);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.fmplex.control.catalog;
+
+import dev.fmplex.control.api.Blocking;
+import dev.fmplex.model.api.CreateVfmRequest;
+import dev.fmplex.model.api.VfmView;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+@RestController
+class VfmController {
+
+    private final CatalogService catalog;
+
+    VfmController(CatalogService catalog) {
+        this.catalog = catalog;
+    }
+
+    @PostMapping("/vfms")
+    Mono<ResponseEntity<VfmView>> create(@RequestBody CreateVfmRequest request) {
+        return Blocking.call(() -> catalog.create(request))
+                .map(view -> ResponseEntity.created(URI.create("/vfms/" + view.id())).body(view));
+    }
+
+    @GetMapping("/vfms")
+    Mono<List<VfmView>> list() {
+        return Blocking.call(catalog::list);
+    }
+
+    @GetMapping("/vfms/{id}")
+    Mono<VfmView> get(@PathVariable String id) {
+        return Blocking.call(() -> catalog.get(id));
+    }
+}

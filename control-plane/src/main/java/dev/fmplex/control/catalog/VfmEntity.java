@@ -1,0 +1,110 @@
+package dev.fmplex.control.catalog;
+
+import dev.fmplex.model.vfm.VfmState;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A stored vFM definition. The task and quota are kept as the JSON the API speaks, so a stored
+ * vFM reads back exactly as it was accepted.
+ */
+@Entity
+@Table(name = "vfms")
+class VfmEntity {
+
+    @Id
+    private UUID id;
+
+    @Column(nullable = false, unique = true)
+    private String name;
+
+    @Column(nullable = false)
+    private String backbone;
+
+    @Column(nullable = false)
+    private int version;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private VfmState state;
+
+    @Column(nullable = false)
+    private double weight;
+
+    @Column(name = "task", nullable = false, columnDefinition = "text")
+    private String taskJson;
+
+    @Column(name = "quota", columnDefinition = "text")
+    private String quotaJson;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    protected VfmEntity() {}
+
+    VfmEntity(
+            UUID id,
+            String name,
+            String backbone,
+            double weight,
+            String taskJson,
+            String quotaJson,
+            VfmState state,
+            Instant now) {
+        this.id = id;
+        this.name = name;
+        this.backbone = backbone;
+        this.version = 1;
+        this.weight = weight;
+        this.taskJson = taskJson;
+        this.quotaJson = quotaJson;
+        this.state = state;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String backbone() {
+        return backbone;
+    }
+
+    int version() {
+        return version;
+    }
+
+    VfmState state() {
+        return state;
+    }
+
+    double weight() {
+        return weight;
+    }
+
+    String taskJson() {
+        return taskJson;
+    }
+
+    String quotaJson() {
+        return quotaJson;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+}

@@ -1,0 +1,2 @@
+/** HTTP endpoints of a worker running as its own process. */
+package dev.fmplex.worker.api;

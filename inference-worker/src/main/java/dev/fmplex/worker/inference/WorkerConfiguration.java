@@ -1,0 +1,23 @@
+package dev.fmplex.worker.inference;
+
+import dev.fmplex.engine.backbone.WeightLoadException;
+import java.io.IOException;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Builds the engine objects from {@link WorkerProperties}; the engine itself never sees Spring. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WorkerProperties.class)
+public class WorkerConfiguration {
+
+    @Bean(destroyMethod = "close")
+    BackboneHost backboneHost(WorkerProperties properties) throws IOException, WeightLoadException {
+        return BackboneHost.withBundledBackbone(properties);
+    }
+
+    @Bean
+    VfmInferenceService vfmInferenceService(BackboneHost host, WorkerProperties properties) {
+        return new VfmInferenceService(host, properties);
+    }
+}

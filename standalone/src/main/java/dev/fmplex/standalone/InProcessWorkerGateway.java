@@ -1,0 +1,36 @@
+package dev.fmplex.standalone;
+
+import dev.fmplex.control.routing.BackboneSource;
+import dev.fmplex.control.routing.InferenceGateway;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.vfm.VfmDeployment;
+import dev.fmplex.worker.inference.BackboneHost;
+import dev.fmplex.worker.inference.VfmInferenceService;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/** The control plane's view of the worker that lives in this same process: a direct call. */
+@Component
+class InProcessWorkerGateway implements InferenceGateway, BackboneSource {
+
+    private final VfmInferenceService inference;
+    private final BackboneHost host;
+
+    InProcessWorkerGateway(VfmInferenceService inference, BackboneHost host) {
+        this.inference = inference;
+        this.host = host;
+    }
+
+    @Override
+    public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
+        return inference.infer(deployment, request);
+    }
+
+    @Override
+    public List<BackboneDescriptor> loadedBackbones() {
+        return host.descriptors();
+    }
+}
