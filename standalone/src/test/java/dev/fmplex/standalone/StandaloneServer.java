@@ -1,0 +1,46 @@
+package dev.fmplex.standalone;
+
+import java.nio.file.Path;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** A real standalone server (embedded PostgreSQL, bundled backbone, Netty) for one test class. */
+final class StandaloneServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final int port;
+
+    private StandaloneServer(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /**
+     * Starts on a free port with all persistent data under {@code dataDir}. Settings are passed
+     * as command-line arguments, which outrank application.yml as they do for a user.
+     */
+    static StandaloneServer start(Path dataDir, String... extraArguments) {
+        System.setProperty("ai.djl.offline", "true");
+        String[] arguments = new String[extraArguments.length + 2];
+        arguments[0] = "--server.port=0";
+        arguments[1] = "--fmplex.standalone.data-dir=" + dataDir;
+        System.arraycopy(extraArguments, 0, arguments, 2, extraArguments.length);
+        return new StandaloneServer(
+                new SpringApplicationBuilder(StandaloneApplication.class).run(arguments));
+    }
+
+    WebTestClient client() {
+        return WebTestClient.bindToServer()
+                .baseUrl("http://localhost:" + port)
+                .responseTimeout(java.time.Duration.ofSeconds(60))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
