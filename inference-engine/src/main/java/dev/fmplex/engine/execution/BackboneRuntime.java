@@ -92,6 +92,25 @@ public final class BackboneRuntime implements AutoCloseable {
         return root.getDevice();
     }
 
+    /**
+     * Embeds any number of rows in forward passes of at most {@code maxPaddedTokens} padded
+     * tokens each (see {@link MicroBatches}); results are in row order.
+     */
+    public List<float[]> embedAll(List<EncodedText> rows, EmbeddingTask task, int maxPaddedTokens) {
+        List<List<Integer>> passes = MicroBatches.plan(rows, maxPaddedTokens);
+        if (passes.size() == 1) {
+            return embed(rows, task);
+        }
+        float[][] results = new float[rows.size()][];
+        for (List<Integer> pass : passes) {
+            List<float[]> vectors = embed(pass.stream().map(rows::get).toList(), task);
+            for (int i = 0; i < pass.size(); i++) {
+                results[pass.get(i)] = vectors.get(i);
+            }
+        }
+        return List.of(results);
+    }
+
     /** Embeds rows in one forward pass; results are in row order. */
     public List<float[]> embed(List<EncodedText> rows, EmbeddingTask task) {
         TokenBatch batch = TokenBatch.pad(rows);

@@ -78,7 +78,7 @@ public final class VfmInferenceService {
         }
         List<TaskOutput> outputs;
         if (deployment.task() instanceof EmbeddingTask embedding) {
-            outputs = embeddings(backbone, encoded, embedding);
+            outputs = embeddings(backbone, encoded, embedding, properties.maxBatchTokens());
         } else {
             throw new FmplexException(
                     ProblemType.INVALID_TASK,
@@ -92,8 +92,8 @@ public final class VfmInferenceService {
     }
 
     private static List<TaskOutput> embeddings(
-            HostedBackbone backbone, List<EncodedText> encoded, EmbeddingTask task) {
-        List<float[]> vectors = backbone.runtime().embed(encoded, task);
+            HostedBackbone backbone, List<EncodedText> encoded, EmbeddingTask task, int maxBatchTokens) {
+        List<float[]> vectors = backbone.runtime().embedAll(encoded, task, maxBatchTokens);
         List<TaskOutput> outputs = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
             EncodedText text = encoded.get(i);

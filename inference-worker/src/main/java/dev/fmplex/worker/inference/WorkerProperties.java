@@ -11,17 +11,24 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInputsPerRequest most inputs one infer call may carry; a vFM quota may lower it
  * @param maxTokens token limit per input for the bundled backbone, special tokens included
  *     (at most its 512 positions)
+ * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass; larger
+ *     requests run as several passes. Keeps every activation under glibc's mmap threshold.
  */
 @ConfigurationProperties("fmplex.worker")
 public record WorkerProperties(
         @DefaultValue("auto") String device,
         @DefaultValue("64") int maxInputsPerRequest,
-        @DefaultValue("256") int maxTokens) {
+        @DefaultValue("256") int maxTokens,
+        @DefaultValue("2048") int maxBatchTokens) {
 
     public WorkerProperties {
         if (maxInputsPerRequest < 1) {
             throw new IllegalArgumentException(
                     "fmplex.worker.max-inputs-per-request must be >= 1, is " + maxInputsPerRequest);
+        }
+        if (maxBatchTokens < 1) {
+            throw new IllegalArgumentException(
+                    "fmplex.worker.max-batch-tokens must be >= 1, is " + maxBatchTokens);
         }
     }
 }

@@ -125,6 +125,18 @@ class MiniLmOracleTest {
         }
     }
 
+    @Test
+    void microBatchedRunsGiveEachRowItsOwnEmbeddingInInputOrder() {
+        List<String> texts = new ArrayList<>(SENTENCES);
+        texts.add(longText(120));
+        List<EncodedText> encoded = runtime.tokenizer().encodeAll(texts);
+        List<float[]> planned = runtime.embedAll(encoded, SENTENCE_EMBEDDING, 64);
+        for (int i = 0; i < texts.size(); i++) {
+            float[] alone = runtime.embed(List.of(encoded.get(i)), SENTENCE_EMBEDDING).get(0);
+            assertThat(cosine(planned.get(i), alone)).as(texts.get(i)).isGreaterThan(0.99999);
+        }
+    }
+
     /** A natural-looking English text of about {@code tokens} word pieces (with specials). */
     static String longText(int tokens) {
         String[] words = {

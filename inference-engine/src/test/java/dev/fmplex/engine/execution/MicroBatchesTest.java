@@ -1,0 +1,50 @@
+package dev.fmplex.engine.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmplex.engine.text.EncodedText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class MicroBatchesTest {
+
+    private static EncodedText ofLength(int length) {
+        return new EncodedText(new long[length], length);
+    }
+
+    @Test
+    void everyRowLandsInExactlyOnePassWithinTheBudget() {
+        Random random = new Random(5);
+        List<EncodedText> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(ofLength(2 + random.nextInt(255)));
+        }
+        List<List<Integer>> passes = MicroBatches.plan(rows, 4096);
+        assertThat(passes.stream().flatMap(List::stream).sorted().collect(Collectors.toList()))
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 300).boxed().toList());
+        for (List<Integer> pass : passes) {
+            int longest = pass.stream().mapToInt(i -> rows.get(i).ids().length).max().orElseThrow();
+            assertThat((long) longest * pass.size()).isLessThanOrEqualTo(4096);
+        }
+    }
+
+    @Test
+    void rowsOfSimilarLengthShareAPassLongestFirst() {
+        List<EncodedText> rows = List.of(ofLength(3), ofLength(100), ofLength(4), ofLength(90));
+        assertThat(MicroBatches.plan(rows, 200)).containsExactly(List.of(1, 3), List.of(2, 0));
+    }
+
+    @Test
+    void aRowLongerThanTheBudgetRunsAlone() {
+        List<EncodedText> rows = List.of(ofLength(10), ofLength(500), ofLength(10));
+        assertThat(MicroBatches.plan(rows, 100)).containsExactly(List.of(1), List.of(0, 2));
+    }
+
+    @Test
+    void smallRequestsStayOnePass() {
+        assertThat(MicroBatches.plan(List.of(ofLength(5), ofLength(7)), 4096)).hasSize(1);
+    }
+}
