@@ -17,12 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The bundled backbone, FMplex's native encoder vs langchain4j's ONNX Runtime model, interleaved
- * in one JVM: single-sentence latency and the throughput of embedding 256 sentences.
+ * The bundled backbone, FMplex's native encoder vs langchain4j's ONNX Runtime model, interleaved in
+ * one JVM: single-sentence latency and the throughput of embedding 256 sentences.
  *
- * <p>Both sides include tokenization, mean pooling and normalization. langchain4j's
- * {@code embedAll} runs one ONNX Runtime call per sentence on its executor (no batching), which
- * is what a Java user of it gets.
+ * <p>Both sides include tokenization, mean pooling and normalization. langchain4j's {@code
+ * embedAll} runs one ONNX Runtime call per sentence on its executor (no batching), which is what a
+ * Java user of it gets.
  */
 public final class BackboneVsLangchain4j {
 
@@ -50,7 +50,8 @@ public final class BackboneVsLangchain4j {
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
         ExecutorService pool =
                 Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try (BackboneRuntime ours = BundledMiniLm.load(Device.cpu(), BundledMiniLm.DEFAULT_MAX_TOKENS)) {
+        try (BackboneRuntime ours =
+                BundledMiniLm.load(Device.cpu(), BundledMiniLm.DEFAULT_MAX_TOKENS)) {
             EmbeddingModel theirs = Langchain4jMiniLm.create(pool);
             List<String> batch = sentences(256);
             progress("warm-up");
@@ -85,9 +86,16 @@ public final class BackboneVsLangchain4j {
                 ours32[round] = batch.size() / (time(() -> embedInBatches(ours, batch, 32)) / 1000);
                 ours256[round] = batch.size() / (time(() -> embedOurs(ours, batch)) / 1000);
                 oursPlanned[round] =
-                        batch.size() / (time(() -> ours.embedAll(ours.tokenizer().encodeAll(batch),
-                                SENTENCE_EMBEDDING, MAX_BATCH_TOKENS)) / 1000);
-                theirs256[round] = batch.size() / (time(() -> theirs.embedAll(segments(batch))) / 1000);
+                        batch.size()
+                                / (time(
+                                                () ->
+                                                        ours.embedAll(
+                                                                ours.tokenizer().encodeAll(batch),
+                                                                SENTENCE_EMBEDDING,
+                                                                MAX_BATCH_TOKENS))
+                                        / 1000);
+                theirs256[round] =
+                        batch.size() / (time(() -> theirs.embedAll(segments(batch))) / 1000);
                 progress("round " + (round + 1) + "/" + rounds + " done");
             }
             String report = report(oursMs, theirsMs, ours32, ours256, oursPlanned, theirs256);
@@ -109,19 +117,39 @@ public final class BackboneVsLangchain4j {
             double[] oursPlanned,
             double[] theirs256) {
         StringBuilder md = new StringBuilder();
-        md.append("### Bundled backbone: FMplex (DJL/PyTorch, native encoder) vs langchain4j (ONNX Runtime)\n\n");
+        md.append(
+                "### Bundled backbone: FMplex (DJL/PyTorch, native encoder) vs langchain4j (ONNX Runtime)\n\n");
         md.append(MachineInfo.describe()).append("\n\n");
         md.append("| measure | FMplex | langchain4j | FMplex / langchain4j |\n|---|---|---|---|\n");
-        md.append(row("single sentence p50 latency (ms, lower is better)", percentile(oursMs, 50), percentile(theirsMs, 50)));
-        md.append(row("single sentence p95 latency (ms)", percentile(oursMs, 95), percentile(theirsMs, 95)));
-        md.append(row("256 sentences, throughput (sentences/s, higher is better), FMplex batch 32",
-                median(ours32), median(theirs256)));
-        md.append(row("256 sentences, throughput (sentences/s), FMplex one forward of 256 rows",
-                median(ours256), median(theirs256)));
-        md.append(row("256 sentences, throughput (sentences/s), FMplex worker path (passes of <= "
-                        + MAX_BATCH_TOKENS + " padded tokens)",
-                median(oursPlanned), median(theirs256)));
-        md.append("\nlangchain4j's `embedAll` runs one ONNX Runtime call per sentence on a thread pool (no batching).\n");
+        md.append(
+                row(
+                        "single sentence p50 latency (ms, lower is better)",
+                        percentile(oursMs, 50),
+                        percentile(theirsMs, 50)));
+        md.append(
+                row(
+                        "single sentence p95 latency (ms)",
+                        percentile(oursMs, 95),
+                        percentile(theirsMs, 95)));
+        md.append(
+                row(
+                        "256 sentences, throughput (sentences/s, higher is better), FMplex batch 32",
+                        median(ours32),
+                        median(theirs256)));
+        md.append(
+                row(
+                        "256 sentences, throughput (sentences/s), FMplex one forward of 256 rows",
+                        median(ours256),
+                        median(theirs256)));
+        md.append(
+                row(
+                        "256 sentences, throughput (sentences/s), FMplex worker path (passes of <= "
+                                + MAX_BATCH_TOKENS
+                                + " padded tokens)",
+                        median(oursPlanned),
+                        median(theirs256)));
+        md.append(
+                "\nlangchain4j's `embedAll` runs one ONNX Runtime call per sentence on a thread pool (no batching).\n");
         return md.toString();
     }
 

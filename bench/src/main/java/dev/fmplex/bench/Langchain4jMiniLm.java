@@ -14,8 +14,8 @@ import java.util.concurrent.Executor;
 /**
  * langchain4j's all-MiniLM-L6-v2 embedding model, built the way {@code AllMiniLmL6V2EmbeddingModel}
  * builds it (same ONNX file, tokenizer, mean pooling, executor for {@code embedAll}) except that
- * ONNX Runtime's threads do not spin: spinning threads starve PyTorch in the same process and
- * would make any side-by-side number meaningless.
+ * ONNX Runtime's threads do not spin: spinning threads starve PyTorch in the same process and would
+ * make any side-by-side number meaningless.
  */
 final class Langchain4jMiniLm {
 

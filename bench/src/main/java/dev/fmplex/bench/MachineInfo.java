@@ -16,16 +16,27 @@ final class MachineInfo {
                 "\n",
                 "- date: " + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC),
                 "- git revision: " + gitRevision(),
-                "- machine: " + runtime.availableProcessors() + " cores, "
-                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-                        + ", " + cpuModel(),
-                "- JVM: " + System.getProperty("java.vm.name") + " "
-                        + System.getProperty("java.runtime.version") + ", max heap "
-                        + runtime.maxMemory() / (1024 * 1024) + " MB, args "
+                "- machine: "
+                        + runtime.availableProcessors()
+                        + " cores, "
+                        + System.getProperty("os.name")
+                        + " "
+                        + System.getProperty("os.arch")
+                        + ", "
+                        + cpuModel(),
+                "- JVM: "
+                        + System.getProperty("java.vm.name")
+                        + " "
+                        + System.getProperty("java.runtime.version")
+                        + ", max heap "
+                        + runtime.maxMemory() / (1024 * 1024)
+                        + " MB, args "
                         + ManagementFactory.getRuntimeMXBean().getInputArguments(),
                 "- threads: PyTorch intra-op = DJL default (cores), one FMplex executor thread;"
                         + " ONNX Runtime default intra-op threads with spinning off; langchain4j"
-                        + " embedAll on a pool of " + runtime.availableProcessors() + " threads");
+                        + " embedAll on a pool of "
+                        + runtime.availableProcessors()
+                        + " threads");
     }
 
     private static String cpuModel() {
@@ -43,7 +54,8 @@ final class MachineInfo {
     private static String gitRevision() {
         try {
             Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            String out =
+                    new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return git.waitFor(5, TimeUnit.SECONDS) && git.exitValue() == 0 ? out : "unknown";
         } catch (IOException e) {
             return "unknown";

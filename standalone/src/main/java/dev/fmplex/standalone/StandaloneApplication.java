@@ -6,8 +6,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Entry point of the standalone server. Scans the control plane and the worker's inference
- * beans; JPA entities and repositories are found under the control plane's package.
+ * Entry point of the standalone server. Scans the control plane and the worker's inference beans;
+ * JPA entities and repositories are found under the control plane's package.
  */
 @SpringBootApplication(
         scanBasePackages = {

@@ -39,7 +39,8 @@ class StandaloneEndToEndTest {
 
     @Test
     void aVfmCreatedBeforeARestartIsThereAndServesTheSameEmbeddingsAfterIt() {
-        String id = createEmbeddingVfm(server.client(), "restart-survivor", "{\"kind\":\"embedding\"}");
+        String id =
+                createEmbeddingVfm(server.client(), "restart-survivor", "{\"kind\":\"embedding\"}");
         List<Double> before = embed(server.client(), id, "FMplex keeps its catalog in PostgreSQL.");
         assertThat(before).hasSize(384);
         assertThat(norm(before)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
@@ -48,53 +49,92 @@ class StandaloneEndToEndTest {
         assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();
         server = StandaloneServer.start(dataDir);
 
-        server.client().get().uri("/vfms/{id}", id).exchange()
-                .expectStatus().isOk()
+        server.client()
+                .get()
+                .uri("/vfms/{id}", id)
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.name").isEqualTo("restart-survivor")
-                .jsonPath("$.state").isEqualTo("ACTIVE")
-                .jsonPath("$.task.kind").isEqualTo("embedding")
-                .jsonPath("$.task.pooling").isEqualTo("mean")
-                .jsonPath("$.task.normalize").isEqualTo(true);
+                .jsonPath("$.name")
+                .isEqualTo("restart-survivor")
+                .jsonPath("$.state")
+                .isEqualTo("ACTIVE")
+                .jsonPath("$.task.kind")
+                .isEqualTo("embedding")
+                .jsonPath("$.task.pooling")
+                .isEqualTo("mean")
+                .jsonPath("$.task.normalize")
+                .isEqualTo(true);
         List<Double> after = embed(server.client(), id, "FMplex keeps its catalog in PostgreSQL.");
         assertThat(after).isEqualTo(before);
     }
 
     @Test
     void listsTheBundledBackboneWithItsShape() {
-        server.client().get().uri("/backbones").exchange()
-                .expectStatus().isOk()
+        server.client()
+                .get()
+                .uri("/backbones")
+                .exchange()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$[0].name").isEqualTo(BACKBONE)
-                .jsonPath("$[0].family").isEqualTo("bert")
-                .jsonPath("$[0].modality").isEqualTo("text")
-                .jsonPath("$[0].hiddenSize").isEqualTo(384)
-                .jsonPath("$[0].layers").isEqualTo(6)
-                .jsonPath("$[0].maxInputTokens").isEqualTo(256);
+                .jsonPath("$[0].name")
+                .isEqualTo(BACKBONE)
+                .jsonPath("$[0].family")
+                .isEqualTo("bert")
+                .jsonPath("$[0].modality")
+                .isEqualTo("text")
+                .jsonPath("$[0].hiddenSize")
+                .isEqualTo(384)
+                .jsonPath("$[0].layers")
+                .isEqualTo(6)
+                .jsonPath("$[0].maxInputTokens")
+                .isEqualTo(256);
     }
 
     @Test
     void inferReturnsOneOutputPerInputWithTiming() {
         WebTestClient client = server.client();
-        String id = createEmbeddingVfm(client, "timing", "{\"kind\":\"embedding\",\"pooling\":\"cls\",\"normalize\":false}");
-        client.post().uri("/vfms/{id}/infer", id)
+        String id =
+                createEmbeddingVfm(
+                        client,
+                        "timing",
+                        "{\"kind\":\"embedding\",\"pooling\":\"cls\",\"normalize\":false}");
+        client.post()
+                .uri("/vfms/{id}/infer", id)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"inputs\":[\"one\",\"two words\",\"and three words\"]}")
                 .exchange()
-                .expectStatus().isOk()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.vfm").isEqualTo(id)
-                .jsonPath("$.version").isEqualTo(1)
-                .jsonPath("$.outputs.length()").isEqualTo(3)
-                .jsonPath("$.outputs[2].embedding.length()").isEqualTo(384)
-                .jsonPath("$.outputs[0].truncated").doesNotExist()
-                .jsonPath("$.timing.queueMs").isNumber()
-                .jsonPath("$.timing.computeMs").isNumber()
-                .jsonPath("$.timing.batchRows").isEqualTo(3)
-                .jsonPath("$.timing.batchTasks").isEqualTo(1);
-        client.get().uri("/vfms").exchange()
-                .expectStatus().isOk()
-                .expectBody().jsonPath("$[?(@.name == 'timing')].task.pooling").isEqualTo("cls");
+                .jsonPath("$.vfm")
+                .isEqualTo(id)
+                .jsonPath("$.version")
+                .isEqualTo(1)
+                .jsonPath("$.outputs.length()")
+                .isEqualTo(3)
+                .jsonPath("$.outputs[2].embedding.length()")
+                .isEqualTo(384)
+                .jsonPath("$.outputs[0].truncated")
+                .doesNotExist()
+                .jsonPath("$.timing.queueMs")
+                .isNumber()
+                .jsonPath("$.timing.computeMs")
+                .isNumber()
+                .jsonPath("$.timing.batchRows")
+                .isEqualTo(3)
+                .jsonPath("$.timing.batchTasks")
+                .isEqualTo(1);
+        client.get()
+                .uri("/vfms")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$[?(@.name == 'timing')].task.pooling")
+                .isEqualTo("cls");
     }
 
     @Test
@@ -102,23 +142,38 @@ class StandaloneEndToEndTest {
         WebTestClient client = server.client();
         String id = createEmbeddingVfm(client, "long-texts", "{\"kind\":\"embedding\"}");
         String longText = String.join(" ", Collections.nCopies(300, "word"));
-        client.post().uri("/vfms/{id}/infer", id)
+        client.post()
+                .uri("/vfms/{id}/infer", id)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("inputs", List.of("short", longText)))
                 .exchange()
-                .expectStatus().isOk()
+                .expectStatus()
+                .isOk()
                 .expectBody()
-                .jsonPath("$.outputs[0].truncated").doesNotExist()
-                .jsonPath("$.outputs[1].truncated").isEqualTo(true)
-                .jsonPath("$.outputs[1].inputTokens").isEqualTo(302);
+                .jsonPath("$.outputs[0].truncated")
+                .doesNotExist()
+                .jsonPath("$.outputs[1].truncated")
+                .isEqualTo(true)
+                .jsonPath("$.outputs[1].inputTokens")
+                .isEqualTo(302);
         expectProblem(
-                client.post().uri("/vfms/{id}/infer", id)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(Map.of("inputs", List.of("short", longText), "truncate", false))
-                        .exchange(),
-                413, "input-too-long", "inputs[1]")
-                .jsonPath("$.limit").isEqualTo(256)
-                .jsonPath("$.actual").isEqualTo(302);
+                        client.post()
+                                .uri("/vfms/{id}/infer", id)
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(
+                                        Map.of(
+                                                "inputs",
+                                                List.of("short", longText),
+                                                "truncate",
+                                                false))
+                                .exchange(),
+                        413,
+                        "input-too-long",
+                        "inputs[1]")
+                .jsonPath("$.limit")
+                .isEqualTo(256)
+                .jsonPath("$.actual")
+                .isEqualTo(302);
     }
 
     @Test
@@ -128,34 +183,107 @@ class StandaloneEndToEndTest {
         String infer = "/vfms/" + id + "/infer";
 
         expectProblem(post(client, infer, "{\"inputs\":[]}"), 400, "invalid-request", "inputs");
-        expectProblem(post(client, infer, "{\"inputs\":[\"ok\", 42]}"), 400, "invalid-request", "inputs[1]")
-                .jsonPath("$.detail").isEqualTo("inputs[1] must be a string, got a number");
-        expectProblem(post(client, infer, "{\"inputs\":[\"ok\", {\"a\":1}]}"), 400, "invalid-request", "inputs[1]");
-        expectProblem(post(client, infer, "{\"inputs\":\"not a list\"}"), 400, "invalid-request", "inputs");
-        expectProblem(post(client, infer, "{\"inputs\":[\"unterminated\""), 400, "malformed-json", null);
-        expectProblem(post(client, infer, "{\"inputs\":[\"a\"],\"truncat\":false}"), 400, "invalid-request", "truncat");
-        String tooMany = "{\"inputs\":[" + String.join(",", Collections.nCopies(65, "\"x\"")) + "]}";
+        expectProblem(
+                        post(client, infer, "{\"inputs\":[\"ok\", 42]}"),
+                        400,
+                        "invalid-request",
+                        "inputs[1]")
+                .jsonPath("$.detail")
+                .isEqualTo("inputs[1] must be a string, got a number");
+        expectProblem(
+                post(client, infer, "{\"inputs\":[\"ok\", {\"a\":1}]}"),
+                400,
+                "invalid-request",
+                "inputs[1]");
+        expectProblem(
+                post(client, infer, "{\"inputs\":\"not a list\"}"),
+                400,
+                "invalid-request",
+                "inputs");
+        expectProblem(
+                post(client, infer, "{\"inputs\":[\"unterminated\""), 400, "malformed-json", null);
+        expectProblem(
+                post(client, infer, "{\"inputs\":[\"a\"],\"truncat\":false}"),
+                400,
+                "invalid-request",
+                "truncat");
+        String tooMany =
+                "{\"inputs\":[" + String.join(",", Collections.nCopies(65, "\"x\"")) + "]}";
         expectProblem(post(client, infer, tooMany), 413, "too-many-inputs", "inputs")
-                .jsonPath("$.limit").isEqualTo(64)
-                .jsonPath("$.actual").isEqualTo(65);
+                .jsonPath("$.limit")
+                .isEqualTo(64)
+                .jsonPath("$.actual")
+                .isEqualTo(65);
         String huge = "{\"inputs\":[\"" + "x".repeat(5 * 1024 * 1024) + "\"]}";
         expectProblem(post(client, infer, huge), 413, "request-too-large", null);
 
-        expectProblem(post(client, "/vfms/00000000-0000-0000-0000-000000000000/infer", "{\"inputs\":[\"a\"]}"),
-                404, "unknown-vfm", "id");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms/00000000-0000-0000-0000-000000000000/infer",
+                        "{\"inputs\":[\"a\"]}"),
+                404,
+                "unknown-vfm",
+                "id");
         expectProblem(client.get().uri("/vfms/not-a-uuid").exchange(), 404, "unknown-vfm", "id");
-        expectProblem(post(client, "/vfms", "{\"name\":\"x\",\"backbone\":\"bert-huge\",\"task\":{\"kind\":\"embedding\"}}"),
-                422, "unknown-backbone", "backbone");
-        expectProblem(post(client, "/vfms", "{\"name\":\"x\",\"backbone\":\"" + BACKBONE + "\",\"task\":{\"kind\":\"summarize\"}}"),
-                400, "invalid-request", "task");
-        expectProblem(post(client, "/vfms", "{\"name\":\"x\",\"backbone\":\"" + BACKBONE + "\",\"task\":{\"kind\":\"embedding\",\"pooling\":\"avg\"}}"),
-                400, "invalid-request", "task.pooling");
-        expectProblem(post(client, "/vfms", "{\"name\":\"x\",\"backbone\":\"" + BACKBONE + "\",\"weight\":0,\"task\":{\"kind\":\"embedding\"}}"),
-                400, "invalid-request", "weight");
-        expectProblem(post(client, "/vfms", "{\"name\":\"has space\",\"backbone\":\"" + BACKBONE + "\",\"task\":{\"kind\":\"embedding\"}}"),
-                400, "invalid-request", "name");
-        expectProblem(post(client, "/vfms", "{\"name\":\"bad-input\",\"backbone\":\"" + BACKBONE + "\",\"task\":{\"kind\":\"embedding\"}}"),
-                409, "duplicate-name", "name");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"x\",\"backbone\":\"bert-huge\",\"task\":{\"kind\":\"embedding\"}}"),
+                422,
+                "unknown-backbone",
+                "backbone");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"x\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"summarize\"}}"),
+                400,
+                "invalid-request",
+                "task");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"x\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"embedding\",\"pooling\":\"avg\"}}"),
+                400,
+                "invalid-request",
+                "task.pooling");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"x\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"weight\":0,\"task\":{\"kind\":\"embedding\"}}"),
+                400,
+                "invalid-request",
+                "weight");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"has space\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"embedding\"}}"),
+                400,
+                "invalid-request",
+                "name");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"bad-input\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"embedding\"}}"),
+                409,
+                "duplicate-name",
+                "name");
 
         // After all of that, the same vFM still answers.
         assertThat(embed(client, id, "still serving")).hasSize(384);
@@ -164,42 +292,74 @@ class StandaloneEndToEndTest {
     @Test
     void aQuotaLowersTheInputLimitOfItsVfmOnly() {
         WebTestClient client = server.client();
-        String limited = createVfm(client, "{\"name\":\"limited\",\"backbone\":\"" + BACKBONE
-                + "\",\"task\":{\"kind\":\"embedding\"},\"quota\":{\"maxInputsPerRequest\":2}}");
+        String limited =
+                createVfm(
+                        client,
+                        "{\"name\":\"limited\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"embedding\"},\"quota\":{\"maxInputsPerRequest\":2}}");
         String open = createEmbeddingVfm(client, "unlimited", "{\"kind\":\"embedding\"}");
         String three = "{\"inputs\":[\"a\",\"b\",\"c\"]}";
-        expectProblem(post(client, "/vfms/" + limited + "/infer", three), 413, "too-many-inputs", "inputs")
-                .jsonPath("$.limit").isEqualTo(2);
+        expectProblem(
+                        post(client, "/vfms/" + limited + "/infer", three),
+                        413,
+                        "too-many-inputs",
+                        "inputs")
+                .jsonPath("$.limit")
+                .isEqualTo(2);
         post(client, "/vfms/" + open + "/infer", three).expectStatus().isOk();
     }
 
     private static WebTestClient.ResponseSpec post(WebTestClient client, String uri, String json) {
-        return client.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+        return client.post()
+                .uri(uri)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json)
+                .exchange();
     }
 
     private static WebTestClient.BodyContentSpec expectProblem(
             WebTestClient.ResponseSpec response, int status, String type, String field) {
         WebTestClient.BodyContentSpec body =
-                response.expectStatus().isEqualTo(status)
-                        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                response.expectStatus()
+                        .isEqualTo(status)
+                        .expectHeader()
+                        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                         .expectBody()
-                        .jsonPath("$.type").isEqualTo("https://fmplex.dev/problems/" + type)
-                        .jsonPath("$.status").isEqualTo(status)
-                        .jsonPath("$.detail").isNotEmpty();
-        return field == null ? body.jsonPath("$.field").doesNotExist() : body.jsonPath("$.field").isEqualTo(field);
+                        .jsonPath("$.type")
+                        .isEqualTo("https://fmplex.dev/problems/" + type)
+                        .jsonPath("$.status")
+                        .isEqualTo(status)
+                        .jsonPath("$.detail")
+                        .isNotEmpty();
+        return field == null
+                ? body.jsonPath("$.field").doesNotExist()
+                : body.jsonPath("$.field").isEqualTo(field);
     }
 
     private static String createEmbeddingVfm(WebTestClient client, String name, String task) {
-        return createVfm(client, "{\"name\":\"" + name + "\",\"backbone\":\"" + BACKBONE + "\",\"task\":" + task + "}");
+        return createVfm(
+                client,
+                "{\"name\":\""
+                        + name
+                        + "\",\"backbone\":\""
+                        + BACKBONE
+                        + "\",\"task\":"
+                        + task
+                        + "}");
     }
 
     @SuppressWarnings("unchecked")
     private static String createVfm(WebTestClient client, String json) {
         Map<String, Object> created =
                 post(client, "/vfms", json)
-                        .expectStatus().isCreated()
-                        .expectHeader().exists("Location")
-                        .expectBody(Map.class).returnResult().getResponseBody();
+                        .expectStatus()
+                        .isCreated()
+                        .expectHeader()
+                        .exists("Location")
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody();
         assertThat(created).containsEntry("state", "ACTIVE").containsEntry("version", 1);
         return (String) created.get("id");
     }
@@ -207,14 +367,19 @@ class StandaloneEndToEndTest {
     @SuppressWarnings("unchecked")
     private static List<Double> embed(WebTestClient client, String id, String text) {
         Map<String, Object> response =
-                client.post().uri("/vfms/{id}/infer", id)
+                client.post()
+                        .uri("/vfms/{id}/infer", id)
                         .contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(Map.of("inputs", List.of(text)))
                         .exchange()
-                        .expectStatus().isOk()
-                        .expectBody(Map.class).returnResult().getResponseBody();
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody();
         List<Map<String, Object>> outputs = (List<Map<String, Object>>) response.get("outputs");
-        return ((List<Number>) outputs.get(0).get("embedding")).stream().map(Number::doubleValue).toList();
+        return ((List<Number>) outputs.get(0).get("embedding"))
+                .stream().map(Number::doubleValue).toList();
     }
 
     private static double norm(List<Double> vector) {

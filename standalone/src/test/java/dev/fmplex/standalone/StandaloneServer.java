@@ -18,8 +18,8 @@ final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Starts on a free port with all persistent data under {@code dataDir}. Settings are passed
-     * as command-line arguments, which outrank application.yml as they do for a user.
+     * Starts on a free port with all persistent data under {@code dataDir}. Settings are passed as
+     * command-line arguments, which outrank application.yml as they do for a user.
      */
     static StandaloneServer start(Path dataDir, String... extraArguments) {
         System.setProperty("ai.djl.offline", "true");

@@ -13,12 +13,14 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI fmplexOpenApi() {
         return new OpenAPI()
-                .info(new Info()
-                        .title("FMplex API")
-                        .version("0.1.0")
-                        .description("Virtual foundation models (vFMs) on shared backbones. Errors are"
-                                + " RFC 9457 application/problem+json with a stable type URI and the"
-                                + " offending field.")
-                        .license(new License().name("Proprietary")));
+                .info(
+                        new Info()
+                                .title("FMplex API")
+                                .version("0.1.0")
+                                .description(
+                                        "Virtual foundation models (vFMs) on shared backbones. Errors are"
+                                                + " RFC 9457 application/problem+json with a stable type URI and the"
+                                                + " offending field.")
+                                .license(new License().name("Proprietary")));
     }
 }

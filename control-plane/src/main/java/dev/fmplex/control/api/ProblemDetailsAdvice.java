@@ -15,10 +15,10 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
@@ -28,9 +28,9 @@ import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 
 /**
- * The one place where failures become RFC 9457 {@code application/problem+json}: a stable
- * {@code type} URI per {@link ProblemType}, a detail that says what was wrong and what the limit
- * is, and a {@code field} member with the JSON path of the offending value.
+ * The one place where failures become RFC 9457 {@code application/problem+json}: a stable {@code
+ * type} URI per {@link ProblemType}, a detail that says what was wrong and what the limit is, and a
+ * {@code field} member with the JSON path of the offending value.
  */
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -51,12 +51,17 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
-        log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
-                exchange.getRequest().getPath(), ex);
+        log.error(
+                "Unhandled error on {} {}",
+                exchange.getRequest().getMethod(),
+                exchange.getRequest().getPath(),
+                ex);
         ProblemDetail body =
                 ProblemDetail.forStatusAndDetail(
                         HttpStatus.INTERNAL_SERVER_ERROR,
-                        "internal error (" + ex.getClass().getSimpleName() + "); see the server log");
+                        "internal error ("
+                                + ex.getClass().getSimpleName()
+                                + "); see the server log");
         body.setInstance(URI.create(exchange.getRequest().getPath().value()));
         return Mono.just(
                 ResponseEntity.internalServerError()
@@ -101,7 +106,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
             if (cause instanceof DataBufferLimitException limit) {
                 return new FmplexException(
-                        ProblemType.REQUEST_TOO_LARGE, null,
+                        ProblemType.REQUEST_TOO_LARGE,
+                        null,
                         "request body too large: " + limit.getMessage());
             }
             if (cause instanceof DatabindException databind) {
@@ -109,24 +115,30 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 return new FmplexException(
                         ProblemType.INVALID_REQUEST,
                         field,
-                        (field == null ? "" : field + ": ") + readable(databind.getOriginalMessage()));
+                        (field == null ? "" : field + ": ")
+                                + readable(databind.getOriginalMessage()));
             }
             if (cause instanceof StreamReadException malformed) {
                 String where =
                         malformed.getLocation() == null
                                 ? ""
-                                : " at line " + malformed.getLocation().getLineNr() + ", column "
+                                : " at line "
+                                        + malformed.getLocation().getLineNr()
+                                        + ", column "
                                         + malformed.getLocation().getColumnNr();
                 return new FmplexException(
                         ProblemType.MALFORMED_JSON,
                         null,
-                        "request body is not valid JSON" + where + ": "
+                        "request body is not valid JSON"
+                                + where
+                                + ": "
                                 + readable(malformed.getOriginalMessage()));
             }
         }
         String reason = ex.getReason() == null ? "unreadable request" : ex.getReason();
         if (reason.toLowerCase().contains("no request body")) {
-            return new FmplexException(ProblemType.INVALID_REQUEST, null, "request body is required");
+            return new FmplexException(
+                    ProblemType.INVALID_REQUEST, null, "request body is required");
         }
         return new FmplexException(ProblemType.INVALID_REQUEST, null, reason);
     }
@@ -148,8 +160,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Drops Java type names and parser internals from Jackson messages: users know the API's
-     * JSON, not our classes.
+     * Drops Java type names and parser internals from Jackson messages: users know the API's JSON,
+     * not our classes.
      */
     private static String readable(String message) {
         if (message == null) {
@@ -165,7 +177,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> problem(FmplexException ex, ServerWebExchange exchange) {
         ProblemType type = ex.type();
         ProblemDetail body =
-                ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(type.status()), ex.getMessage());
+                ProblemDetail.forStatusAndDetail(
+                        HttpStatus.valueOf(type.status()), ex.getMessage());
         body.setType(type.uri());
         body.setTitle(type.title());
         body.setInstance(URI.create(exchange.getRequest().getPath().value()));

@@ -12,8 +12,7 @@ import java.time.Instant;
 @Table(name = "backbones")
 class BackboneEntity {
 
-    @Id
-    private String name;
+    @Id private String name;
 
     @Column(nullable = false)
     private String family;

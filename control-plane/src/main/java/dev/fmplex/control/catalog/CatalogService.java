@@ -47,12 +47,16 @@ public class CatalogService {
     public void registerBackbones(List<BackboneDescriptor> descriptors) {
         Instant now = clock.instant();
         for (BackboneDescriptor descriptor : descriptors) {
-            backbones.findById(descriptor.name())
+            backbones
+                    .findById(descriptor.name())
                     .ifPresentOrElse(
                             existing -> existing.update(descriptor, now),
                             () -> backbones.save(new BackboneEntity(descriptor, now)));
-            log.info("Registered backbone {} ({} layers, hidden {})",
-                    descriptor.name(), descriptor.layers(), descriptor.hiddenSize());
+            log.info(
+                    "Registered backbone {} ({} layers, hidden {})",
+                    descriptor.name(),
+                    descriptor.layers(),
+                    descriptor.hiddenSize());
         }
     }
 
@@ -68,7 +72,9 @@ public class CatalogService {
             throw new FmplexException(
                     ProblemType.UNKNOWN_BACKBONE,
                     "backbone",
-                    "backbone '" + request.backbone() + "' is not registered; known: "
+                    "backbone '"
+                            + request.backbone()
+                            + "' is not registered; known: "
                             + backbones.findAll().stream().map(BackboneEntity::name).toList(),
                     Map.of("backbone", request.backbone()),
                     null);

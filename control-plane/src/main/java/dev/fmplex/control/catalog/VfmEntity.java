@@ -11,15 +11,14 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A stored vFM definition. The task and quota are kept as the JSON the API speaks, so a stored
- * vFM reads back exactly as it was accepted.
+ * A stored vFM definition. The task and quota are kept as the JSON the API speaks, so a stored vFM
+ * reads back exactly as it was accepted.
  */
 @Entity
 @Table(name = "vfms")
 class VfmEntity {
 
-    @Id
-    private UUID id;
+    @Id private UUID id;
 
     @Column(nullable = false, unique = true)
     private String name;

@@ -6,8 +6,8 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Registers the workers' backbones in the catalog while the context starts, before the HTTP
- * server accepts its first request.
+ * Registers the workers' backbones in the catalog while the context starts, before the HTTP server
+ * accepts its first request.
  */
 @Component
 class BackboneRegistrar implements InitializingBean {

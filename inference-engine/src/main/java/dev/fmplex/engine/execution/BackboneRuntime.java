@@ -20,9 +20,9 @@ import java.util.List;
 /**
  * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
  *
- * <p>Native memory has two tiers here: the weights live in a manager that is capped once loading
- * is done, so nothing can attach to it afterwards; each batch runs in its own sub-manager of the
- * root, closed when the batch's results have been copied to Java arrays.
+ * <p>Native memory has two tiers here: the weights live in a manager that is capped once loading is
+ * done, so nothing can attach to it afterwards; each batch runs in its own sub-manager of the root,
+ * closed when the batch's results have been copied to Java arrays.
  */
 public final class BackboneRuntime implements AutoCloseable {
 
@@ -93,8 +93,8 @@ public final class BackboneRuntime implements AutoCloseable {
     }
 
     /**
-     * Embeds any number of rows in forward passes of at most {@code maxPaddedTokens} padded
-     * tokens each (see {@link MicroBatches}); results are in row order.
+     * Embeds any number of rows in forward passes of at most {@code maxPaddedTokens} padded tokens
+     * each (see {@link MicroBatches}); results are in row order.
      */
     public List<float[]> embedAll(List<EncodedText> rows, EmbeddingTask task, int maxPaddedTokens) {
         List<List<Integer>> passes = MicroBatches.plan(rows, maxPaddedTokens);

@@ -12,10 +12,10 @@ import java.util.Map;
  * A backbone's tokenizer with an explicit token limit.
  *
  * <p>A {@code tokenizer.json} may carry its own truncation and padding (the bundled MiniLM one
- * truncates and pads to 128); both are switched off so that the limit is FMplex's, applied here
- * and reported to the caller. A text longer than {@link #maxTokens()} keeps its first
- * {@code maxTokens - 1} tokens and its final special token ([SEP]), which is what Hugging Face's
- * truncation of a single sequence produces.
+ * truncates and pads to 128); both are switched off so that the limit is FMplex's, applied here and
+ * reported to the caller. A text longer than {@link #maxTokens()} keeps its first {@code maxTokens
+ * - 1} tokens and its final special token ([SEP]), which is what Hugging Face's truncation of a
+ * single sequence produces.
  */
 public final class TextTokenizer implements AutoCloseable {
 
@@ -35,7 +35,8 @@ public final class TextTokenizer implements AutoCloseable {
         }
         Map<String, String> options =
                 Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true");
-        return new TextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxTokens);
+        return new TextTokenizer(
+                HuggingFaceTokenizer.newInstance(tokenizerJson, options), maxTokens);
     }
 
     public int maxTokens() {

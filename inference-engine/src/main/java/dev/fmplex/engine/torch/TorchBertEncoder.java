@@ -16,12 +16,12 @@ import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.text.TokenBatch;
 
 /**
- * The BERT encoder written op by op: embeddings (word + position + token type, LayerNorm), then
- * per layer multi-head self-attention with the padding mask, residual + LayerNorm, a GELU (erf)
+ * The BERT encoder written op by op: embeddings (word + position + token type, LayerNorm), then per
+ * layer multi-head self-attention with the padding mask, residual + LayerNorm, a GELU (erf)
  * feed-forward, residual + LayerNorm (post-norm, as BERT).
  *
- * <p>Written natively rather than loaded as a traced graph so that later extensions (per-row
- * LoRA deltas, soft prompts, early exit) can be injected at any layer.
+ * <p>Written natively rather than loaded as a traced graph so that later extensions (per-row LoRA
+ * deltas, soft prompts, early exit) can be injected at any layer.
  */
 public final class TorchBertEncoder implements TextEncoder {
 
@@ -55,7 +55,8 @@ public final class TorchBertEncoder implements TextEncoder {
         NDArray typeIds = manager.create(batch.typeIds(), tokens);
         NDArray mask = manager.create(batch.attentionMask(), tokens);
         NDArray hidden = embed(manager, ids, typeIds, batch.length());
-        // [rows, 1, 1, length]: 0 for real keys, MASKED_SCORE for padding, broadcast over heads and queries.
+        // [rows, 1, 1, length]: 0 for real keys, MASKED_SCORE for padding, broadcast over heads and
+        // queries.
         NDArray scoreMask =
                 mask.toType(DataType.FLOAT32, false)
                         .sub(1f)
@@ -82,8 +83,7 @@ public final class TorchBertEncoder implements TextEncoder {
                 norm(
                         project(context, LayerLinear.ATTENTION_OUTPUT, layer).add(input),
                         BertParameterNames.attentionNorm(layer));
-        NDArray intermediate =
-                Activation.gelu(project(attended, LayerLinear.INTERMEDIATE, layer));
+        NDArray intermediate = Activation.gelu(project(attended, LayerLinear.INTERMEDIATE, layer));
         return norm(
                 project(intermediate, LayerLinear.OUTPUT, layer).add(attended),
                 BertParameterNames.outputNorm(layer));

@@ -24,7 +24,8 @@ class MicroBatchesTest {
         }
         List<List<Integer>> passes = MicroBatches.plan(rows, 4096);
         assertThat(passes.stream().flatMap(List::stream).sorted().collect(Collectors.toList()))
-                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 300).boxed().toList());
+                .containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, 300).boxed().toList());
         for (List<Integer> pass : passes) {
             int longest = pass.stream().mapToInt(i -> rows.get(i).ids().length).max().orElseThrow();
             assertThat((long) longest * pass.size()).isLessThanOrEqualTo(4096);

@@ -16,7 +16,9 @@ class TextTokenizerTest {
     @BeforeAll
     static void load() throws Exception {
         try (InputStream json =
-                TextTokenizerTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+                TextTokenizerTest.class
+                        .getClassLoader()
+                        .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
             tokenizer = TextTokenizer.fromJson(json, 256);
         }
     }

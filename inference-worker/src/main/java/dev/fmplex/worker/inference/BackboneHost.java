@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The backbones this worker has loaded, each with its own executor thread.
  *
- * <p>One thread per backbone keeps DJL work off the Netty event loop and runs one forward pass
- * at a time per backbone; PyTorch's intra-op threads parallelize inside it.
+ * <p>One thread per backbone keeps DJL work off the Netty event loop and runs one forward pass at a
+ * time per backbone; PyTorch's intra-op threads parallelize inside it.
  */
 public final class BackboneHost implements AutoCloseable {
 
@@ -50,7 +50,8 @@ public final class BackboneHost implements AutoCloseable {
                             thread.setDaemon(true);
                             return thread;
                         });
-        HostedBackbone previous = backbones.putIfAbsent(name, new HostedBackbone(runtime, executor));
+        HostedBackbone previous =
+                backbones.putIfAbsent(name, new HostedBackbone(runtime, executor));
         if (previous != null) {
             executor.shutdown();
             throw new IllegalStateException("backbone " + name + " is already loaded");
@@ -71,7 +72,8 @@ public final class BackboneHost implements AutoCloseable {
             backbone.executor().shutdown();
             try {
                 if (!backbone.executor().awaitTermination(10, TimeUnit.SECONDS)) {
-                    log.warn("backbone {} still busy after 10 s; closing anyway",
+                    log.warn(
+                            "backbone {} still busy after 10 s; closing anyway",
                             backbone.runtime().descriptor().name());
                 }
             } catch (InterruptedException e) {

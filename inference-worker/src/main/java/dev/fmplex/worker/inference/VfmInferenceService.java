@@ -19,12 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs one infer request of a vFM: checks the inputs, queues the work on the backbone's
- * executor thread, and shapes the outputs.
+ * Runs one infer request of a vFM: checks the inputs, queues the work on the backbone's executor
+ * thread, and shapes the outputs.
  *
- * <p>Inputs are checked before anything is queued; token limits are checked on the executor
- * thread right after tokenization, so a bad request costs no forward pass and touches no other
- * vFM's work.
+ * <p>Inputs are checked before anything is queued; token limits are checked on the executor thread
+ * right after tokenization, so a bad request costs no forward pass and touches no other vFM's work.
  */
 public final class VfmInferenceService {
 
@@ -39,7 +38,8 @@ public final class VfmInferenceService {
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
         return Mono.defer(
                 () -> {
-                    List<String> texts = TextInputs.require(request.inputs(), inputLimit(deployment));
+                    List<String> texts =
+                            TextInputs.require(request.inputs(), inputLimit(deployment));
                     HostedBackbone backbone =
                             host.find(deployment.backbone())
                                     .orElseThrow(
@@ -53,7 +53,13 @@ public final class VfmInferenceService {
                     long admitted = System.nanoTime();
                     CompletableFuture<InferResponse> result =
                             CompletableFuture.supplyAsync(
-                                    () -> run(deployment, backbone, texts, request.truncateOrDefault(), admitted),
+                                    () ->
+                                            run(
+                                                    deployment,
+                                                    backbone,
+                                                    texts,
+                                                    request.truncateOrDefault(),
+                                                    admitted),
                                     backbone.executor());
                     return Mono.fromFuture(result, true);
                 });
@@ -61,7 +67,8 @@ public final class VfmInferenceService {
 
     private int inputLimit(VfmDeployment deployment) {
         Integer quota = deployment.quota().maxInputsPerRequest();
-        return quota == null ? properties.maxInputsPerRequest()
+        return quota == null
+                ? properties.maxInputsPerRequest()
                 : Math.min(quota, properties.maxInputsPerRequest());
     }
 
@@ -92,7 +99,10 @@ public final class VfmInferenceService {
     }
 
     private static List<TaskOutput> embeddings(
-            HostedBackbone backbone, List<EncodedText> encoded, EmbeddingTask task, int maxBatchTokens) {
+            HostedBackbone backbone,
+            List<EncodedText> encoded,
+            EmbeddingTask task,
+            int maxBatchTokens) {
         List<float[]> vectors = backbone.runtime().embedAll(encoded, task, maxBatchTokens);
         List<TaskOutput> outputs = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
@@ -109,8 +119,13 @@ public final class VfmInferenceService {
                 throw new FmplexException(
                         ProblemType.INPUT_TOO_LONG,
                         "inputs[" + i + "]",
-                        "inputs[" + i + "] is " + text.inputTokens() + " tokens; the limit is "
-                                + maxTokens + " (send \"truncate\": true to cut it instead)",
+                        "inputs["
+                                + i
+                                + "] is "
+                                + text.inputTokens()
+                                + " tokens; the limit is "
+                                + maxTokens
+                                + " (send \"truncate\": true to cut it instead)",
                         Map.of("limit", maxTokens, "actual", text.inputTokens()),
                         null);
             }

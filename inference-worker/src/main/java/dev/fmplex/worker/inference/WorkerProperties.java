@@ -6,11 +6,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Worker settings ({@code fmplex.worker.*}).
  *
- * @param device where backbones run: {@code cpu}, {@code gpu} (CUDA, fails if absent) or
- *     {@code auto}
+ * @param device where backbones run: {@code cpu}, {@code gpu} (CUDA, fails if absent) or {@code
+ *     auto}
  * @param maxInputsPerRequest most inputs one infer call may carry; a vFM quota may lower it
- * @param maxTokens token limit per input for the bundled backbone, special tokens included
- *     (at most its 512 positions)
+ * @param maxTokens token limit per input for the bundled backbone, special tokens included (at most
+ *     its 512 positions)
  * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass; larger
  *     requests run as several passes. Keeps every activation under glibc's mmap threshold.
  */

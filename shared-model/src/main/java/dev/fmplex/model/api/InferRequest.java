@@ -5,12 +5,12 @@ import java.util.List;
 /**
  * Body of {@code POST /vfms/{id}/infer}.
  *
- * <p>Inputs are bound as plain JSON values, not strings, so that a number or an object in the
- * list is reported precisely ({@code inputs[2]}) instead of being silently coerced.
+ * <p>Inputs are bound as plain JSON values, not strings, so that a number or an object in the list
+ * is reported precisely ({@code inputs[2]}) instead of being silently coerced.
  *
  * @param inputs the texts to run, at least one
- * @param truncate whether inputs longer than the backbone's token limit are cut (the default)
- *     and reported per output, or rejected with 413
+ * @param truncate whether inputs longer than the backbone's token limit are cut (the default) and
+ *     reported per output, or rejected with 413
  */
 public record InferRequest(List<Object> inputs, Boolean truncate) {
 

@@ -30,7 +30,10 @@ public final class TextInputs {
             throw new FmplexException(
                     ProblemType.TOO_MANY_INPUTS,
                     "inputs",
-                    "inputs holds " + inputs.size() + " items; the limit is " + maxInputs
+                    "inputs holds "
+                            + inputs.size()
+                            + " items; the limit is "
+                            + maxInputs
                             + " per request",
                     Map.of("limit", maxInputs, "actual", inputs.size()),
                     null);

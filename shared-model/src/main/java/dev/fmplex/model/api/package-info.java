@@ -1,5 +1,5 @@
 /**
- * Request and response records of the public HTTP API (DESIGN.md, "API contract"), with the
- * request checks every entry point shares.
+ * Request and response records of the public HTTP API (DESIGN.md, "API contract"), with the request
+ * checks every entry point shares.
  */
 package dev.fmplex.model.api;

@@ -18,13 +18,15 @@ import tools.jackson.databind.json.JsonMapper;
  * The validated header of a safetensors file: tensor entries in file order plus metadata.
  *
  * <p>{@link #parse(byte[])} rejects, with a message naming the tensor and the number, a header
- * length that does not fit the file, JSON that is not an object of tensor entries, unknown
- * dtypes, negative or non-integer dimensions, offsets outside the data section, byte lengths that
- * disagree with dtype x shape, and overlapping or non-contiguous data.
+ * length that does not fit the file, JSON that is not an object of tensor entries, unknown dtypes,
+ * negative or non-integer dimensions, offsets outside the data section, byte lengths that disagree
+ * with dtype x shape, and overlapping or non-contiguous data.
  */
 public final class SafetensorsHeader {
 
-    /** Headers larger than this are refused before any JSON is parsed (the format caps at 100 MB). */
+    /**
+     * Headers larger than this are refused before any JSON is parsed (the format caps at 100 MB).
+     */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
     private static final String METADATA_KEY = "__metadata__";
@@ -63,7 +65,9 @@ public final class SafetensorsHeader {
     public static SafetensorsHeader parse(byte[] file) throws SafetensorsFormatException {
         if (file.length < 8) {
             throw new SafetensorsFormatException(
-                    "file is " + file.length + " bytes; a safetensors file starts with an 8-byte"
+                    "file is "
+                            + file.length
+                            + " bytes; a safetensors file starts with an 8-byte"
                             + " header length");
         }
         long headerLength = ByteBuffer.wrap(file, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -127,7 +131,9 @@ public final class SafetensorsHeader {
             throws SafetensorsFormatException {
         if (!node.isObject()) {
             throw new SafetensorsFormatException(
-                    "tensor '" + name + "': entry must be an object with dtype, shape, data_offsets");
+                    "tensor '"
+                            + name
+                            + "': entry must be an object with dtype, shape, data_offsets");
         }
         JsonNode dtypeNode = node.get("dtype");
         if (dtypeNode == null || !dtypeNode.isString()) {
@@ -223,7 +229,8 @@ public final class SafetensorsHeader {
             throws SafetensorsFormatException {
         List<TensorEntry> sorted = new ArrayList<>();
         entries.forEach(sorted::add);
-        sorted.sort(Comparator.comparingLong(TensorEntry::begin).thenComparingLong(TensorEntry::end));
+        sorted.sort(
+                Comparator.comparingLong(TensorEntry::begin).thenComparingLong(TensorEntry::end));
         long cursor = 0;
         for (TensorEntry entry : sorted) {
             if (entry.begin() != cursor) {
@@ -234,7 +241,9 @@ public final class SafetensorsHeader {
                                 + entry.begin()
                                 + " of the data section; expected "
                                 + cursor
-                                + (entry.begin() < cursor ? " (overlaps the previous tensor)" : " (hole)"));
+                                + (entry.begin() < cursor
+                                        ? " (overlaps the previous tensor)"
+                                        : " (hole)"));
             }
             cursor = entry.end();
         }

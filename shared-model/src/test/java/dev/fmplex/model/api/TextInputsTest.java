@@ -20,10 +20,13 @@ class TextInputsTest {
     @Test
     void namesTheFirstValueThatIsNotAString() {
         assertThatThrownBy(() -> TextInputs.require(Arrays.asList("a", null), 5))
-                .isInstanceOfSatisfying(FmplexException.class, e -> {
-                    assertThat(e.field()).isEqualTo("inputs[1]");
-                    assertThat(e.getMessage()).isEqualTo("inputs[1] must be a string, got null");
-                });
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> {
+                            assertThat(e.field()).isEqualTo("inputs[1]");
+                            assertThat(e.getMessage())
+                                    .isEqualTo("inputs[1] must be a string, got null");
+                        });
         assertThatThrownBy(() -> TextInputs.require(List.of("a", "b", Map.of()), 5))
                 .hasMessage("inputs[2] must be a string, got an object");
         assertThatThrownBy(() -> TextInputs.require(List.of(true), 5))
@@ -33,11 +36,16 @@ class TextInputsTest {
     @Test
     void enforcesPresenceAndTheLimit() {
         assertThatThrownBy(() -> TextInputs.require(null, 5)).hasMessageContaining("required");
-        assertThatThrownBy(() -> TextInputs.require(List.of(), 5)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> TextInputs.require(List.of(), 5))
+                .hasMessageContaining("at least 1");
         assertThatThrownBy(() -> TextInputs.require(List.of("a", "b", "c"), 2))
-                .isInstanceOfSatisfying(FmplexException.class, e -> {
-                    assertThat(e.type()).isEqualTo(ProblemType.TOO_MANY_INPUTS);
-                    assertThat(e.properties()).containsEntry("limit", 2).containsEntry("actual", 3);
-                });
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> {
+                            assertThat(e.type()).isEqualTo(ProblemType.TOO_MANY_INPUTS);
+                            assertThat(e.properties())
+                                    .containsEntry("limit", 2)
+                                    .containsEntry("actual", 3);
+                        });
     }
 }

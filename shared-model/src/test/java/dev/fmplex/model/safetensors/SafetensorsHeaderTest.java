@@ -74,31 +74,55 @@ class SafetensorsHeaderTest {
 
     @Test
     void rejectsUnknownDtypesAndBadShapes() {
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(
-                        "{\"a\":{\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]}}", 16)))
+        assertThatThrownBy(
+                        () ->
+                                SafetensorsHeader.parse(
+                                        file(
+                                                "{\"a\":{\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]}}",
+                                                16)))
                 .hasMessageContaining("tensor 'a': unknown dtype 'F128'");
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(
-                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4)))
+        assertThatThrownBy(
+                        () ->
+                                SafetensorsHeader.parse(
+                                        file(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}",
+                                                4)))
                 .hasMessageContaining("shape[0] must be a non-negative integer");
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(
-                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}", 4)))
+        assertThatThrownBy(
+                        () ->
+                                SafetensorsHeader.parse(
+                                        file(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
+                                                4)))
                 .hasMessageContaining("shape[0] must be a non-negative integer");
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(
-                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}", 4)))
+        assertThatThrownBy(
+                        () ->
+                                SafetensorsHeader.parse(
+                                        file(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}",
+                                                4)))
                 .hasMessageContaining("data_offsets must hold 2 integers, holds 1");
     }
 
     @Test
     void rejectsByteCountsThatDisagreeWithTheShape() {
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(
-                        "{\"a\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8)))
+        assertThatThrownBy(
+                        () ->
+                                SafetensorsHeader.parse(
+                                        file(
+                                                "{\"a\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,8]}}",
+                                                8)))
                 .hasMessageContaining("F16 [3] needs 6 bytes but data_offsets span 8");
     }
 
     @Test
     void rejectsOffsetsOutsideTheDataSection() {
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(
-                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 12)))
+        assertThatThrownBy(
+                        () ->
+                                SafetensorsHeader.parse(
+                                        file(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+                                                12)))
                 .hasMessageContaining("fall outside the 12-byte data section");
     }
 
@@ -112,7 +136,8 @@ class SafetensorsHeaderTest {
         String hole =
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                         + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
-        assertThatThrownBy(() -> SafetensorsHeader.parse(file(hole, 12))).hasMessageContaining("hole");
+        assertThatThrownBy(() -> SafetensorsHeader.parse(file(hole, 12)))
+                .hasMessageContaining("hole");
         String trailing = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
         assertThatThrownBy(() -> SafetensorsHeader.parse(file(trailing, 8)))
                 .hasMessageContaining("tensors cover 4 bytes but the data section holds 8");

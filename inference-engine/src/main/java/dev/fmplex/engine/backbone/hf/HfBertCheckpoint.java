@@ -13,10 +13,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A BERT-family checkpoint in Hugging Face layout: a directory with {@code config.json} and
- * {@code model.safetensors}. Parameter names may carry a {@code bert.} prefix (as
- * {@code BertModel} subclasses save them) or none; the old {@code LayerNorm.gamma/beta} spelling
- * is accepted for {@code weight/bias}.
+ * A BERT-family checkpoint in Hugging Face layout: a directory with {@code config.json} and {@code
+ * model.safetensors}. Parameter names may carry a {@code bert.} prefix (as {@code BertModel}
+ * subclasses save them) or none; the old {@code LayerNorm.gamma/beta} spelling is accepted for
+ * {@code weight/bias}.
  */
 public final class HfBertCheckpoint {
 

@@ -8,9 +8,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a BERT {@code config.json}. Fields that change the computation but that the native
- * encoder does not implement (another activation, relative positions, another model type) are
- * rejected by name rather than silently ignored.
+ * Reads a BERT {@code config.json}. Fields that change the computation but that the native encoder
+ * does not implement (another activation, relative positions, another model type) are rejected by
+ * name rather than silently ignored.
  */
 public final class HfBertConfigReader {
 

@@ -16,10 +16,10 @@ import java.util.function.Predicate;
 /**
  * Turns the bytes of a safetensors file into fp32 NDArrays by name.
  *
- * <p>The header is validated in full by {@link SafetensorsHeader} first, then each wanted tensor
- * is converted to fp32 in Java from its validated byte range. DJL's own safetensors decoder is
- * not used for uploads: it was not written for hostile input, and on this stack (DJL 0.36,
- * PyTorch 2.7.1) any bf16 tensor aborts the JVM natively.
+ * <p>The header is validated in full by {@link SafetensorsHeader} first, then each wanted tensor is
+ * converted to fp32 in Java from its validated byte range. DJL's own safetensors decoder is not
+ * used for uploads: it was not written for hostile input, and on this stack (DJL 0.36, PyTorch
+ * 2.7.1) any bf16 tensor aborts the JVM natively.
  */
 public final class SafetensorsTensors {
 

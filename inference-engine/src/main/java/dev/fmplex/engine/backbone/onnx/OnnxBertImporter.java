@@ -19,13 +19,13 @@ import java.util.Optional;
 /**
  * Maps the initializers of a Hugging Face BERT encoder exported to ONNX onto BERT parameters.
  *
- * <p>The exporter keeps BERT names for embeddings, biases and LayerNorms, but stores each
- * layer's six projection weights already transposed ({@code [in, out]}) under generated names
- * ({@code onnx::MatMul_NNN}). Those are mapped by graph position: the k-th MatMul that multiplies
- * by an initializer is projection {@code k % 6} (query, key, value, attention output,
- * intermediate, output) of layer {@code k / 6}. Position alone is trusted only after two checks:
- * every shape matches the configuration, and where the MatMul's result feeds an Add with a named
- * bias, that bias is the one of the same projection.
+ * <p>The exporter keeps BERT names for embeddings, biases and LayerNorms, but stores each layer's
+ * six projection weights already transposed ({@code [in, out]}) under generated names ({@code
+ * onnx::MatMul_NNN}). Those are mapped by graph position: the k-th MatMul that multiplies by an
+ * initializer is projection {@code k % 6} (query, key, value, attention output, intermediate,
+ * output) of layer {@code k / 6}. Position alone is trusted only after two checks: every shape
+ * matches the configuration, and where the MatMul's result feeds an Add with a named bias, that
+ * bias is the one of the same projection.
  */
 public final class OnnxBertImporter {
 

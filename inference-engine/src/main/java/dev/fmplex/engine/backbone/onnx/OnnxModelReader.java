@@ -12,9 +12,9 @@ import java.util.Map;
 /**
  * Reads an ONNX {@code ModelProto} with protobuf's wire-format reader, keeping only the graph's
  * nodes and initializers. Field numbers are those of onnx.proto (ModelProto.graph = 7,
- * GraphProto.node = 1 / initializer = 5, NodeProto.input = 1 / output = 2 / name = 3 /
- * op_type = 4, TensorProto.dims = 1 / data_type = 2 / float_data = 4 / name = 8 / raw_data = 9 /
- * external_data = 13).
+ * GraphProto.node = 1 / initializer = 5, NodeProto.input = 1 / output = 2 / name = 3 / op_type = 4,
+ * TensorProto.dims = 1 / data_type = 2 / float_data = 4 / name = 8 / raw_data = 9 / external_data =
+ * 13).
  */
 public final class OnnxModelReader {
 

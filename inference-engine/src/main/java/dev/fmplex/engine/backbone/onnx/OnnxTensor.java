@@ -6,10 +6,11 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * An ONNX initializer: name, dims, element type and its data, either as little-endian
- * {@code raw_data} or as the typed {@code float_data} field.
+ * An ONNX initializer: name, dims, element type and its data, either as little-endian {@code
+ * raw_data} or as the typed {@code float_data} field.
  */
-public record OnnxTensor(String name, long[] dims, int dataType, ByteString rawData, float[] floatData) {
+public record OnnxTensor(
+        String name, long[] dims, int dataType, ByteString rawData, float[] floatData) {
 
     /** {@code TensorProto.DataType.FLOAT}. */
     public static final int FLOAT = 1;
@@ -32,17 +33,26 @@ public record OnnxTensor(String name, long[] dims, int dataType, ByteString rawD
         if (floatData != null && floatData.length > 0) {
             if (floatData.length != count) {
                 throw new IllegalStateException(
-                        "initializer '" + name + "' holds " + floatData.length + " floats for dims "
+                        "initializer '"
+                                + name
+                                + "' holds "
+                                + floatData.length
+                                + " floats for dims "
                                 + Arrays.toString(dims));
             }
             return floatData.clone();
         }
         if (rawData == null || rawData.size() != count * Float.BYTES) {
             throw new IllegalStateException(
-                    "initializer '" + name + "' holds " + (rawData == null ? 0 : rawData.size())
-                            + " raw bytes for dims " + Arrays.toString(dims));
+                    "initializer '"
+                            + name
+                            + "' holds "
+                            + (rawData == null ? 0 : rawData.size())
+                            + " raw bytes for dims "
+                            + Arrays.toString(dims));
         }
-        FloatBuffer buffer = rawData.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer buffer =
+                rawData.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] values = new float[(int) count];
         buffer.get(values);
         return values;

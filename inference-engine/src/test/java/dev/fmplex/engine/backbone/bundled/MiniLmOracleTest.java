@@ -87,13 +87,16 @@ class MiniLmOracleTest {
             float[] alone = runtime.embed(List.of(encoded.get(i)), SENTENCE_EMBEDDING).get(0);
             double cosineAlone = cosine(alone, expected);
             double cosineBatched = cosine(batched.get(i), expected);
-            assertThat(cosineAlone).as("alone: %s", texts.get(i)).isGreaterThanOrEqualTo(MIN_COSINE);
+            assertThat(cosineAlone)
+                    .as("alone: %s", texts.get(i))
+                    .isGreaterThanOrEqualTo(MIN_COSINE);
             assertThat(cosineBatched)
                     .as("in the mixed batch: %s", texts.get(i))
                     .isGreaterThanOrEqualTo(MIN_COSINE);
             minCosine = Math.min(minCosine, Math.min(cosineAlone, cosineBatched));
         }
-        System.out.printf("oracle(128 tokens): %d texts, min cosine %.12f%n", texts.size(), minCosine);
+        System.out.printf(
+                "oracle(128 tokens): %d texts, min cosine %.12f%n", texts.size(), minCosine);
     }
 
     @Test
@@ -111,7 +114,8 @@ class MiniLmOracleTest {
             assertThat(c).as("long text %d", i).isGreaterThanOrEqualTo(MIN_COSINE);
             minCosine = Math.min(minCosine, c);
         }
-        System.out.printf("oracle(256 tokens): %d long texts, min cosine %.12f%n", texts.size(), minCosine);
+        System.out.printf(
+                "oracle(256 tokens): %d long texts, min cosine %.12f%n", texts.size(), minCosine);
     }
 
     @Test
@@ -140,8 +144,25 @@ class MiniLmOracleTest {
     /** A natural-looking English text of about {@code tokens} word pieces (with specials). */
     static String longText(int tokens) {
         String[] words = {
-            "serving", "many", "models", "on", "shared", "hardware", "saves", "memory", "and",
-            "money", "while", "each", "task", "keeps", "its", "own", "adapter", "weights", "."
+            "serving",
+            "many",
+            "models",
+            "on",
+            "shared",
+            "hardware",
+            "saves",
+            "memory",
+            "and",
+            "money",
+            "while",
+            "each",
+            "task",
+            "keeps",
+            "its",
+            "own",
+            "adapter",
+            "weights",
+            "."
         };
         StringBuilder text = new StringBuilder();
         int i = 0;

@@ -16,15 +16,17 @@ import java.util.List;
 /**
  * The reference: the same ONNX model run by ONNX Runtime through langchain4j.
  *
- * <p>ONNX Runtime threads spin by default and starve PyTorch on the same cores
- * (STACK-NOTES.md), so the session is built with spinning off. The tokenizer's own truncation
- * (128 in the artifact) can be raised so long texts are compared on the same tokens.
+ * <p>ONNX Runtime threads spin by default and starve PyTorch on the same cores (STACK-NOTES.md), so
+ * the session is built with spinning off. The tokenizer's own truncation (128 in the artifact) can
+ * be raised so long texts are compared on the same tokens.
  */
 final class OnnxRuntimeOracle {
 
     private OnnxRuntimeOracle() {}
 
-    /** langchain4j's embedding model over the bundled ONNX file, truncating at {@code maxTokens}. */
+    /**
+     * langchain4j's embedding model over the bundled ONNX file, truncating at {@code maxTokens}.
+     */
     static EmbeddingModel withTokenLimit(int maxTokens) throws IOException, OrtException {
         String original =
                 new String(

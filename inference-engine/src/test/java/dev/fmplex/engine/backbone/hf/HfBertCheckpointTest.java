@@ -63,7 +63,8 @@ class HfBertCheckpointTest {
 
     @Test
     void readsFilesWrittenByDjlsSafetensorsEncoder() throws Exception {
-        Map<String, HostTensor> weights = TinyBertCheckpoints.randomWeights(TINY, 3, SafetensorsDType.F32);
+        Map<String, HostTensor> weights =
+                TinyBertCheckpoints.randomWeights(TINY, 3, SafetensorsDType.F32);
         TinyBertCheckpoints.writeWithDjl(directory, TINY, weights, manager);
 
         BertWeights loaded = HfBertCheckpoint.load(directory, manager);
@@ -75,16 +76,25 @@ class HfBertCheckpointTest {
     @Test
     void differentWeightsGiveDifferentOutputs() throws Exception {
         // Guards the comparisons above: they would notice a loader that ignored the file.
-        BertWeights one = BertWeights.of(TINY, TinyBertCheckpoints.toArrays(
-                TinyBertCheckpoints.randomWeights(TINY, 1, SafetensorsDType.F32), manager));
-        BertWeights two = BertWeights.of(TINY, TinyBertCheckpoints.toArrays(
-                TinyBertCheckpoints.randomWeights(TINY, 2, SafetensorsDType.F32), manager));
+        BertWeights one =
+                BertWeights.of(
+                        TINY,
+                        TinyBertCheckpoints.toArrays(
+                                TinyBertCheckpoints.randomWeights(TINY, 1, SafetensorsDType.F32),
+                                manager));
+        BertWeights two =
+                BertWeights.of(
+                        TINY,
+                        TinyBertCheckpoints.toArrays(
+                                TinyBertCheckpoints.randomWeights(TINY, 2, SafetensorsDType.F32),
+                                manager));
         assertThat(maxAbsDiff(forward(one), forward(two))).isGreaterThan(1e-2f);
     }
 
     @Test
     void missingTensorIsNamed() throws Exception {
-        Map<String, HostTensor> weights = TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
+        Map<String, HostTensor> weights =
+                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
         weights.remove("encoder.layer.1.intermediate.dense.bias");
         TinyBertCheckpoints.write(directory, TINY, weights, "");
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
@@ -95,8 +105,10 @@ class HfBertCheckpointTest {
 
     @Test
     void misshapedTensorIsNamedWithBothShapes() throws Exception {
-        Map<String, HostTensor> weights = TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
-        weights.put("encoder.layer.0.attention.self.key.weight",
+        Map<String, HostTensor> weights =
+                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
+        weights.put(
+                "encoder.layer.0.attention.self.key.weight",
                 new HostTensor(new long[] {16, 8}, new float[128], SafetensorsDType.F32));
         TinyBertCheckpoints.write(directory, TINY, weights, "bert.");
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
@@ -108,8 +120,11 @@ class HfBertCheckpointTest {
 
     @Test
     void integerWeightsAreRejectedByDtype() throws Exception {
-        Map<String, HostTensor> weights = TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
-        weights.put("embeddings.LayerNorm.bias", new HostTensor(new long[] {16}, new float[16], SafetensorsDType.I32));
+        Map<String, HostTensor> weights =
+                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
+        weights.put(
+                "embeddings.LayerNorm.bias",
+                new HostTensor(new long[] {16}, new float[16], SafetensorsDType.I32));
         TinyBertCheckpoints.write(directory, TINY, weights, "");
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
@@ -119,8 +134,11 @@ class HfBertCheckpointTest {
 
     @Test
     void truncatedFileIsRejectedBeforeDecoding() throws Exception {
-        TinyBertCheckpoints.write(directory, TINY,
-                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32), "");
+        TinyBertCheckpoints.write(
+                directory,
+                TINY,
+                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32),
+                "");
         Path file = directory.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
@@ -132,8 +150,11 @@ class HfBertCheckpointTest {
 
     @Test
     void configErrorsNameTheField() throws Exception {
-        TinyBertCheckpoints.write(directory, TINY,
-                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32), "");
+        TinyBertCheckpoints.write(
+                directory,
+                TINY,
+                TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32),
+                "");
         String json = TinyBertCheckpoints.configJson(TINY);
         TinyBertCheckpoints.writeConfig(directory, json.replace("\"gelu\"", "\"relu\""));
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
@@ -141,10 +162,13 @@ class HfBertCheckpointTest {
         TinyBertCheckpoints.writeConfig(directory, json.replace("\"num_attention_heads\": 4,", ""));
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
                 .hasMessageContaining("'num_attention_heads' must be an integer");
-        TinyBertCheckpoints.writeConfig(directory, json.replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 5"));
+        TinyBertCheckpoints.writeConfig(
+                directory,
+                json.replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 5"));
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
                 .hasMessageContaining("not a multiple of num_attention_heads 5");
-        TinyBertCheckpoints.writeConfig(directory, json.replace("\"model_type\": \"bert\"", "\"model_type\": \"roberta\""));
+        TinyBertCheckpoints.writeConfig(
+                directory, json.replace("\"model_type\": \"bert\"", "\"model_type\": \"roberta\""));
         assertThatThrownBy(() -> HfBertCheckpoint.load(directory, manager))
                 .hasMessageContaining("model_type 'roberta'");
     }

@@ -19,9 +19,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Small random BERT checkpoints in Hugging Face layout ({@code config.json} +
- * {@code model.safetensors}), written by the tests themselves: no weights are downloaded or
- * committed.
+ * Small random BERT checkpoints in Hugging Face layout ({@code config.json} + {@code
+ * model.safetensors}), written by the tests themselves: no weights are downloaded or committed.
  */
 public final class TinyBertCheckpoints {
 
@@ -53,10 +52,13 @@ public final class TinyBertCheckpoints {
         return weights;
     }
 
-    public static Map<String, NDArray> toArrays(Map<String, HostTensor> weights, NDManager manager) {
+    public static Map<String, NDArray> toArrays(
+            Map<String, HostTensor> weights, NDManager manager) {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         weights.forEach(
-                (name, tensor) -> arrays.put(name, manager.create(tensor.values(), new Shape(tensor.shape()))));
+                (name, tensor) ->
+                        arrays.put(
+                                name, manager.create(tensor.values(), new Shape(tensor.shape()))));
         return arrays;
     }
 
@@ -101,7 +103,8 @@ public final class TinyBertCheckpoints {
     }
 
     public static void writeConfig(Path directory, String json) throws IOException {
-        Files.writeString(directory.resolve(HfBertCheckpoint.CONFIG_FILE), json, StandardCharsets.UTF_8);
+        Files.writeString(
+                directory.resolve(HfBertCheckpoint.CONFIG_FILE), json, StandardCharsets.UTF_8);
     }
 
     public static String configJson(BertConfig config) {
@@ -141,16 +144,23 @@ public final class TinyBertCheckpoints {
             if (header.length() > 1) {
                 header.append(',');
             }
-            header.append('"').append(entry.getKey()).append("\":{\"dtype\":\"")
-                    .append(tensor.dtype()).append("\",\"shape\":")
+            header.append('"')
+                    .append(entry.getKey())
+                    .append("\":{\"dtype\":\"")
+                    .append(tensor.dtype())
+                    .append("\",\"shape\":")
                     .append(java.util.Arrays.toString(tensor.shape()).replace(" ", ""))
-                    .append(",\"data_offsets\":[").append(data.size()).append(',')
-                    .append(data.size() + bytes.length).append("]}");
+                    .append(",\"data_offsets\":[")
+                    .append(data.size())
+                    .append(',')
+                    .append(data.size() + bytes.length)
+                    .append("]}");
             data.writeBytes(bytes);
         }
         header.append('}');
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer file = ByteBuffer.allocate(8 + json.length + data.size()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer file =
+                ByteBuffer.allocate(8 + json.length + data.size()).order(ByteOrder.LITTLE_ENDIAN);
         file.putLong(json.length).put(json).put(data.toByteArray());
         return file.array();
     }
@@ -158,7 +168,8 @@ public final class TinyBertCheckpoints {
     private static byte[] encode(HostTensor tensor) {
         float[] values = tensor.values();
         ByteBuffer out =
-                ByteBuffer.allocate(values.length * tensor.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer.allocate(values.length * tensor.dtype().byteSize())
+                        .order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
             int bits = Float.floatToIntBits(value);
             switch (tensor.dtype()) {

@@ -27,7 +27,9 @@ class OnnxBertImporterTest {
     @BeforeAll
     static void readGraph() throws Exception {
         try (InputStream in =
-                OnnxBertImporterTest.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+                OnnxBertImporterTest.class
+                        .getClassLoader()
+                        .getResourceAsStream("all-minilm-l6-v2.onnx")) {
             graph = OnnxModelReader.read(in.readAllBytes());
         }
     }
@@ -62,7 +64,8 @@ class OnnxBertImporterTest {
         BertConfig wrongWidth = new BertConfig(30522, 384, 6, 12, 1024, 512, 2, 1e-12f);
         assertThatThrownBy(() -> OnnxBertImporter.importWeights(graph, wrongWidth, manager))
                 .isInstanceOf(WeightLoadException.class)
-                .hasMessageContaining("intermediate.dense.weight needs the transpose of [1024, 384]");
+                .hasMessageContaining(
+                        "intermediate.dense.weight needs the transpose of [1024, 384]");
         BertConfig wrongDepth = new BertConfig(30522, 384, 4, 12, 1536, 512, 2, 1e-12f);
         assertThatThrownBy(() -> OnnxBertImporter.importWeights(graph, wrongDepth, manager))
                 .hasMessageContaining("36 MatMul nodes")
@@ -85,7 +88,10 @@ class OnnxBertImporterTest {
         nodes.set(queryIndex, nodes.get(keyIndex));
         nodes.set(keyIndex, query);
         OnnxGraph swapped = new OnnxGraph(nodes, graph.initializers());
-        assertThatThrownBy(() -> OnnxBertImporter.importWeights(swapped, BundledMiniLm.CONFIG, manager))
+        assertThatThrownBy(
+                        () ->
+                                OnnxBertImporter.importWeights(
+                                        swapped, BundledMiniLm.CONFIG, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("encoder.layer.0.attention.self.query.bias")
                 .hasMessageContaining("encoder.layer.0.attention.self.key.bias");
@@ -93,7 +99,10 @@ class OnnxBertImporterTest {
 
     private static OnnxNode firstProjection() {
         return graph.nodes().stream()
-                .filter(n -> n.opType().equals("MatMul") && graph.initializers().containsKey(n.inputs().get(1)))
+                .filter(
+                        n ->
+                                n.opType().equals("MatMul")
+                                        && graph.initializers().containsKey(n.inputs().get(1)))
                 .findFirst()
                 .orElseThrow();
     }
