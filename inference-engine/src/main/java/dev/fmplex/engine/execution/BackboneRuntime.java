@@ -126,13 +126,6 @@ public final class BackboneRuntime implements AutoCloseable {
         }
     }
 
-    /** Hidden states of the last layer, for tests and tools that check the encoder itself. */
-    public float[] lastHiddenState(List<EncodedText> rows) {
-        try (NDManager scope = root.newSubManager()) {
-            return encoder.encode(scope, TokenBatch.pad(rows)).toFloatArray();
-        }
-    }
-
     private static List<float[]> splitRows(float[] flat, int rows) {
         int width = flat.length / rows;
         List<float[]> result = new ArrayList<>(rows);

@@ -26,8 +26,4 @@ public record TokenBatch(int rows, int length, long[] ids, long[] typeIds, long[
         }
         return new TokenBatch(rows, length, ids, new long[rows * length], mask);
     }
-
-    public int paddedTokens() {
-        return rows * length;
-    }
 }

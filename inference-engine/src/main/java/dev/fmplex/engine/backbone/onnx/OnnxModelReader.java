@@ -104,6 +104,25 @@ public final class OnnxModelReader {
         return new OnnxNode(name, opType, List.copyOf(inputs), List.copyOf(outputs));
     }
 
+    /** Reads one element of a repeated scalar field; protobuf allows packed and unpacked forms. */
+    @FunctionalInterface
+    private interface ElementReader {
+        void read(CodedInputStream input) throws IOException;
+    }
+
+    private static void readRepeated(CodedInputStream input, int wireType, ElementReader element)
+            throws IOException {
+        if (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+            element.read(input);
+            return;
+        }
+        int limit = input.pushLimit(input.readRawVarint32());
+        while (input.getBytesUntilLimit() > 0) {
+            element.read(input);
+        }
+        input.popLimit(limit);
+    }
+
     private static OnnxTensor readTensor(CodedInputStream input) throws IOException {
         List<Long> dims = new ArrayList<>();
         List<Float> floats = new ArrayList<>();
@@ -117,29 +136,10 @@ public final class OnnxModelReader {
             }
             int wireType = WireFormat.getTagWireType(tag);
             switch (WireFormat.getTagFieldNumber(tag)) {
-                case TENSOR_DIMS -> {
-                    if (wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        int limit = input.pushLimit(input.readRawVarint32());
-                        while (input.getBytesUntilLimit() > 0) {
-                            dims.add(input.readInt64());
-                        }
-                        input.popLimit(limit);
-                    } else {
-                        dims.add(input.readInt64());
-                    }
-                }
+                case TENSOR_DIMS -> readRepeated(input, wireType, in -> dims.add(in.readInt64()));
                 case TENSOR_DATA_TYPE -> dataType = input.readInt32();
-                case TENSOR_FLOAT_DATA -> {
-                    if (wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        int limit = input.pushLimit(input.readRawVarint32());
-                        while (input.getBytesUntilLimit() > 0) {
-                            floats.add(input.readFloat());
-                        }
-                        input.popLimit(limit);
-                    } else {
-                        floats.add(input.readFloat());
-                    }
-                }
+                case TENSOR_FLOAT_DATA ->
+                        readRepeated(input, wireType, in -> floats.add(in.readFloat()));
                 case TENSOR_NAME -> name = input.readString();
                 case TENSOR_RAW_DATA -> raw = input.readBytes();
                 case TENSOR_EXTERNAL_DATA ->
