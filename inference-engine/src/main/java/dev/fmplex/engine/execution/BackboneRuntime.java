@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
@@ -27,18 +28,23 @@ import java.util.List;
 public final class BackboneRuntime implements AutoCloseable {
 
     private final BackboneDescriptor descriptor;
+    private final BertWeights weights;
     private final TextTokenizer tokenizer;
     private final TextEncoder encoder;
+    private final MixedBatchExecutor executor;
     private final NDManager root;
 
     private BackboneRuntime(
             BackboneDescriptor descriptor,
+            BertWeights weights,
             TextTokenizer tokenizer,
-            TextEncoder encoder,
+            TorchBertEncoder encoder,
             NDManager root) {
         this.descriptor = descriptor;
+        this.weights = weights;
         this.tokenizer = tokenizer;
         this.encoder = encoder;
+        this.executor = new MixedBatchExecutor(encoder, root);
         this.root = root;
     }
 
@@ -77,7 +83,8 @@ public final class BackboneRuntime implements AutoCloseable {
                         weights.config().layers(),
                         weights.byteSize(),
                         tokenizer.maxTokens());
-        return new BackboneRuntime(descriptor, tokenizer, new TorchBertEncoder(weights), root);
+        return new BackboneRuntime(
+                descriptor, weights, tokenizer, new TorchBertEncoder(weights), root);
     }
 
     public BackboneDescriptor descriptor() {
@@ -90,6 +97,25 @@ public final class BackboneRuntime implements AutoCloseable {
 
     public Device device() {
         return root.getDevice();
+    }
+
+    public BertConfig config() {
+        return weights.config();
+    }
+
+    /** The shared, read-only backbone weights (for reference models in tests and tools). */
+    public BertWeights weights() {
+        return weights;
+    }
+
+    /** Runs rows of any vFMs of this backbone in one forward pass. */
+    public BatchResult execute(List<BatchRow> rows) {
+        return executor.execute(rows);
+    }
+
+    /** The parent of every vFM version's manager: versions live beside batches, under the root. */
+    public NDManager root() {
+        return root;
     }
 
     /**

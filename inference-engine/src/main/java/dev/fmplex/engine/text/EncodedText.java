@@ -5,10 +5,20 @@ package dev.fmplex.engine.text;
  *
  * @param ids token ids with special tokens, already cut to the backbone's limit
  * @param inputTokens the input's length in tokens before any cut
+ * @param tokens the word pieces of {@code ids} (for token-level outputs); may be null
  */
-public record EncodedText(long[] ids, int inputTokens) {
+public record EncodedText(long[] ids, int inputTokens, String[] tokens) {
+
+    public EncodedText(long[] ids, int inputTokens) {
+        this(ids, inputTokens, null);
+    }
 
     public boolean truncated() {
         return inputTokens > ids.length;
+    }
+
+    /** The word piece at {@code position}, or its id when the tokens were not kept. */
+    public String token(int position) {
+        return tokens == null ? Long.toString(ids[position]) : tokens[position];
     }
 }

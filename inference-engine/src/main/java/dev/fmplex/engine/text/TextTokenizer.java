@@ -46,13 +46,25 @@ public final class TextTokenizer implements AutoCloseable {
     public EncodedText encode(String text) {
         Encoding encoding = tokenizer.encode(text);
         long[] ids = encoding.getIds();
+        String[] tokens = encoding.getTokens();
         if (ids.length <= maxTokens) {
-            return new EncodedText(ids, ids.length);
+            return new EncodedText(ids, ids.length, tokens);
         }
+        return new EncodedText(cutKeepingLast(ids), ids.length, cutKeepingLast(tokens));
+    }
+
+    private long[] cutKeepingLast(long[] all) {
         long[] cut = new long[maxTokens];
-        System.arraycopy(ids, 0, cut, 0, maxTokens - 1);
-        cut[maxTokens - 1] = ids[ids.length - 1];
-        return new EncodedText(cut, ids.length);
+        System.arraycopy(all, 0, cut, 0, maxTokens - 1);
+        cut[maxTokens - 1] = all[all.length - 1];
+        return cut;
+    }
+
+    private String[] cutKeepingLast(String[] all) {
+        String[] cut = new String[maxTokens];
+        System.arraycopy(all, 0, cut, 0, maxTokens - 1);
+        cut[maxTokens - 1] = all[all.length - 1];
+        return cut;
     }
 
     public List<EncodedText> encodeAll(List<String> texts) {

@@ -1,6 +1,7 @@
 package dev.fmplex.engine.torch;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -42,60 +43,96 @@ public final class TorchBertEncoder implements TextEncoder {
 
     @Override
     public NDArray encode(NDManager manager, TokenBatch batch) {
-        if (batch.length() > config.maxPositions()) {
+        Shape tokens = new Shape(batch.rows(), batch.length());
+        EncoderInputs inputs =
+                new EncoderInputs(
+                        manager.create(batch.ids(), tokens),
+                        manager.create(batch.typeIds(), tokens),
+                        manager.create(batch.attentionMask(), tokens),
+                        null);
+        NDArray[] hidden = forward(manager, inputs, config.layers(), LinearDelta.NONE);
+        return hidden[config.layers()];
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs the embeddings and the first {@code lastLayer} layers.
+     *
+     * @return hidden states by index, as Hugging Face's {@code hidden_states}: element 0 is the
+     *     embedding output, element {@code i} the output of layer {@code i}
+     */
+    public NDArray[] forward(
+            NDManager manager, EncoderInputs inputs, int lastLayer, LinearDelta delta) {
+        long rows = inputs.ids().getShape().get(0);
+        long length = inputs.ids().getShape().get(1);
+        if (length > config.maxPositions()) {
             throw new IllegalArgumentException(
                     "batch length "
-                            + batch.length()
+                            + length
                             + " exceeds the "
                             + config.maxPositions()
                             + " positions of this backbone");
         }
-        Shape tokens = new Shape(batch.rows(), batch.length());
-        NDArray ids = manager.create(batch.ids(), tokens);
-        NDArray typeIds = manager.create(batch.typeIds(), tokens);
-        NDArray mask = manager.create(batch.attentionMask(), tokens);
-        NDArray hidden = embed(manager, ids, typeIds, batch.length());
-        // [rows, 1, 1, length]: 0 for real keys, MASKED_SCORE for padding, broadcast over heads and
-        // queries.
+        if (lastLayer < 0 || lastLayer > config.layers()) {
+            throw new IllegalArgumentException("lastLayer " + lastLayer + " out of range");
+        }
+        NDArray[] hidden = new NDArray[lastLayer + 1];
+        hidden[0] = embed(manager, inputs);
+        // [rows, 1, 1, length]: 0 for real keys, MASKED_SCORE for padding, broadcast over heads
+        // and queries.
         NDArray scoreMask =
-                mask.toType(DataType.FLOAT32, false)
+                inputs.attentionMask()
+                        .toType(DataType.FLOAT32, false)
                         .sub(1f)
                         .mul(-MASKED_SCORE)
-                        .reshape(batch.rows(), 1, 1, batch.length());
-        for (int layer = 0; layer < config.layers(); layer++) {
-            hidden = layer(hidden, scoreMask, layer);
+                        .reshape(rows, 1, 1, length);
+        for (int layer = 0; layer < lastLayer; layer++) {
+            hidden[layer + 1] = layer(hidden[layer], scoreMask, layer, delta);
         }
         return hidden;
     }
 
-    private NDArray embed(NDManager manager, NDArray ids, NDArray typeIds, int length) {
-        NDArray positions = manager.arange(0, length, 1, DataType.INT64).reshape(1, length);
-        NDArray words = lookup(ids, BertParameterNames.WORD_EMBEDDINGS);
+    private NDArray embed(NDManager manager, EncoderInputs inputs) {
+        long length = inputs.ids().getShape().get(1);
+        NDArray positions = manager.arange(0, (int) length, 1, DataType.INT64).reshape(1, length);
+        NDArray words = lookup(inputs.ids(), BertParameterNames.WORD_EMBEDDINGS);
+        if (inputs.prompts() != null) {
+            // PEFT prompt tuning: virtual tokens take the place of word embeddings; position and
+            // token-type embeddings and the LayerNorm apply to them like to any token.
+            NDArray virtual = inputs.prompts().table().get(inputs.prompts().index());
+            words =
+                    NDArrays.where(
+                            inputs.prompts().slots().broadcast(words.getShape()), virtual, words);
+        }
         NDArray sum =
                 words.add(lookup(positions, BertParameterNames.POSITION_EMBEDDINGS))
-                        .add(lookup(typeIds, BertParameterNames.TOKEN_TYPE_EMBEDDINGS));
+                        .add(lookup(inputs.typeIds(), BertParameterNames.TOKEN_TYPE_EMBEDDINGS));
         return norm(sum, BertParameterNames.EMBEDDINGS_NORM);
     }
 
-    private NDArray layer(NDArray input, NDArray scoreMask, int layer) {
-        NDArray context = selfAttention(input, scoreMask, layer);
+    private NDArray layer(NDArray input, NDArray scoreMask, int layer, LinearDelta delta) {
+        NDArray context = selfAttention(input, scoreMask, layer, delta);
         NDArray attended =
                 norm(
-                        project(context, LayerLinear.ATTENTION_OUTPUT, layer).add(input),
+                        project(context, LayerLinear.ATTENTION_OUTPUT, layer, delta).add(input),
                         BertParameterNames.attentionNorm(layer));
-        NDArray intermediate = Activation.gelu(project(attended, LayerLinear.INTERMEDIATE, layer));
+        NDArray intermediate =
+                Activation.gelu(project(attended, LayerLinear.INTERMEDIATE, layer, delta));
         return norm(
-                project(intermediate, LayerLinear.OUTPUT, layer).add(attended),
+                project(intermediate, LayerLinear.OUTPUT, layer, delta).add(attended),
                 BertParameterNames.outputNorm(layer));
     }
 
-    private NDArray selfAttention(NDArray input, NDArray scoreMask, int layer) {
+    private NDArray selfAttention(NDArray input, NDArray scoreMask, int layer, LinearDelta delta) {
         long rows = input.getShape().get(0);
         long length = input.getShape().get(1);
         // The 1/sqrt(d) scale is folded into the queries: one multiply on [rows, length, hidden].
-        NDArray query = heads(project(input, LayerLinear.QUERY, layer).mul(attentionScale));
-        NDArray key = heads(project(input, LayerLinear.KEY, layer));
-        NDArray value = heads(project(input, LayerLinear.VALUE, layer));
+        NDArray query = heads(project(input, LayerLinear.QUERY, layer, delta).mul(attentionScale));
+        NDArray key = heads(project(input, LayerLinear.KEY, layer, delta));
+        NDArray value = heads(project(input, LayerLinear.VALUE, layer, delta));
         NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).add(scoreMask);
         NDArray context = scores.softmax(-1).matMul(value);
         return context.transpose(0, 2, 1, 3).reshape(rows, length, config.hiddenSize());
@@ -109,10 +146,14 @@ public final class TorchBertEncoder implements TextEncoder {
                 .transpose(0, 2, 1, 3);
     }
 
-    private NDArray project(NDArray input, LayerLinear linear, int layer) {
-        return Linear.linear(
-                        input, weights.get(linear.weight(layer)), weights.get(linear.bias(layer)))
-                .singletonOrThrow();
+    private NDArray project(NDArray input, LayerLinear linear, int layer, LinearDelta delta) {
+        NDArray output =
+                Linear.linear(
+                                input,
+                                weights.get(linear.weight(layer)),
+                                weights.get(linear.bias(layer)))
+                        .singletonOrThrow();
+        return delta.adjust(layer, linear, input, output);
     }
 
     private NDArray lookup(NDArray indices, String table) {

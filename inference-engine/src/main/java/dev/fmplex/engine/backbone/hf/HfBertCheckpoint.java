@@ -34,9 +34,14 @@ public final class HfBertCheckpoint {
     /** Builds weights for {@code config} from the bytes of a safetensors file. */
     public static BertWeights load(BertConfig config, byte[] safetensors, NDManager manager)
             throws WeightLoadException {
-        Map<String, NDArray> raw =
-                SafetensorsTensors.decode(
-                        safetensors, manager, name -> canonicalName(name) != null);
+        Map<String, NDArray> raw;
+        try {
+            raw =
+                    SafetensorsTensors.decode(
+                            safetensors, manager, name -> canonicalName(name) != null);
+        } catch (WeightLoadException e) {
+            throw new WeightLoadException(WEIGHTS_FILE + ": " + e.getMessage(), e);
+        }
         Map<String, NDArray> canonical = new HashMap<>();
         for (Map.Entry<String, NDArray> entry : raw.entrySet()) {
             String name = canonicalName(entry.getKey());

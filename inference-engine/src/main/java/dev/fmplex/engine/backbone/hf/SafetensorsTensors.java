@@ -26,18 +26,36 @@ public final class SafetensorsTensors {
     private SafetensorsTensors() {}
 
     /**
-     * Reads the tensors whose names pass {@code wanted}; each must be F32, F16 or BF16 and is
-     * returned as fp32. Other tensors are never touched.
+     * Reads the tensors whose names pass {@code wanted}; each must be F32, F16 or BF16 and finite,
+     * and is returned as fp32. Other tensors are never touched.
      */
     public static Map<String, NDArray> decode(
             byte[] file, NDManager manager, Predicate<String> wanted) throws WeightLoadException {
+        Map<String, NDArray> result = new LinkedHashMap<>();
+        for (HostTensor tensor : read(file, wanted).values()) {
+            result.put(tensor.name(), manager.create(tensor.values(), new Shape(tensor.shape())));
+        }
+        return result;
+    }
+
+    /** A tensor converted to fp32 on the Java heap, before any native memory is used. */
+    public record HostTensor(String name, long[] shape, float[] values) {
+
+        public String shapeText() {
+            return java.util.Arrays.toString(shape);
+        }
+    }
+
+    /** As {@link #decode} but into Java arrays, for callers that check or reshape first. */
+    public static Map<String, HostTensor> read(byte[] file, Predicate<String> wanted)
+            throws WeightLoadException {
         SafetensorsHeader header;
         try {
             header = SafetensorsHeader.parse(file);
         } catch (SafetensorsFormatException e) {
-            throw new WeightLoadException("model.safetensors: " + e.getMessage(), e);
+            throw new WeightLoadException(e.getMessage(), e);
         }
-        Map<String, NDArray> result = new LinkedHashMap<>();
+        Map<String, HostTensor> result = new LinkedHashMap<>();
         for (TensorEntry entry : header.tensors().values()) {
             if (!wanted.test(entry.name())) {
                 continue;
@@ -51,7 +69,19 @@ public final class SafetensorsTensors {
                                 + "; supported are F32, F16 and BF16");
             }
             float[] values = toFloats(file, header.dataStart(), entry);
-            result.put(entry.name(), manager.create(values, new Shape(entry.shape())));
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new WeightLoadException(
+                            "tensor '"
+                                    + entry.name()
+                                    + "' holds "
+                                    + values[i]
+                                    + " at element "
+                                    + i
+                                    + "; weights must be finite");
+                }
+            }
+            result.put(entry.name(), new HostTensor(entry.name(), entry.shape(), values));
         }
         return result;
     }

@@ -1,0 +1,61 @@
+package dev.fmplex.model.task;
+
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks a task against the backbone it will run on; every violation names its field. */
+public final class TaskRules {
+
+    public static final int MAX_LABELS = 10_000;
+
+    private TaskRules() {}
+
+    /**
+     * @param backboneLayers the backbone's encoder layer count, the largest valid {@code layer}
+     */
+    public static void check(TaskSpec task, int backboneLayers) {
+        if (task.layer() != null && (task.layer() < 0 || task.layer() > backboneLayers)) {
+            throw invalid(
+                    "task.layer",
+                    "task.layer must be in [0, "
+                            + backboneLayers
+                            + "] for this backbone, is "
+                            + task.layer());
+        }
+        if (task instanceof ClassificationTask classification) {
+            checkLabels(classification.labels(), classification.multiLabel() ? 1 : 2);
+        } else if (task instanceof TokenClassificationTask tokens) {
+            checkLabels(tokens.labels(), 1);
+        }
+    }
+
+    private static void checkLabels(List<String> labels, int minimum) {
+        if (labels == null || labels.size() < minimum) {
+            throw invalid("task.labels", "task.labels must name at least " + minimum + " label(s)");
+        }
+        if (labels.size() > MAX_LABELS) {
+            throw invalid(
+                    "task.labels",
+                    "task.labels holds " + labels.size() + " labels; the limit is " + MAX_LABELS);
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < labels.size(); i++) {
+            String label = labels.get(i);
+            if (label == null || label.isBlank()) {
+                throw invalid(
+                        "task.labels[" + i + "]",
+                        "task.labels[" + i + "] must be a non-blank string");
+            }
+            if (!seen.add(label)) {
+                throw invalid("task.labels[" + i + "]", "label '" + label + "' appears twice");
+            }
+        }
+    }
+
+    private static FmplexException invalid(String field, String detail) {
+        return new FmplexException(ProblemType.INVALID_TASK, field, detail);
+    }
+}
