@@ -14,7 +14,9 @@ import dev.fmplex.model.vfm.Quota;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.VfmInferenceService;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,6 +39,68 @@ class WorkerApplicationTest {
     @BeforeAll
     static void offline() {
         System.setProperty("ai.djl.offline", "true");
+    }
+
+    @BeforeEach
+    void deployEmbedder() {
+        assertThat(inference.deploy(EMBEDDER, Map.of())).isZero();
+    }
+
+    @Test
+    void versionsAreReplacedAndUnloadedWhileTheBackboneKeepsServing() {
+        VfmDeployment other =
+                new VfmDeployment(
+                        "other",
+                        1,
+                        "all-minilm-l6-v2",
+                        new EmbeddingTask(Pooling.CLS, false),
+                        null);
+        inference.deploy(other, Map.of());
+        VfmDeployment next =
+                new VfmDeployment(
+                        "other",
+                        2,
+                        "all-minilm-l6-v2",
+                        new EmbeddingTask(Pooling.MEAN, true),
+                        null);
+        inference.deploy(next, Map.of());
+        InferResponse response =
+                inference.infer(other, new InferRequest(List.of("x"), null)).block();
+        assertThat(response.version()).isEqualTo(2);
+
+        assertThatThrownBy(
+                        () ->
+                                inference.deploy(
+                                        new VfmDeployment(
+                                                "other",
+                                                3,
+                                                "all-minilm-l6-v2",
+                                                new EmbeddingTask(null, null),
+                                                null),
+                                        Map.of("weights.bin", new byte[] {1})))
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> {
+                            assertThat(e.type()).isEqualTo(ProblemType.INVALID_ARTIFACT);
+                            assertThat(e.field()).isEqualTo("files[weights.bin]");
+                        });
+        assertThat(inference.infer(other, new InferRequest(List.of("x"), null)).block().version())
+                .as("a rejected version leaves the serving one in place")
+                .isEqualTo(2);
+
+        inference.undeploy("other");
+        assertThat(inference.residentBytes("other")).isNull();
+        assertThatThrownBy(
+                        () -> inference.infer(other, new InferRequest(List.of("x"), null)).block())
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> assertThat(e.type()).isEqualTo(ProblemType.VFM_NOT_LOADED));
+        assertThat(
+                        inference
+                                .infer(EMBEDDER, new InferRequest(List.of("x"), null))
+                                .block()
+                                .outputs())
+                .hasSize(1);
     }
 
     @Test

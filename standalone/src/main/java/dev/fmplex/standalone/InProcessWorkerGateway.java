@@ -1,7 +1,7 @@
 package dev.fmplex.standalone;
 
 import dev.fmplex.control.routing.BackboneSource;
-import dev.fmplex.control.routing.InferenceGateway;
+import dev.fmplex.control.routing.WorkerGateway;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.backbone.BackboneDescriptor;
@@ -9,12 +9,14 @@ import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.BackboneHost;
 import dev.fmplex.worker.inference.VfmInferenceService;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /** The control plane's view of the worker that lives in this same process: a direct call. */
 @Component
-class InProcessWorkerGateway implements InferenceGateway, BackboneSource {
+class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
 
     private final VfmInferenceService inference;
     private final BackboneHost host;
@@ -27,6 +29,21 @@ class InProcessWorkerGateway implements InferenceGateway, BackboneSource {
     @Override
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
         return inference.infer(deployment, request);
+    }
+
+    @Override
+    public long deploy(VfmDeployment deployment, Map<String, byte[]> files) {
+        return inference.deploy(deployment, files);
+    }
+
+    @Override
+    public void undeploy(String vfmId) {
+        inference.undeploy(vfmId);
+    }
+
+    @Override
+    public Optional<Long> residentBytes(String vfmId) {
+        return Optional.ofNullable(inference.residentBytes(vfmId));
     }
 
     @Override

@@ -5,12 +5,14 @@ import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.task.TaskRules;
 import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.vfm.Quota;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.model.vfm.VfmState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,12 +34,21 @@ public class CatalogService {
 
     private final BackboneRepository backbones;
     private final VfmRepository vfms;
+    private final VersionRepository versions;
+    private final ArtifactRepository artifacts;
     private final JsonMapper json;
     private final Clock clock;
 
-    CatalogService(BackboneRepository backbones, VfmRepository vfms, JsonMapper json) {
+    CatalogService(
+            BackboneRepository backbones,
+            VfmRepository vfms,
+            VersionRepository versions,
+            ArtifactRepository artifacts,
+            JsonMapper json) {
         this.backbones = backbones;
         this.vfms = vfms;
+        this.versions = versions;
+        this.artifacts = artifacts;
         this.json = json;
         this.clock = Clock.systemUTC();
     }
@@ -68,7 +79,8 @@ public class CatalogService {
     @Transactional
     public VfmView create(CreateVfmRequest request) {
         double weight = CreateVfmValidator.validate(request);
-        if (!backbones.existsById(request.backbone())) {
+        BackboneEntity backbone = backbones.findById(request.backbone()).orElse(null);
+        if (backbone == null) {
             throw new FmplexException(
                     ProblemType.UNKNOWN_BACKBONE,
                     "backbone",
@@ -79,10 +91,14 @@ public class CatalogService {
                     Map.of("backbone", request.backbone()),
                     null);
         }
+        TaskRules.check(request.task(), backbone.toDescriptor().layers());
         if (vfms.existsByName(request.name())) {
             throw duplicateName(request.name(), null);
         }
-        // An embedding task needs no artifacts, so the vFM can serve as soon as it is stored.
+        // A task without trained weights (embedding) has a complete version 1 at once; the
+        // others wait in CREATED for their first uploaded version.
+        boolean complete = !request.task().needsHead();
+        Instant now = clock.instant();
         VfmEntity entity =
                 new VfmEntity(
                         UUID.randomUUID(),
@@ -91,13 +107,17 @@ public class CatalogService {
                         weight,
                         json.writeValueAsString(request.task()),
                         request.quota() == null ? null : json.writeValueAsString(request.quota()),
-                        VfmState.ACTIVE,
-                        clock.instant());
+                        complete ? 1 : 0,
+                        complete ? VfmState.ACTIVE : VfmState.CREATED,
+                        now);
         try {
             vfms.saveAndFlush(entity);
         } catch (DataIntegrityViolationException e) {
             // Two concurrent creates with one name: the unique constraint decides.
             throw duplicateName(request.name(), e);
+        }
+        if (complete) {
+            versions.save(new VfmVersionEntity(entity.id(), 1, now));
         }
         log.info("Created vFM {} ({}) on {}", entity.name(), entity.id(), entity.backbone());
         return toView(entity);
@@ -113,6 +133,77 @@ public class CatalogService {
         return toView(find(id));
     }
 
+    /**
+     * Stores an accepted version with its files and makes it the serving one.
+     *
+     * @param expectedCurrent the version the upload was validated against; another upload that
+     *     landed first makes this one a 409
+     */
+    @Transactional
+    public VfmView recordVersion(String id, int expectedCurrent, Map<String, byte[]> files) {
+        VfmEntity entity = find(id);
+        if (entity.version() != expectedCurrent) {
+            throw new FmplexException(
+                    ProblemType.VERSION_CONFLICT,
+                    null,
+                    "vFM "
+                            + id
+                            + " moved to version "
+                            + entity.version()
+                            + " while this upload was validated; upload again");
+        }
+        int version = expectedCurrent + 1;
+        Instant now = clock.instant();
+        versions.save(new VfmVersionEntity(entity.id(), version, now));
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            artifacts.save(
+                    new ArtifactEntity(
+                            entity.id(),
+                            version,
+                            file.getKey(),
+                            file.getValue(),
+                            sha256(file.getValue())));
+        }
+        entity.activate(version, now);
+        log.info(
+                "vFM {} ({}) now at version {} with files {}",
+                entity.name(),
+                id,
+                version,
+                files.keySet());
+        return toView(entity);
+    }
+
+    /** The files of one version, by name. */
+    @Transactional(readOnly = true)
+    public Map<String, byte[]> artifacts(String id, int version) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (ArtifactEntity artifact : artifacts.findVersion(find(id).id(), version)) {
+            files.put(artifact.fileName(), artifact.content());
+        }
+        return files;
+    }
+
+    /** Every vFM that should be serving, as deployments of its current version. */
+    @Transactional(readOnly = true)
+    public List<VfmDeployment> servingDeployments() {
+        return vfms.findAllByOrderByCreatedAtAsc().stream()
+                .filter(entity -> entity.state().serving())
+                .map(this::deploymentOf)
+                .toList();
+    }
+
+    /** The deployment of {@code id} at its current version, whatever its state. */
+    @Transactional(readOnly = true)
+    public VfmDeployment deployment(String id) {
+        return deploymentOf(find(id));
+    }
+
+    @Transactional
+    public void markFailed(String id) {
+        find(id).fail(clock.instant());
+    }
+
     /** What a worker needs to serve {@code id}; fails unless the vFM is serving. */
     @Transactional(readOnly = true)
     public VfmDeployment servingDeployment(String id) {
@@ -121,14 +212,34 @@ public class CatalogService {
             throw new FmplexException(
                     ProblemType.VFM_NOT_SERVING,
                     null,
-                    "vFM " + id + " is " + entity.state() + "; only ACTIVE vFMs serve requests");
+                    "vFM "
+                            + id
+                            + " is "
+                            + entity.state()
+                            + "; only ACTIVE vFMs serve requests"
+                            + (entity.version() == 0
+                                    ? " (upload its first version: POST /vfms/" + id + "/versions)"
+                                    : ""));
         }
+        return deploymentOf(entity);
+    }
+
+    private VfmDeployment deploymentOf(VfmEntity entity) {
         return new VfmDeployment(
                 entity.id().toString(),
                 entity.version(),
                 entity.backbone(),
                 task(entity),
                 quota(entity));
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     private VfmEntity find(String id) {

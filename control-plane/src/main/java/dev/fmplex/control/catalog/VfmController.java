@@ -1,6 +1,7 @@
 package dev.fmplex.control.catalog;
 
 import dev.fmplex.control.api.Blocking;
+import dev.fmplex.control.lifecycle.DeploymentService;
 import dev.fmplex.model.api.CreateVfmRequest;
 import dev.fmplex.model.api.VfmView;
 import java.net.URI;
@@ -17,24 +18,27 @@ import reactor.core.publisher.Mono;
 class VfmController {
 
     private final CatalogService catalog;
+    private final DeploymentService deployments;
 
-    VfmController(CatalogService catalog) {
+    VfmController(CatalogService catalog, DeploymentService deployments) {
         this.catalog = catalog;
+        this.deployments = deployments;
     }
 
     @PostMapping("/vfms")
     Mono<ResponseEntity<VfmView>> create(@RequestBody CreateVfmRequest request) {
-        return Blocking.call(() -> catalog.create(request))
+        return Blocking.call(() -> deployments.deployCreated(catalog.create(request)))
                 .map(view -> ResponseEntity.created(URI.create("/vfms/" + view.id())).body(view));
     }
 
     @GetMapping("/vfms")
     Mono<List<VfmView>> list() {
-        return Blocking.call(catalog::list);
+        return Blocking.call(
+                () -> catalog.list().stream().map(deployments::withResidency).toList());
     }
 
     @GetMapping("/vfms/{id}")
     Mono<VfmView> get(@PathVariable String id) {
-        return Blocking.call(() -> catalog.get(id));
+        return Blocking.call(() -> deployments.withResidency(catalog.get(id)));
     }
 }

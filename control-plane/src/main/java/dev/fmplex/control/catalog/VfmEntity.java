@@ -57,17 +57,30 @@ class VfmEntity {
             double weight,
             String taskJson,
             String quotaJson,
+            int version,
             VfmState state,
             Instant now) {
         this.id = id;
         this.name = name;
         this.backbone = backbone;
-        this.version = 1;
+        this.version = version;
         this.weight = weight;
         this.taskJson = taskJson;
         this.quotaJson = quotaJson;
         this.state = state;
         this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    /** Makes {@code newVersion} the vFM's serving version. */
+    void activate(int newVersion, Instant now) {
+        this.version = newVersion;
+        this.state = VfmState.ACTIVE;
+        this.updatedAt = now;
+    }
+
+    void fail(Instant now) {
+        this.state = VfmState.FAILED;
         this.updatedAt = now;
     }
 

@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
 class InferController {
 
     private final CatalogService catalog;
-    private final InferenceGateway gateway;
+    private final WorkerGateway gateway;
 
-    InferController(CatalogService catalog, InferenceGateway gateway) {
+    InferController(CatalogService catalog, WorkerGateway gateway) {
         this.catalog = catalog;
         this.gateway = gateway;
     }

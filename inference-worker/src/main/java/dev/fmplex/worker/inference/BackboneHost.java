@@ -4,9 +4,12 @@ import ai.djl.Device;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
 import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.torch.TorchDevices;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +30,15 @@ public final class BackboneHost implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackboneHost.class);
 
-    /** A loaded backbone and the single thread that runs its batches. */
-    public record HostedBackbone(BackboneRuntime runtime, ExecutorService executor) {}
+    /**
+     * A loaded backbone, the single thread that runs its batches, the vFM versions it serves and
+     * the importer that validates new ones against it.
+     */
+    public record HostedBackbone(
+            BackboneRuntime runtime,
+            ExecutorService executor,
+            VfmRegistry registry,
+            VfmImporter importer) {}
 
     private final Map<String, HostedBackbone> backbones = new ConcurrentHashMap<>();
 
@@ -50,8 +60,13 @@ public final class BackboneHost implements AutoCloseable {
                             thread.setDaemon(true);
                             return thread;
                         });
-        HostedBackbone previous =
-                backbones.putIfAbsent(name, new HostedBackbone(runtime, executor));
+        HostedBackbone hosted =
+                new HostedBackbone(
+                        runtime,
+                        executor,
+                        new VfmRegistry(),
+                        new VfmImporter(runtime.config(), runtime.tokenizer().maxTokens()));
+        HostedBackbone previous = backbones.putIfAbsent(name, hosted);
         if (previous != null) {
             executor.shutdown();
             throw new IllegalStateException("backbone " + name + " is already loaded");
@@ -60,6 +75,10 @@ public final class BackboneHost implements AutoCloseable {
 
     public Optional<HostedBackbone> find(String name) {
         return Optional.ofNullable(backbones.get(name));
+    }
+
+    public Collection<HostedBackbone> all() {
+        return backbones.values();
     }
 
     public List<BackboneDescriptor> descriptors() {
@@ -79,6 +98,7 @@ public final class BackboneHost implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            backbone.registry().clear();
             backbone.runtime().close();
         }
         backbones.clear();

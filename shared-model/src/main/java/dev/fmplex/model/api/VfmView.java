@@ -21,4 +21,11 @@ public record VfmView(
         TaskSpec task,
         Quota quota,
         long residentBytes,
-        Instant createdAt) {}
+        Instant createdAt) {
+
+    /** This view with the bytes a worker reports for the serving version. */
+    public VfmView withResidentBytes(long bytes) {
+        return new VfmView(
+                id, name, backbone, version, state, weight, task, quota, bytes, createdAt);
+    }
+}

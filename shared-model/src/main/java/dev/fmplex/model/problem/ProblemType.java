@@ -15,10 +15,13 @@ public enum ProblemType {
     INVALID_TASK("invalid-task", "Invalid task", 422),
     DUPLICATE_NAME("duplicate-name", "Name already in use", 409),
     VFM_NOT_SERVING("vfm-not-serving", "vFM is not serving", 409),
+    VERSION_CONFLICT("version-conflict", "Concurrent version upload", 409),
     TOO_MANY_INPUTS("too-many-inputs", "Too many inputs", 413),
     INPUT_TOO_LONG("input-too-long", "Input too long", 413),
     REQUEST_TOO_LARGE("request-too-large", "Request body too large", 413),
     INVALID_ARTIFACT("invalid-artifact", "Invalid artifact", 422),
+    VFM_NOT_LOADED("vfm-not-loaded", "vFM not loaded on the worker", 503),
+    VFM_FAILED("vfm-failed", "vFM failed", 500),
     BACKBONE_UNAVAILABLE("backbone-unavailable", "Backbone not loaded", 503);
 
     /** Base of every problem type URI; the slug is appended. */

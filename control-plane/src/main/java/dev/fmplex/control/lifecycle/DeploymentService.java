@@ -1,0 +1,91 @@
+package dev.fmplex.control.lifecycle;
+
+import dev.fmplex.control.catalog.CatalogService;
+import dev.fmplex.control.routing.WorkerGateway;
+import dev.fmplex.model.api.VfmView;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.vfm.VfmDeployment;
+import dev.fmplex.model.vfm.VfmState;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Puts vFM versions on workers. A new version is validated by loading it beside the serving one on
+ * the worker; only when that succeeds is it stored and switched to, so a bad upload changes
+ * nothing. Blocking; callers on the event loop go through {@code Blocking}.
+ */
+@Service
+public class DeploymentService {
+
+    private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
+
+    private final CatalogService catalog;
+    private final WorkerGateway gateway;
+    private final Map<String, Object> uploadLocks = new ConcurrentHashMap<>();
+
+    DeploymentService(CatalogService catalog, WorkerGateway gateway) {
+        this.catalog = catalog;
+        this.gateway = gateway;
+    }
+
+    /** Deploys a just-created vFM if it is complete without artifacts. */
+    public VfmView deployCreated(VfmView created) {
+        if (created.state() != VfmState.ACTIVE) {
+            return created;
+        }
+        long bytes = gateway.deploy(catalog.deployment(created.id()), Map.of());
+        return created.withResidentBytes(bytes);
+    }
+
+    /** Validates, deploys and records a new version made of {@code files}. */
+    public VfmView uploadVersion(String id, Map<String, byte[]> files) {
+        if (files.isEmpty()) {
+            throw new FmplexException(
+                    ProblemType.INVALID_REQUEST,
+                    "files",
+                    "a version needs at least one file part named 'files'");
+        }
+        // One upload per vFM at a time: versions are numbered and switched in order.
+        synchronized (uploadLocks.computeIfAbsent(id, key -> new Object())) {
+            VfmDeployment current = catalog.deployment(id);
+            VfmDeployment next =
+                    new VfmDeployment(
+                            current.vfmId(),
+                            current.version() + 1,
+                            current.backbone(),
+                            current.task(),
+                            current.quota());
+            long bytes = gateway.deploy(next, files);
+            return catalog.recordVersion(id, current.version(), files).withResidentBytes(bytes);
+        }
+    }
+
+    /** Deploys every serving vFM's current version; one that fails is marked FAILED. */
+    public void deployAll() {
+        int deployed = 0;
+        for (VfmDeployment deployment : catalog.servingDeployments()) {
+            try {
+                gateway.deploy(
+                        deployment, catalog.artifacts(deployment.vfmId(), deployment.version()));
+                deployed++;
+            } catch (RuntimeException e) {
+                log.error(
+                        "vFM {} version {} failed to deploy: {}",
+                        deployment.vfmId(),
+                        deployment.version(),
+                        e.getMessage());
+                catalog.markFailed(deployment.vfmId());
+            }
+        }
+        log.info("Deployed {} serving vFM(s) from the catalog", deployed);
+    }
+
+    /** The view with the resident bytes its worker reports (0 when not loaded). */
+    public VfmView withResidency(VfmView view) {
+        return view.withResidentBytes(gateway.residentBytes(view.id()).orElse(0L));
+    }
+}

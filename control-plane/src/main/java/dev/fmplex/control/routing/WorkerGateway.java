@@ -1,0 +1,31 @@
+package dev.fmplex.control.routing;
+
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.vfm.VfmDeployment;
+import java.util.Map;
+import java.util.Optional;
+import reactor.core.publisher.Mono;
+
+/** How the control plane reaches the worker(s) that serve vFMs. */
+public interface WorkerGateway {
+
+    /** Sends one infer request of a serving vFM to a worker that runs it. */
+    Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request);
+
+    /**
+     * Validates {@code files} on a worker and makes them the serving version of the vFM there.
+     * Blocking.
+     *
+     * @return resident bytes of the new version
+     * @throws dev.fmplex.model.problem.FmplexException 422 when the artifacts do not fit the task
+     *     or backbone; the serving version is then untouched
+     */
+    long deploy(VfmDeployment deployment, Map<String, byte[]> files);
+
+    /** Stops serving a vFM everywhere. */
+    void undeploy(String vfmId);
+
+    /** Resident bytes of the vFM's serving version, if a worker has it loaded. */
+    Optional<Long> residentBytes(String vfmId);
+}

@@ -1,0 +1,293 @@
+package dev.fmplex.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
+import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.model.safetensors.SafetensorsDType;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+
+/**
+ * Task kinds and versions over real HTTP: a classifier vFM waits for its first version, bad
+ * artifacts are refused with 422 and change nothing, good PEFT uploads become new versions that
+ * serve at once, and a restart serves the same version from the stored artifacts.
+ */
+class StandaloneVersionsTest {
+
+    private static final String BACKBONE = "all-minilm-l6-v2";
+
+    @TempDir static Path dataDir;
+    private static StandaloneServer server;
+
+    @BeforeAll
+    static void start() {
+        server = StandaloneServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aClassifierGetsVersionsFromPeftUploadsAndKeepsThemAcrossARestart() {
+        WebTestClient client = server.client();
+        Map<String, Object> created =
+                post(
+                                client,
+                                "/vfms",
+                                "{\"name\":\"sentiment\",\"backbone\":\""
+                                        + BACKBONE
+                                        + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"neg\",\"pos\"]}}")
+                        .expectStatus()
+                        .isCreated()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody();
+        String id = (String) created.get("id");
+        assertThat(created).containsEntry("state", "CREATED").containsEntry("version", 0);
+        problem(
+                post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"great\"]}"),
+                409,
+                "vfm-not-serving",
+                null);
+
+        problem(
+                        upload(client, id, PeftFiles.loraClassifier(1, 2, 16)),
+                        422,
+                        "invalid-artifact",
+                        "files[adapter_model.safetensors]")
+                .jsonPath("$.detail")
+                .value(d -> assertThat((String) d).contains("adapter for another base"));
+        problem(
+                        upload(client, id, PeftFiles.loraClassifier(1, 3, PeftFiles.HIDDEN)),
+                        422,
+                        "invalid-artifact",
+                        "files")
+                .jsonPath("$.detail")
+                .value(d -> assertThat((String) d).contains("3 rows but task.labels names 2"));
+        Map<String, byte[]> withUnknown =
+                new LinkedHashMap<>(PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN));
+        withUnknown.put("pytorch_model.bin", new byte[] {1, 2, 3});
+        problem(
+                upload(client, id, withUnknown),
+                422,
+                "invalid-artifact",
+                "files[pytorch_model.bin]");
+        Map<String, byte[]> nan =
+                new LinkedHashMap<>(PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN));
+        float[] bad = new float[2 * PeftFiles.HIDDEN];
+        bad[7] = Float.NaN;
+        nan.put(
+                "head.safetensors",
+                TinyBertCheckpoints.safetensors(
+                        Map.of(
+                                "weight",
+                                new HostTensor(
+                                        new long[] {2, PeftFiles.HIDDEN},
+                                        bad,
+                                        SafetensorsDType.F32))));
+        problem(upload(client, id, nan), 422, "invalid-artifact", "files[head.safetensors]")
+                .jsonPath("$.detail")
+                .value(d -> assertThat((String) d).contains("NaN"));
+        client.get()
+                .uri("/vfms/{id}", id)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.state")
+                .isEqualTo("CREATED")
+                .jsonPath("$.version")
+                .isEqualTo(0);
+
+        upload(client, id, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN))
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(1)
+                .jsonPath("$.state")
+                .isEqualTo("ACTIVE")
+                .jsonPath("$.residentBytes")
+                .isEqualTo(PeftFiles.LORA_CLASSIFIER_BYTES);
+        Map<String, Double> v1 = scores(client, id, 1);
+        assertThat(v1.values().stream().mapToDouble(Double::doubleValue).sum())
+                .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+
+        upload(client, id, PeftFiles.loraClassifier(2, 2, PeftFiles.HIDDEN))
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(2);
+        Map<String, Double> v2 = scores(client, id, 2);
+        assertThat(v2).isNotEqualTo(v1);
+
+        server.close();
+        server = StandaloneServer.start(dataDir);
+        client = server.client();
+        client.get()
+                .uri("/vfms/{id}", id)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(2)
+                .jsonPath("$.state")
+                .isEqualTo("ACTIVE")
+                .jsonPath("$.residentBytes")
+                .isEqualTo(PeftFiles.LORA_CLASSIFIER_BYTES);
+        assertThat(scores(client, id, 2)).isEqualTo(v2);
+    }
+
+    @Test
+    void aPromptTunedVersionChangesAnEmbeddingVfm() {
+        WebTestClient client = server.client();
+        String id =
+                (String)
+                        post(
+                                        client,
+                                        "/vfms",
+                                        "{\"name\":\"prompted\",\"backbone\":\""
+                                                + BACKBONE
+                                                + "\",\"task\":{\"kind\":\"embedding\"}}")
+                                .expectStatus()
+                                .isCreated()
+                                .expectBody(Map.class)
+                                .returnResult()
+                                .getResponseBody()
+                                .get("id");
+        List<?> before = embedding(client, id);
+        upload(client, id, PeftFiles.promptTuning(3, 4))
+                .expectStatus()
+                .isCreated()
+                .expectBody()
+                .jsonPath("$.version")
+                .isEqualTo(2)
+                .jsonPath("$.residentBytes")
+                .isEqualTo(4 * PeftFiles.HIDDEN * 4);
+        assertThat(embedding(client, id)).hasSize(PeftFiles.HIDDEN).isNotEqualTo(before);
+    }
+
+    @Test
+    void tasksAreCheckedAgainstTheBackbone() {
+        WebTestClient client = server.client();
+        problem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"one\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"only\"]}}"),
+                422,
+                "invalid-task",
+                "task.labels");
+        problem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"deep\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"regression\",\"layer\":7}}"),
+                422,
+                "invalid-task",
+                "task.layer");
+        problem(
+                post(
+                        client,
+                        "/vfms",
+                        "{\"name\":\"dup\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"token-classification\",\"labels\":[\"O\",\"O\"]}}"),
+                422,
+                "invalid-task",
+                "task.labels[1]");
+        problem(
+                client.post()
+                        .uri("/vfms/00000000-0000-0000-0000-000000000000/versions")
+                        .body(
+                                BodyInserters.fromMultipartData(
+                                        multipart(PeftFiles.promptTuning(1, 2))))
+                        .exchange(),
+                404,
+                "unknown-vfm",
+                "id");
+    }
+
+    private static Map<String, Double> scores(WebTestClient client, String id, int version) {
+        Map<String, Object> response =
+                post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"I love it\"]}")
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody();
+        assertThat(response).containsEntry("version", version);
+        Map<String, Object> output = ((List<Map<String, Object>>) response.get("outputs")).get(0);
+        assertThat(output.get("label")).isIn("neg", "pos");
+        Map<String, Double> scores = new LinkedHashMap<>();
+        ((Map<String, Number>) output.get("scores"))
+                .forEach((k, v) -> scores.put(k, v.doubleValue()));
+        return scores;
+    }
+
+    private static List<?> embedding(WebTestClient client, String id) {
+        Map<String, Object> response =
+                post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"hello\"]}")
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody();
+        return (List<?>)
+                ((List<Map<String, Object>>) response.get("outputs")).get(0).get("embedding");
+    }
+
+    private static WebTestClient.ResponseSpec upload(
+            WebTestClient client, String id, Map<String, byte[]> files) {
+        return client.post()
+                .uri("/vfms/{id}/versions", id)
+                .body(BodyInserters.fromMultipartData(multipart(files)))
+                .exchange();
+    }
+
+    private static org.springframework.util.MultiValueMap<
+                    String, org.springframework.http.HttpEntity<?>>
+            multipart(Map<String, byte[]> files) {
+        MultipartBodyBuilder builder = new MultipartBodyBuilder();
+        files.forEach((name, bytes) -> builder.part("files", bytes).filename(name));
+        return builder.build();
+    }
+
+    private static WebTestClient.ResponseSpec post(WebTestClient client, String uri, String json) {
+        return client.post()
+                .uri(uri)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json)
+                .exchange();
+    }
+
+    private static WebTestClient.BodyContentSpec problem(
+            WebTestClient.ResponseSpec response, int status, String type, String field) {
+        WebTestClient.BodyContentSpec body =
+                response.expectStatus()
+                        .isEqualTo(status)
+                        .expectHeader()
+                        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                        .expectBody()
+                        .jsonPath("$.type")
+                        .isEqualTo("https://fmplex.dev/problems/" + type);
+        return field == null ? body : body.jsonPath("$.field").isEqualTo(field);
+    }
+}
