@@ -1,0 +1,202 @@
+package dev.fmplex.engine.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.backbone.BertConfig;
+import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.backbone.BertWeights;
+import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.torch.TorchBertEncoder;
+import dev.fmplex.model.api.ClassificationOutput;
+import dev.fmplex.model.safetensors.SafetensorsDType;
+import dev.fmplex.model.task.ClassificationTask;
+import dev.fmplex.model.task.EmbeddingTask;
+import dev.fmplex.model.task.Pooling;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Invariants 3 and 4 of DESIGN.md: a failing vFM fails alone; batches leave nothing behind. */
+class BatchIsolationAndMemoryTest {
+
+    private static final BertConfig CONFIG = TinyBertCheckpoints.TINY;
+
+    private NDManager root;
+    private MixedBatchExecutor executor;
+    private VfmImporter importer;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = Engine.getEngine("PyTorch").newBaseManager();
+        BertWeights weights =
+                BertWeights.of(
+                        CONFIG,
+                        TinyBertCheckpoints.toArrays(
+                                TinyBertCheckpoints.randomWeights(CONFIG, 5, SafetensorsDType.F32),
+                                root));
+        executor = new MixedBatchExecutor(new TorchBertEncoder(weights), root);
+        importer = new VfmImporter(CONFIG, 24);
+    }
+
+    @AfterEach
+    void tearDown() {
+        root.close();
+    }
+
+    @Test
+    void aHeadThatYieldsNaNFailsOnlyItsOwnRows() throws Exception {
+        Random random = new Random(3);
+        RandomVfm healthy =
+                RandomVfm.builder(
+                                "healthy",
+                                new ClassificationTask(List.of("a", "b"), false, null, null),
+                                CONFIG)
+                        .lora(4, 8, LayerLinear.QUERY)
+                        .head(RandomVfm.HeadKind.LINEAR)
+                        .build(random);
+        RandomVfm exploding =
+                RandomVfm.builder(
+                                "exploding",
+                                new ClassificationTask(List.of("a", "b"), false, null, null),
+                                CONFIG)
+                        .head(RandomVfm.HeadKind.LINEAR)
+                        .build(random);
+        // Finite weights whose logits overflow to infinity: softmax gives NaN at run time.
+        float[] huge = exploding.head.get("classifier.weight").values();
+        for (int i = 0; i < huge.length; i++) {
+            huge[i] = (i % 2 == 0 ? 1 : -1) * 3e38f;
+        }
+        VfmModel good = importer.load("healthy", 1, healthy.task, healthy.files(), root);
+        VfmModel bad = importer.load("exploding", 1, exploding.task, exploding.files(), root);
+        EncodedText text = new EncodedText(new long[] {1, 7, 9, 2}, 4);
+        EncodedText other = new EncodedText(new long[] {1, 30, 2}, 3);
+
+        BatchResult mixed =
+                executor.execute(
+                        List.of(
+                                new BatchRow(bad, text),
+                                new BatchRow(good, text),
+                                new BatchRow(bad, other),
+                                new BatchRow(good, other)));
+        BatchResult alone =
+                executor.execute(List.of(new BatchRow(good, text), new BatchRow(good, other)));
+
+        assertThat(mixed.results().get(0))
+                .isInstanceOfSatisfying(
+                        RowResult.Failure.class,
+                        failure -> {
+                            assertThat(failure.vfmId()).isEqualTo("exploding");
+                            assertThat(failure.reason()).contains("non-finite");
+                        });
+        assertThat(mixed.results().get(2)).isInstanceOf(RowResult.Failure.class);
+        for (int k : new int[] {1, 3}) {
+            ClassificationOutput got =
+                    (ClassificationOutput) ((RowResult.Success) mixed.results().get(k)).output();
+            ClassificationOutput expected =
+                    (ClassificationOutput)
+                            ((RowResult.Success) alone.results().get(k / 2)).output();
+            assertThat(got.scores().get("a"))
+                    .isCloseTo(
+                            expected.scores().get("a"), org.assertj.core.data.Offset.offset(1e-6));
+        }
+        good.release();
+        bad.release();
+    }
+
+    @Test
+    void fiveThousandMixedBatchesLeaveNoLiveArraysAndNoNativeGrowth() throws Exception {
+        Random random = new Random(8);
+        List<VfmModel> models = new ArrayList<>();
+        for (RandomVfm vfm :
+                List.of(
+                        RandomVfm.builder("lora", new EmbeddingTask(Pooling.MEAN, true), CONFIG)
+                                .lora(4, 8, LayerLinear.QUERY, LayerLinear.OUTPUT)
+                                .build(random),
+                        RandomVfm.builder("lora2", new EmbeddingTask(Pooling.MAX, true), CONFIG)
+                                .lora(2, 4, LayerLinear.QUERY)
+                                .build(random),
+                        RandomVfm.builder(
+                                        "prompt",
+                                        new ClassificationTask(
+                                                List.of("x", "y"), false, null, null),
+                                        CONFIG)
+                                .prompt(3)
+                                .head(RandomVfm.HeadKind.MLP)
+                                .build(random),
+                        RandomVfm.builder("plain", new EmbeddingTask(Pooling.CLS, false, 1), CONFIG)
+                                .build(random))) {
+            models.add(importer.load(vfm.id, 1, vfm.task, vfm.files(), root));
+        }
+        int rootArrays = root.getManagedArrays().size();
+        List<List<BatchRow>> batches = new ArrayList<>();
+        for (int b = 0; b < 16; b++) {
+            List<BatchRow> rows = new ArrayList<>();
+            for (int r = 0; r < 6; r++) {
+                long[] ids = new long[3 + random.nextInt(12)];
+                ids[0] = 1;
+                ids[ids.length - 1] = 2;
+                for (int t = 1; t < ids.length - 1; t++) {
+                    ids[t] = 3 + random.nextInt(50);
+                }
+                rows.add(
+                        new BatchRow(
+                                models.get((b + r) % models.size()),
+                                new EncodedText(ids, ids.length)));
+            }
+            batches.add(rows);
+        }
+
+        // RSS swings by tens of MB as the allocator caches and returns memory, so compare the
+        // lowest reading of an early window with the lowest of a late one: a leak lifts the floor.
+        long earlyFloor = Long.MAX_VALUE;
+        long lateFloor = Long.MAX_VALUE;
+        for (int i = 1; i <= 5000; i++) {
+            BatchResult result = executor.execute(batches.get(i % batches.size()));
+            assertThat(result.results()).allMatch(RowResult.Success.class::isInstance);
+            if (i % 250 == 0 && i >= 1000 && i <= 2000) {
+                earlyFloor = Math.min(earlyFloor, nativeBytes());
+            } else if (i % 250 == 0 && i >= 4000) {
+                lateFloor = Math.min(lateFloor, nativeBytes());
+            }
+        }
+        long growth = lateFloor - earlyFloor;
+
+        assertThat(root.getManagedArrays())
+                .as("arrays alive under the backbone's root")
+                .hasSize(rootArrays);
+        System.out.printf(
+                "5000 batches: live arrays %d (unchanged), native floor %d KB -> %d KB (%+d KB)%n",
+                root.getManagedArrays().size(), earlyFloor / 1024, lateFloor / 1024, growth / 1024);
+        assertThat(growth)
+                .as("growth of the native memory floor, batches 1000-2000 vs 4000-5000")
+                .isLessThan(16L << 20);
+        models.forEach(VfmModel::release);
+    }
+
+    /** Resident memory outside the Java heap and the JVM's own non-heap pools. */
+    private static long nativeBytes() throws IOException {
+        System.gc();
+        long rss = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                rss = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        var memory = ManagementFactory.getMemoryMXBean();
+        return rss
+                - memory.getHeapMemoryUsage().getCommitted()
+                - memory.getNonHeapMemoryUsage().getCommitted();
+    }
+}
