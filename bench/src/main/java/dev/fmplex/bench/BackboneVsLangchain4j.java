@@ -119,7 +119,13 @@ public final class BackboneVsLangchain4j {
         StringBuilder md = new StringBuilder();
         md.append(
                 "### Bundled backbone: FMplex (DJL/PyTorch, native encoder) vs langchain4j (ONNX Runtime)\n\n");
-        md.append(MachineInfo.describe()).append("\n\n");
+        md.append(
+                        MachineInfo.describe(
+                                "PyTorch intra-op = DJL default (cores), one FMplex thread; ONNX Runtime default"
+                                        + " intra-op threads with spinning off; langchain4j embedAll on a pool of "
+                                        + Runtime.getRuntime().availableProcessors()
+                                        + " threads"))
+                .append("\n\n");
         md.append("| measure | FMplex | langchain4j | FMplex / langchain4j |\n|---|---|---|---|\n");
         md.append(
                 row(

@@ -10,7 +10,10 @@ final class MachineInfo {
 
     private MachineInfo() {}
 
-    static String describe() {
+    /**
+     * @param threads how the benchmark's threads are set up, in words
+     */
+    static String describe(String threads) {
         Runtime runtime = Runtime.getRuntime();
         return String.join(
                 "\n",

@@ -1,0 +1,211 @@
+package dev.fmplex.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.backbone.BertConfig;
+import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
+import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.extension.LoraAdapter;
+import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.model.task.EmbeddingTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Batches mixing 16 distinct LoRA vFMs vs batches of one LoRA vFM with the same rows and lengths
+ * (and, for reference, the same rows with no adapter), interleaved in one JVM; plus the resident
+ * bytes of one LoRA vFM vs a full copy of the backbone.
+ */
+public final class MixedLoraBench {
+
+    private static final int ADAPTERS = 16;
+    private static final int RANK = 8;
+    private static final String[] SENTENCES = {
+        "The quick brown fox jumps over the lazy dog.",
+        "FMplex serves many task-customized models on one shared backbone.",
+        "How do I reset my password if I no longer have access to my email?",
+        "The court denied the motion to dismiss.",
+        "Photosynthesis converts light energy into chemical energy in plants.",
+        "Shipping was fast but the package arrived damaged.",
+        "What is the capital of Australia?",
+        "Please summarize the quarterly report in three bullet points.",
+    };
+
+    private MixedLoraBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String[] options = String.join(" ", args).trim().split("\\s+");
+        int iterations = options[0].isEmpty() ? 40 : Integer.parseInt(options[0]);
+        int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
+        int rowsPerBatch = 32;
+        try (BackboneRuntime runtime = BundledMiniLm.load(Device.cpu(), 256)) {
+            List<VfmModel> adapters = new ArrayList<>();
+            for (int k = 0; k < ADAPTERS; k++) {
+                adapters.add(loraVfm(runtime, "lora-" + k, k));
+            }
+            VfmModel plain =
+                    new VfmModel(
+                            "plain",
+                            1,
+                            new EmbeddingTask(null, null),
+                            6,
+                            null,
+                            null,
+                            new EmbeddingHead(true),
+                            runtime.root().newSubManager());
+            List<EncodedText> texts = new ArrayList<>();
+            for (int i = 0; i < rowsPerBatch; i++) {
+                texts.add(
+                        runtime.tokenizer()
+                                .encode(SENTENCES[i % SENTENCES.length] + " (case " + i + ")"));
+            }
+            List<BatchRow> mixed = new ArrayList<>();
+            List<BatchRow> single = new ArrayList<>();
+            List<BatchRow> none = new ArrayList<>();
+            for (int i = 0; i < rowsPerBatch; i++) {
+                mixed.add(new BatchRow(adapters.get(i % ADAPTERS), texts.get(i)));
+                single.add(new BatchRow(adapters.get(0), texts.get(i)));
+                none.add(new BatchRow(plain, texts.get(i)));
+            }
+            progress("warm-up");
+            for (int i = 0; i < 5; i++) {
+                runtime.execute(mixed);
+                runtime.execute(single);
+                runtime.execute(none);
+            }
+            double[] mixedRate = new double[rounds];
+            double[] singleRate = new double[rounds];
+            double[] noneRate = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                mixedRate[round] = rate(runtime, mixed, iterations);
+                singleRate[round] = rate(runtime, single, iterations);
+                noneRate[round] = rate(runtime, none, iterations);
+                progress(
+                        "round "
+                                + (round + 1)
+                                + "/"
+                                + rounds
+                                + ": mixed "
+                                + (int) mixedRate[round]
+                                + ", single "
+                                + (int) singleRate[round]
+                                + ", no adapter "
+                                + (int) noneRate[round]
+                                + " rows/s");
+            }
+            long backboneBytes = runtime.weights().byteSize();
+            long adapterBytes = adapters.get(0).residentBytes();
+            String report =
+                    report(
+                            median(mixedRate),
+                            median(singleRate),
+                            median(noneRate),
+                            backboneBytes,
+                            adapterBytes,
+                            rowsPerBatch,
+                            iterations,
+                            rounds);
+            System.out.println(report);
+            Path out = Path.of("target", "mixed-lora.md");
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, report);
+            progress("report written to " + out.toAbsolutePath());
+        }
+    }
+
+    /**
+     * A LoRA vFM (r=8 on query and value of every layer) with random weights, as PEFT would load.
+     */
+    private static VfmModel loraVfm(BackboneRuntime runtime, String id, int seed) {
+        BertConfig config = runtime.config();
+        NDManager manager = runtime.root().newSubManager();
+        manager.getEngine().setRandomSeed(seed);
+        List<LoraModule> modules = new ArrayList<>();
+        for (int layer = 0; layer < config.layers(); layer++) {
+            for (LayerLinear linear : List.of(LayerLinear.QUERY, LayerLinear.VALUE)) {
+                long[] shape = linear.weightShape(config);
+                modules.add(
+                        new LoraModule(
+                                layer,
+                                linear,
+                                manager.randomNormal(
+                                        0,
+                                        0.05f,
+                                        new Shape(shape[1], RANK),
+                                        ai.djl.ndarray.types.DataType.FLOAT32),
+                                manager.randomNormal(
+                                        0,
+                                        0.05f,
+                                        new Shape(RANK, shape[0]),
+                                        ai.djl.ndarray.types.DataType.FLOAT32)));
+            }
+        }
+        return new VfmModel(
+                id,
+                1,
+                new EmbeddingTask(null, null),
+                config.layers(),
+                new LoraAdapter(modules),
+                null,
+                new EmbeddingHead(true),
+                manager);
+    }
+
+    private static double rate(BackboneRuntime runtime, List<BatchRow> batch, int iterations) {
+        long start = System.nanoTime();
+        for (int i = 0; i < iterations; i++) {
+            runtime.execute(batch);
+        }
+        return batch.size() * iterations / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static String report(
+            double mixed,
+            double single,
+            double none,
+            long backboneBytes,
+            long adapterBytes,
+            int rows,
+            int iterations,
+            int rounds) {
+        return "### Mixed-task LoRA batches (issue 3)\n\n"
+                + MachineInfo.describe()
+                + "\n\n"
+                + String.format(
+                        "Batches of %d rows (~20 tokens each), %d batches per measurement, median of %d"
+                                + " interleaved rounds; LoRA r=%d on query and value of all 6 layers.%n%n",
+                        rows, iterations, rounds, RANK)
+                + "| batch | rows/s | vs single-vFM batches |\n|---|---|---|\n"
+                + String.format(
+                        "| %d distinct LoRA vFMs mixed | %.1f | %.2fx |%n",
+                        ADAPTERS, mixed, mixed / single)
+                + String.format("| one LoRA vFM (same rows and lengths) | %.1f | 1.00x |%n", single)
+                + String.format("| no adapter (same rows) | %.1f | %.2fx |%n", none, none / single)
+                + "\n| memory | bytes | ratio |\n|---|---|---|\n"
+                + String.format("| backbone (fp32, loaded once) | %,d | 1 |%n", backboneBytes)
+                + String.format(
+                        "| one LoRA vFM (its own tensors) | %,d | %.4f of the backbone (%.0fx smaller) |%n",
+                        adapterBytes,
+                        adapterBytes / (double) backboneBytes,
+                        backboneBytes / (double) adapterBytes);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static void progress(String message) {
+        System.err.println("[bench] " + message);
+    }
+}
