@@ -178,7 +178,8 @@ public final class MixedLoraBench {
             int iterations,
             int rounds) {
         return "### Mixed-task LoRA batches (issue 3)\n\n"
-                + MachineInfo.describe()
+                + MachineInfo.describe(
+                        "PyTorch intra-op = DJL default (cores), one executing thread")
                 + "\n\n"
                 + String.format(
                         "Batches of %d rows (~20 tokens each), %d batches per measurement, median of %d"
