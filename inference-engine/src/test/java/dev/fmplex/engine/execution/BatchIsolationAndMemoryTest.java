@@ -116,6 +116,54 @@ class BatchIsolationAndMemoryTest {
     }
 
     @Test
+    void severalHeadsOverOneTextShareOneBackboneRow() throws Exception {
+        Random random = new Random(21);
+        List<VfmModel> models = new ArrayList<>();
+        for (RandomVfm vfm :
+                List.of(
+                        RandomVfm.builder(
+                                        "sentiment",
+                                        new ClassificationTask(
+                                                List.of("a", "b"), false, null, null),
+                                        CONFIG)
+                                .head(RandomVfm.HeadKind.LINEAR)
+                                .build(random),
+                        RandomVfm.builder(
+                                        "score",
+                                        new dev.fmplex.model.task.RegressionTask(Pooling.MEAN, 1),
+                                        CONFIG)
+                                .head(RandomVfm.HeadKind.LINEAR)
+                                .build(random),
+                        RandomVfm.builder("embed", new EmbeddingTask(Pooling.CLS, true), CONFIG)
+                                .build(random),
+                        RandomVfm.builder("adapted", new EmbeddingTask(Pooling.MEAN, true), CONFIG)
+                                .lora(2, 4, LayerLinear.VALUE)
+                                .build(random))) {
+            models.add(importer.load(vfm.id, 1, vfm.task, vfm.files(), root));
+        }
+        EncodedText text = new EncodedText(new long[] {1, 11, 12, 13, 2}, 5);
+        List<BatchRow> rows = models.stream().map(model -> new BatchRow(model, text)).toList();
+
+        BatchResult shared = executor.execute(rows);
+
+        // Three plain vFMs share one backbone row; the LoRA vFM needs its own.
+        assertThat(shared.backboneRows()).isEqualTo(2);
+        assertThat(shared.tasks()).isEqualTo(4);
+        for (int k = 0; k < rows.size(); k++) {
+            RowResult alone = executor.execute(List.of(rows.get(k))).results().get(0);
+            // Equal up to fp32 kernel differences between batch shapes (DESIGN.md: 1e-4).
+            assertThat(shared.results().get(k))
+                    .usingRecursiveComparison()
+                    .withComparatorForType(
+                            new org.assertj.core.util.DoubleComparator(1e-5), Double.class)
+                    .withComparatorForType(
+                            new org.assertj.core.util.FloatComparator(1e-5f), Float.class)
+                    .isEqualTo(alone);
+        }
+        models.forEach(VfmModel::release);
+    }
+
+    @Test
     void fiveThousandMixedBatchesLeaveNoLiveArraysAndNoNativeGrowth() throws Exception {
         Random random = new Random(8);
         List<VfmModel> models = new ArrayList<>();
