@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -92,15 +93,7 @@ public final class VfmImporter {
                         "file '"
                                 + name
                                 + "' is not an accepted artifact; expected "
-                                + new TreeMap<>(
-                                                Map.of(
-                                                        AdapterConfig.FILE,
-                                                        "",
-                                                        ADAPTER_WEIGHTS,
-                                                        "",
-                                                        HEAD_FILE,
-                                                        ""))
-                                        .keySet());
+                                + new TreeSet<>(ACCEPTED_FILES));
             }
         }
         int layer = task.layer() == null ? config.layers() : task.layer();

@@ -1,0 +1,310 @@
+package dev.fmplex.engine.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fmplex.engine.scheduler.AdmissionException.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler driven step by step with a deterministic fake executor: each batch "takes" 1 ms +
+ * 0.05 ms per padded token on a fake clock, so shares and waits are exact, not timed.
+ */
+class FairSchedulerTest {
+
+    private static final long NO_DEADLINE = Long.MAX_VALUE / 2;
+
+    /** A fake clock and an executor that advances it by the batch's deterministic cost. */
+    private static final class FakeBackbone {
+        final AtomicLong now = new AtomicLong();
+        final List<List<String>> batches = new ArrayList<>();
+        final List<Long> batchTokens = new ArrayList<>();
+
+        List<Outcome<String>> run(List<Work<String>> batch) {
+            int rows = batch.stream().mapToInt(Work::rows).sum();
+            int length = batch.stream().mapToInt(Work::length).max().orElseThrow();
+            now.addAndGet(TimeUnit.MICROSECONDS.toNanos(1000 + 50L * rows * length));
+            batches.add(batch.stream().map(Work::vfmId).toList());
+            batchTokens.add((long) rows * length);
+            return batch.stream()
+                    .map(w -> (Outcome<String>) new Outcome.Done<>(w.payload()))
+                    .toList();
+        }
+    }
+
+    private static FairScheduler<String, String> scheduler(
+            FakeBackbone backbone, SchedulingPolicy policy, int rows) {
+        return FairScheduler.<String, String>builder()
+                .setRunner(backbone::run)
+                .optPolicy(policy)
+                .optMaxBatchRows(rows)
+                .optMaxBatchTokens(4096)
+                .optQueueCapacity(100_000)
+                .optClock(backbone.now::get)
+                .build();
+    }
+
+    private static Work<String> work(String vfm, int rows, int length) {
+        return new Work<>(vfm, vfm, rows, length);
+    }
+
+    @Test
+    void saturatedVfmsGetCostSharesProportionalToTheirWeights() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 8);
+        Map<String, Double> weights = Map.of("light", 1.0, "medium", 2.0, "heavy", 4.0);
+        // Different request sizes: fairness is about compute time, not request counts.
+        Map<String, Integer> lengths = Map.of("light", 40, "medium", 10, "heavy", 20);
+        for (int step = 0; step < 600; step++) {
+            for (String vfm : weights.keySet()) {
+                while (scheduler.stats().vfms().getOrDefault(vfm, null) == null
+                        || scheduler.stats().vfms().get(vfm).queuedRequests() < 20) {
+                    scheduler.submit(work(vfm, 1, lengths.get(vfm)), weights.get(vfm), NO_DEADLINE);
+                }
+            }
+            assertThat(scheduler.step()).isTrue();
+        }
+        Map<String, SchedulerStats.VfmQueueStats> stats = scheduler.stats().vfms();
+        double total =
+                stats.values().stream()
+                        .mapToDouble(SchedulerStats.VfmQueueStats::completedCostMs)
+                        .sum();
+        for (String vfm : weights.keySet()) {
+            double share = stats.get(vfm).completedCostMs() / total;
+            double expected = weights.get(vfm) / 7.0;
+            assertThat(share).as("cost share of %s", vfm).isBetween(expected * 0.9, expected * 1.1);
+        }
+        assertThat(backbone.batches).anyMatch(batch -> batch.stream().distinct().count() > 1);
+    }
+
+    @Test
+    void aLightVfmIsNotStarvedByAFlood() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 8);
+        for (int i = 0; i < 2000; i++) {
+            scheduler.submit(
+                    work("flood", 2, 30), 1.0, NO_DEADLINE); // ~10x what 50 batches can run
+        }
+        long worstWaitNanos = 0;
+        long batchNanos = TimeUnit.MICROSECONDS.toNanos(1000 + 50L * 8 * 30);
+        for (int request = 0; request < 50; request++) {
+            long admitted = backbone.now.get();
+            CompletableFuture<Completed<String>> light =
+                    scheduler.submit(work("light", 1, 12), 1.0, NO_DEADLINE);
+            while (!light.isDone()) {
+                scheduler.step();
+            }
+            worstWaitNanos = Math.max(worstWaitNanos, backbone.now.get() - admitted);
+        }
+        // Bound: the light request is in the next batch, so it waits at most about two batch times.
+        assertThat(worstWaitNanos).isLessThanOrEqualTo(2 * batchNanos);
+    }
+
+    @Test
+    void fairBatchesMixVfmsWhilePerTaskBatchesNever() {
+        for (SchedulingPolicy policy :
+                List.of(SchedulingPolicy.FAIR, SchedulingPolicy.PER_TASK, SchedulingPolicy.FIFO)) {
+            FakeBackbone backbone = new FakeBackbone();
+            FairScheduler<String, String> scheduler = scheduler(backbone, policy, 16);
+            for (int round = 0; round < 20; round++) {
+                for (int v = 0; v < 8; v++) {
+                    scheduler.submit(work("vfm-" + v, 1, 10 + v), 1.0, NO_DEADLINE);
+                }
+            }
+            while (scheduler.step()) {
+                // drain
+            }
+            long mixed =
+                    backbone.batches.stream()
+                            .filter(b -> b.stream().distinct().count() > 1)
+                            .count();
+            if (policy == SchedulingPolicy.PER_TASK) {
+                assertThat(mixed).as("per-task batches hold one vFM").isZero();
+            } else {
+                assertThat(mixed)
+                        .as("%s batches mix vFMs", policy)
+                        .isEqualTo(backbone.batches.size());
+            }
+        }
+    }
+
+    @Test
+    void theTokenBudgetIsPaddingAware() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(backbone::run)
+                        .optMaxBatchRows(64)
+                        .optMaxBatchTokens(1000)
+                        .optClock(backbone.now::get)
+                        .build();
+        scheduler.submit(work("long", 1, 400), 1.0, NO_DEADLINE);
+        for (int i = 0; i < 40; i++) {
+            scheduler.submit(work("short-" + (i % 4), 1, 10), 1.0, NO_DEADLINE);
+        }
+        scheduler.submit(work("huge", 1, 2000), 1.0, NO_DEADLINE);
+        while (scheduler.step()) {
+            // drain
+        }
+        for (int b = 0; b < backbone.batches.size(); b++) {
+            assertThat(backbone.batchTokens.get(b) <= 1000 || backbone.batches.get(b).size() == 1)
+                    .as("batch %s", backbone.batches.get(b))
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void admissionRefusesFullQueuesAndPausedVfmsAndLetsQueuedWorkFinish() throws Exception {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(backbone::run)
+                        .optQueueCapacity(2)
+                        .optClock(backbone.now::get)
+                        .build();
+        CompletableFuture<Completed<String>> first =
+                scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE);
+        scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE);
+        assertThatThrownBy(() -> scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE))
+                .isInstanceOfSatisfying(
+                        AdmissionException.class,
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL);
+                            assertThat(e.retryAfterMillis()).isPositive();
+                        });
+        scheduler.submit(work("b", 1, 10), 1.0, NO_DEADLINE); // other vFMs are unaffected
+
+        scheduler.pause("a");
+        assertThatThrownBy(() -> scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE))
+                .isInstanceOfSatisfying(
+                        AdmissionException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.PAUSED));
+        scheduler.step();
+        assertThat(first.get().result()).isEqualTo("a");
+        assertThat(scheduler.stats().vfms().get("a").rejected()).isEqualTo(2);
+        scheduler.resume("a");
+        scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE);
+    }
+
+    @Test
+    void cancelledRequestsLeaveTheQueueAndExpiredOnesFail() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 8);
+        CompletableFuture<Completed<String>> cancelled =
+                scheduler.submit(work("gone", 1, 10), 1.0, NO_DEADLINE);
+        CompletableFuture<Completed<String>> late =
+                scheduler.submit(work("late", 1, 10), 1.0, backbone.now.get() + 5);
+        CompletableFuture<Completed<String>> fine =
+                scheduler.submit(work("fine", 1, 10), 1.0, NO_DEADLINE);
+        cancelled.cancel(true);
+        backbone.now.addAndGet(10);
+        scheduler.step();
+        assertThat(backbone.batches).containsExactly(List.of("fine"));
+        assertThat(fine).isCompleted();
+        assertThat(late).isCompletedExceptionally();
+        assertThatThrownBy(late::get)
+                .hasCauseInstanceOf(AdmissionException.class)
+                .hasMessageContaining("deadline");
+        assertThat(scheduler.stats().vfms().get("late").expired()).isEqualTo(1);
+        assertThat(scheduler.stats().vfms().get("gone").queuedRequests()).isZero();
+    }
+
+    @Test
+    void aFailingRequestFailsAlone() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(
+                                batch ->
+                                        batch.stream()
+                                                .map(
+                                                        w ->
+                                                                w.vfmId().equals("bad")
+                                                                        ? (Outcome<String>)
+                                                                                new Outcome.Failed<
+                                                                                        String>(
+                                                                                        new IllegalStateException(
+                                                                                                "NaN head"))
+                                                                        : new Outcome.Done<>(
+                                                                                w.vfmId()))
+                                                .toList())
+                        .optClock(clock::get)
+                        .build();
+        CompletableFuture<Completed<String>> bad =
+                scheduler.submit(work("bad", 1, 5), 1.0, NO_DEADLINE);
+        CompletableFuture<Completed<String>> good =
+                scheduler.submit(work("good", 1, 5), 1.0, NO_DEADLINE);
+        scheduler.step();
+        assertThat(good.get().result()).isEqualTo("good");
+        assertThat(good.get().batchTasks()).isEqualTo(2);
+        assertThatThrownBy(bad::get).hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void itsOwnThreadServesConcurrentSubmitters() throws Exception {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(
+                                batch -> {
+                                    synchronized (backbone) {
+                                        return backbone.run(batch);
+                                    }
+                                })
+                        .optQueueCapacity(10_000)
+                        .build();
+        scheduler.start("test-scheduler");
+        List<CompletableFuture<Completed<String>>> futures =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            String vfm = "client-" + c;
+            Thread client =
+                    new Thread(
+                            () -> {
+                                for (int i = 0; i < 200; i++) {
+                                    futures.add(
+                                            scheduler.submit(work(vfm, 1, 8), 1.0, NO_DEADLINE));
+                                }
+                            });
+            clients.add(client);
+            client.start();
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(futures).hasSize(1600).allMatch(f -> !f.isCompletedExceptionally());
+        scheduler.close();
+        assertThatThrownBy(() -> scheduler.submit(work("x", 1, 1), 1.0, NO_DEADLINE))
+                .isInstanceOfSatisfying(
+                        AdmissionException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.SHUTTING_DOWN));
+    }
+
+    @Test
+    void theCostModelLearnsTheMachine() {
+        CostModel model = new CostModel(2, 0.1);
+        for (int i = 0; i < 200; i++) {
+            long tokens = 100 + (i * 37) % 2000;
+            model.observe(tokens, 3 + 0.02 * tokens);
+        }
+        assertThat(model.perBatchMs()).isCloseTo(3, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(model.perTokenMs()).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    @Test
+    void unknownPoliciesAreNamed() throws ExecutionException {
+        assertThat(SchedulingPolicy.fromName("per-task")).isEqualTo(SchedulingPolicy.PER_TASK);
+        assertThatThrownBy(() -> SchedulingPolicy.fromName("lottery"))
+                .hasMessageContaining("fair, fifo or per-task");
+    }
+}
