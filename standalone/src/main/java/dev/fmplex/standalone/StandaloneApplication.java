@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
         scanBasePackages = {
             "dev.fmplex.standalone",
             "dev.fmplex.control",
+            "dev.fmplex.web",
             "dev.fmplex.worker.inference"
         })
 @AutoConfigurationPackage(basePackages = "dev.fmplex.control")

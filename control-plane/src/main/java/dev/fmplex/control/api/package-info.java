@@ -1,5 +1,2 @@
-/**
- * Cross-cutting web concerns of the control plane: the one place failures become RFC 9457 problem
- * documents, and the bridge from the event loop to blocking work.
- */
+/** API description of the control plane: the OpenAPI document's metadata. */
 package dev.fmplex.control.api;

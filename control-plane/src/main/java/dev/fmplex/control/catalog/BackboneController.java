@@ -1,7 +1,7 @@
 package dev.fmplex.control.catalog;
 
-import dev.fmplex.control.api.Blocking;
 import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.web.Blocking;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Validates and stores backbones and vFMs. Blocking (JPA): callers on the event loop go through
- * {@link dev.fmplex.control.api.Blocking}.
+ * {@link dev.fmplex.web.Blocking}.
  */
 @Service
 public class CatalogService {

@@ -1,9 +1,9 @@
 package dev.fmplex.control.catalog;
 
-import dev.fmplex.control.api.Blocking;
 import dev.fmplex.control.lifecycle.DeploymentService;
 import dev.fmplex.model.api.CreateVfmRequest;
 import dev.fmplex.model.api.VfmView;
+import dev.fmplex.web.Blocking;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;

@@ -1,9 +1,9 @@
 package dev.fmplex.control.lifecycle;
 
-import dev.fmplex.control.api.Blocking;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.web.Blocking;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,9 +1,9 @@
 package dev.fmplex.control.routing;
 
-import dev.fmplex.control.api.Blocking;
 import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.web.Blocking;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;

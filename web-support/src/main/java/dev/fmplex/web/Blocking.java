@@ -1,4 +1,4 @@
-package dev.fmplex.control.api;
+package dev.fmplex.web;
 
 import java.util.concurrent.Callable;
 import reactor.core.publisher.Mono;

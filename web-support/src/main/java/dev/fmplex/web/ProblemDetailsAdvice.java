@@ -1,4 +1,4 @@
-package dev.fmplex.control.api;
+package dev.fmplex.web;
 
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;

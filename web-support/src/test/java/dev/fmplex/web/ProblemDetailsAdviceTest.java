@@ -1,4 +1,4 @@
-package dev.fmplex.control.api;
+package dev.fmplex.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
