@@ -199,6 +199,15 @@ public class CatalogService {
         return deploymentOf(find(id));
     }
 
+    /** Deletes a vFM that never served (its creation is being rolled back). */
+    @Transactional
+    public void remove(String id) {
+        VfmEntity entity = find(id);
+        versions.deleteAll(
+                versions.findAllById(java.util.List.of(new VfmVersionEntity.Key(entity.id(), 1))));
+        vfms.delete(entity);
+    }
+
     @Transactional
     public void markFailed(String id) {
         find(id).fail(clock.instant());

@@ -37,8 +37,14 @@ public class DeploymentService {
         if (created.state() != VfmState.ACTIVE) {
             return created;
         }
-        long bytes = gateway.deploy(catalog.deployment(created.id()), Map.of());
-        return created.withResidentBytes(bytes);
+        try {
+            long bytes = gateway.deploy(catalog.deployment(created.id()), Map.of());
+            return created.withResidentBytes(bytes);
+        } catch (RuntimeException e) {
+            // Nothing serves it, so nothing of it should remain: the name stays free for a retry.
+            catalog.remove(created.id());
+            throw e;
+        }
     }
 
     /** Validates, deploys and records a new version made of {@code files}. */
@@ -49,6 +55,7 @@ public class DeploymentService {
                     "files",
                     "a version needs at least one file part named 'files'");
         }
+        catalog.deployment(id); // 404 before any state is kept for an unknown id
         // One upload per vFM at a time: versions are numbered and switched in order.
         synchronized (uploadLocks.computeIfAbsent(id, key -> new Object())) {
             VfmDeployment current = catalog.deployment(id);
@@ -60,7 +67,29 @@ public class DeploymentService {
                             current.task(),
                             current.quota());
             long bytes = gateway.deploy(next, files);
-            return catalog.recordVersion(id, current.version(), files).withResidentBytes(bytes);
+            try {
+                return catalog.recordVersion(id, current.version(), files).withResidentBytes(bytes);
+            } catch (RuntimeException e) {
+                // The worker already switched; put it back on what the catalog says serves.
+                restore(current);
+                throw e;
+            }
+        }
+    }
+
+    private void restore(VfmDeployment current) {
+        try {
+            if (current.version() == 0) {
+                gateway.undeploy(current.vfmId());
+            } else {
+                gateway.deploy(current, catalog.artifacts(current.vfmId(), current.version()));
+            }
+        } catch (RuntimeException e) {
+            log.error(
+                    "vFM {}: could not restore version {} on the worker: {}",
+                    current.vfmId(),
+                    current.version(),
+                    e.getMessage());
         }
     }
 

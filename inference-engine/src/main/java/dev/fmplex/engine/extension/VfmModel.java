@@ -118,8 +118,12 @@ public final class VfmModel {
 
     /** Drops a reference; the last one frees the version's native memory. */
     public void release() {
-        if (users.decrementAndGet() == 0) {
+        int left = users.decrementAndGet();
+        if (left == 0) {
             manager.close();
+        } else if (left < 0) {
+            throw new IllegalStateException(
+                    "vFM " + vfmId + " version " + version + " released more often than retained");
         }
     }
 

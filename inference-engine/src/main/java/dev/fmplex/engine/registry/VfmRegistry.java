@@ -23,6 +23,9 @@ public final class VfmRegistry {
      */
     public Optional<Integer> install(VfmModel model) {
         VfmModel previous = serving.put(model.vfmId(), model);
+        if (previous == model) {
+            throw new IllegalArgumentException("version is already installed");
+        }
         if (previous == null) {
             return Optional.empty();
         }

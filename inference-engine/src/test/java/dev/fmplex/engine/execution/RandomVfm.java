@@ -171,7 +171,9 @@ final class RandomVfm {
         }
         if (!head.isEmpty()) {
             if (headInAdapter && !adapter.isEmpty()) {
-                head.forEach((name, tensor) -> adapter.put("base_model.model." + name, tensor));
+                // PEFT wraps the model twice for LoRA, once for prompt learning.
+                String prefix = hasLora() ? "base_model.model." : "base_model.";
+                head.forEach((name, tensor) -> adapter.put(prefix + name, tensor));
             } else {
                 files.put("head.safetensors", TinyBertCheckpoints.safetensors(head));
             }

@@ -100,8 +100,9 @@ record AdapterConfig(
     }
 
     /**
-     * PEFT matches a list entry against the end of a module's name and a string as a regular
-     * expression over the whole name; both are resolved here against BERT's six projections.
+     * PEFT matches a list entry against a module's full name or its end (after a dot), and a string
+     * as a regular expression over the whole name; both are resolved here against BERT's six
+     * projections.
      */
     private static Set<LayerLinear> targets(JsonNode node) throws ArtifactException {
         if (node == null || node.isNull()) {
@@ -117,8 +118,8 @@ record AdapterConfig(
                         "target_modules is not a valid regular expression: " + e.getDescription());
             }
             for (LayerLinear linear : LayerLinear.values()) {
-                for (int layer = 0; layer < 64; layer++) {
-                    if (pattern.matcher("encoder.layer." + layer + "." + linear.path()).matches()) {
+                for (String name : moduleNames(linear)) {
+                    if (pattern.matcher(name).matches()) {
                         targets.add(linear);
                     }
                 }
@@ -136,9 +137,11 @@ record AdapterConfig(
             String name = item.asString();
             boolean matched = false;
             for (LayerLinear linear : LayerLinear.values()) {
-                if (linear.path().equals(name) || linear.path().endsWith("." + name)) {
-                    targets.add(linear);
-                    matched = true;
+                for (String module : moduleNames(linear)) {
+                    if (module.equals(name) || module.endsWith("." + name)) {
+                        targets.add(linear);
+                        matched = true;
+                    }
                 }
             }
             if (!matched) {
@@ -153,6 +156,20 @@ record AdapterConfig(
                             + " intermediate.dense, output.dense");
         }
         return targets;
+    }
+
+    /**
+     * The names PEFT matches entries against: the module's full name in the wrapped model, with and
+     * without the base model's {@code bert.} attribute (layers up to 64 cover every BERT).
+     */
+    private static List<String> moduleNames(LayerLinear linear) {
+        List<String> names = new ArrayList<>();
+        for (int layer = 0; layer < 64; layer++) {
+            String name = "encoder.layer." + layer + "." + linear.path();
+            names.add(name);
+            names.add("bert." + name);
+        }
+        return names;
     }
 
     private static String text(JsonNode root, String field) throws ArtifactException {

@@ -203,10 +203,13 @@ public final class VfmImporter {
         Map<String, HostTensor> result = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
             String key = entry.getKey();
-            key =
-                    key.startsWith("base_model.model.")
-                            ? key.substring("base_model.model.".length())
-                            : key;
+            // LoRA wraps the model twice (base_model.model.), prompt learning once (base_model.).
+            for (String prefix : new String[] {"base_model.model.", "base_model."}) {
+                if (key.startsWith(prefix)) {
+                    key = key.substring(prefix.length());
+                    break;
+                }
+            }
             key = key.startsWith("bert.") ? key.substring("bert.".length()) : key;
             if (result.put(key, entry.getValue()) != null) {
                 throw new ArtifactException(file, file + ": tensor '" + key + "' appears twice");
@@ -238,19 +241,40 @@ public final class VfmImporter {
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
             Matcher matcher = LORA_KEY.matcher(entry.getKey());
             if (!matcher.matches()) {
+                String why =
+                        entry.getKey().startsWith("pooler.")
+                                ? "adapts BERT's pooler, which is not part of FMplex's backbone"
+                                        + " (heads read pooled hidden states; train without"
+                                        + " targeting pooler.dense)"
+                                : "adapts an unknown target module; BERT's are query, key, value,"
+                                        + " attention.output.dense, intermediate.dense, output.dense";
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
-                        ADAPTER_WEIGHTS
-                                + ": tensor '"
-                                + entry.getKey()
-                                + "' adapts an unknown target module;"
-                                + " BERT's are query, key, value, attention.output.dense,"
-                                + " intermediate.dense, output.dense");
+                        ADAPTER_WEIGHTS + ": tensor '" + entry.getKey() + "' " + why);
             }
-            String module = "encoder.layer." + matcher.group(1) + "." + matcher.group(2);
-            pairs.computeIfAbsent(module, key -> new HostTensor[2])[
-                            matcher.group(3).equals("A") ? 0 : 1] =
-                    entry.getValue();
+            int layer;
+            try {
+                layer = Integer.parseInt(matcher.group(1));
+            } catch (NumberFormatException e) {
+                throw new ArtifactException(
+                        ADAPTER_WEIGHTS,
+                        "adapter for another base: "
+                                + entry.getKey()
+                                + " names layer "
+                                + matcher.group(1)
+                                + " but the backbone has "
+                                + config.layers()
+                                + " layers");
+            }
+            // Keyed by the parsed layer, so "layer.07" and "layer.7" collide as they should.
+            String module = "encoder.layer." + layer + "." + matcher.group(2);
+            HostTensor[] pair = pairs.computeIfAbsent(module, key -> new HostTensor[2]);
+            int slot = matcher.group(3).equals("A") ? 0 : 1;
+            if (pair[slot] != null) {
+                throw new ArtifactException(
+                        ADAPTER_WEIGHTS, module + ".lora_" + matcher.group(3) + " appears twice");
+            }
+            pair[slot] = entry.getValue();
         }
         List<PendingLora> modules = new ArrayList<>();
         for (Map.Entry<String, HostTensor[]> pair : pairs.entrySet()) {

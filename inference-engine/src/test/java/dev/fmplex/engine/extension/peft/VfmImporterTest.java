@@ -151,6 +151,37 @@ class VfmImporterTest {
     }
 
     @Test
+    void targetModulesMatchAsPeftMatchesThem() throws Exception {
+        for (String targets :
+                new String[] {
+                    "[\"query\"]",
+                    "[\"self.query\"]",
+                    "[\"bert.encoder.layer.0.attention.self.query\","
+                            + "\"bert.encoder.layer.1.attention.self.query\"]",
+                    "\"bert\\\\.encoder\\\\.layer\\\\.\\\\d+\\\\.attention\\\\.self\\\\.(query|value)\"",
+                    "\".*query\""
+                }) {
+            String config = LORA_CONFIG.replace("[\"query\"]", targets);
+            VfmModel model = importer.load("v", 1, TWO_LABELS, lora(16, 2, 2, 2, 2, config), root);
+            model.release();
+        }
+        rejects(
+                TWO_LABELS,
+                lora(16, 2, 2, 2, 2, LORA_CONFIG.replace("[\"query\"]", "\"q_proj\"")),
+                "adapter_config.json",
+                "matches no BERT module");
+        Map<String, byte[]> pooler = new LinkedHashMap<>(valid());
+        pooler.put(
+                "adapter_model.safetensors",
+                TinyBertCheckpoints.safetensors(
+                        Map.of(
+                                "base_model.model.bert.pooler.dense.lora_A.weight", tensor(2, 16),
+                                "base_model.model.bert.pooler.dense.lora_B.weight",
+                                        tensor(16, 2))));
+        rejects(TWO_LABELS, pooler, "adapter_model.safetensors", "pooler");
+    }
+
+    @Test
     void labelCountsMustMatchTheHead() {
         rejects(
                 TWO_LABELS,
