@@ -2,6 +2,7 @@ package dev.fmplex.standalone;
 
 import dev.fmplex.control.routing.BackboneSource;
 import dev.fmplex.control.routing.WorkerGateway;
+import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.backbone.BackboneDescriptor;
@@ -29,6 +30,11 @@ class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
     @Override
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
         return inference.infer(deployment, request);
+    }
+
+    @Override
+    public Mono<FanOutResponse> inferMany(List<VfmDeployment> deployments, InferRequest request) {
+        return inference.inferMany(deployments, request);
     }
 
     @Override

@@ -188,8 +188,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         for (Map.Entry<String, Object> property : ex.properties().entrySet()) {
             body.setProperty(property.getKey(), property.getValue());
         }
-        return ResponseEntity.status(type.status())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body);
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.status(type.status())
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        Object retryAfter = ex.properties().get("retryAfterSeconds");
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, retryAfter.toString());
+        }
+        return response.body(body);
     }
 }

@@ -239,7 +239,8 @@ public class CatalogService {
                 entity.version(),
                 entity.backbone(),
                 task(entity),
-                quota(entity));
+                quota(entity),
+                entity.weight());
     }
 
     private static String sha256(byte[] content) {

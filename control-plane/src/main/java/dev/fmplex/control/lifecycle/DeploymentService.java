@@ -59,13 +59,7 @@ public class DeploymentService {
         // One upload per vFM at a time: versions are numbered and switched in order.
         synchronized (uploadLocks.computeIfAbsent(id, key -> new Object())) {
             VfmDeployment current = catalog.deployment(id);
-            VfmDeployment next =
-                    new VfmDeployment(
-                            current.vfmId(),
-                            current.version() + 1,
-                            current.backbone(),
-                            current.task(),
-                            current.quota());
+            VfmDeployment next = current.withVersion(current.version() + 1);
             long bytes = gateway.deploy(next, files);
             try {
                 return catalog.recordVersion(id, current.version(), files).withResidentBytes(bytes);

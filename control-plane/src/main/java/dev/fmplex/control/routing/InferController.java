@@ -1,9 +1,16 @@
 package dev.fmplex.control.routing;
 
 import dev.fmplex.control.catalog.CatalogService;
+import dev.fmplex.model.api.FanOutRequest;
+import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.web.Blocking;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -20,6 +27,31 @@ class InferController {
     InferController(CatalogService catalog, WorkerGateway gateway) {
         this.catalog = catalog;
         this.gateway = gateway;
+    }
+
+    @PostMapping("/infer")
+    Mono<FanOutResponse> fanOut(@RequestBody FanOutRequest request) {
+        return Blocking.call(
+                        () -> {
+                            if (request.vfms() == null || request.vfms().isEmpty()) {
+                                throw new FmplexException(
+                                        ProblemType.INVALID_REQUEST,
+                                        "vfms",
+                                        "vfms must list at least 1 vFM id");
+                            }
+                            List<VfmDeployment> deployments = new ArrayList<>();
+                            for (int i = 0; i < request.vfms().size(); i++) {
+                                try {
+                                    deployments.add(
+                                            catalog.servingDeployment(request.vfms().get(i)));
+                                } catch (FmplexException e) {
+                                    throw new FmplexException(
+                                            e.type(), "vfms[" + i + "]", e.getMessage());
+                                }
+                            }
+                            return deployments;
+                        })
+                .flatMap(deployments -> gateway.inferMany(deployments, request.request()));
     }
 
     @PostMapping("/vfms/{id}/infer")

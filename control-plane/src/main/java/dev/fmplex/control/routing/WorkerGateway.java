@@ -1,8 +1,10 @@
 package dev.fmplex.control.routing;
 
+import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.vfm.VfmDeployment;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Mono;
@@ -12,6 +14,9 @@ public interface WorkerGateway {
 
     /** Sends one infer request of a serving vFM to a worker that runs it. */
     Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request);
+
+    /** Runs the same inputs through several serving vFMs of one backbone on one worker. */
+    Mono<FanOutResponse> inferMany(List<VfmDeployment> deployments, InferRequest request);
 
     /**
      * Validates {@code files} on a worker and makes them the serving version of the vFM there.

@@ -4,73 +4,82 @@ import ai.djl.Device;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
 import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.execution.InferencePayload;
+import dev.fmplex.engine.execution.ScheduledRunner;
 import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.registry.VfmRegistry;
+import dev.fmplex.engine.scheduler.FairScheduler;
+import dev.fmplex.engine.scheduler.SchedulingPolicy;
 import dev.fmplex.engine.torch.TorchDevices;
+import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.backbone.BackboneDescriptor;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The backbones this worker has loaded, each with its own executor thread.
- *
- * <p>One thread per backbone keeps DJL work off the Netty event loop and runs one forward pass at a
- * time per backbone; PyTorch's intra-op threads parallelize inside it.
+ * The backbones this worker has loaded, each with its scheduler (and the one thread that runs its
+ * batches), the vFM versions it serves and the importer that validates new ones against it.
  */
 public final class BackboneHost implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(BackboneHost.class);
-
-    /**
-     * A loaded backbone, the single thread that runs its batches, the vFM versions it serves and
-     * the importer that validates new ones against it.
-     */
+    /** One hosted backbone. */
     public record HostedBackbone(
             BackboneRuntime runtime,
-            ExecutorService executor,
+            FairScheduler<InferencePayload, List<TaskOutput>> scheduler,
             VfmRegistry registry,
-            VfmImporter importer) {}
+            VfmImporter importer,
+            SchedulerMetrics metrics) {}
 
     private final Map<String, HostedBackbone> backbones = new ConcurrentHashMap<>();
+    private final WorkerProperties properties;
+    private final MeterRegistry meters;
+
+    private BackboneHost(WorkerProperties properties, MeterRegistry meters) {
+        this.properties = properties;
+        this.meters = meters;
+    }
 
     /** Loads the bundled MiniLM backbone as {@code properties} say. */
-    public static BackboneHost withBundledBackbone(WorkerProperties properties)
+    public static BackboneHost withBundledBackbone(
+            WorkerProperties properties, MeterRegistry meters)
             throws IOException, WeightLoadException {
         Device device = TorchDevices.select(properties.device());
-        BackboneHost host = new BackboneHost();
+        BackboneHost host = new BackboneHost(properties, meters);
         host.add(BundledMiniLm.load(device, properties.maxTokens()));
         return host;
     }
 
     public void add(BackboneRuntime runtime) {
         String name = runtime.descriptor().name();
-        ExecutorService executor =
-                Executors.newSingleThreadExecutor(
-                        task -> {
-                            Thread thread = new Thread(task, "fmplex-exec-" + name);
-                            thread.setDaemon(true);
-                            return thread;
-                        });
+        SchedulerMetrics metrics = new SchedulerMetrics(meters, name);
+        FairScheduler<InferencePayload, List<TaskOutput>> scheduler =
+                FairScheduler.<InferencePayload, List<TaskOutput>>builder()
+                        .setRunner(new ScheduledRunner(runtime, properties.maxBatchTokens()))
+                        .optPolicy(SchedulingPolicy.fromName(properties.policy()))
+                        .optMaxBatchRows(properties.maxBatchRows())
+                        .optMaxBatchTokens(properties.maxBatchTokens())
+                        .optMaxWait(properties.maxWaitMs(), TimeUnit.MILLISECONDS)
+                        .optQueueCapacity(properties.queueCapacity())
+                        .optListener(metrics)
+                        .build();
+        metrics.observe(scheduler::stats);
         HostedBackbone hosted =
                 new HostedBackbone(
                         runtime,
-                        executor,
+                        scheduler,
                         new VfmRegistry(),
-                        new VfmImporter(runtime.config(), runtime.tokenizer().maxTokens()));
-        HostedBackbone previous = backbones.putIfAbsent(name, hosted);
-        if (previous != null) {
-            executor.shutdown();
+                        new VfmImporter(runtime.config(), runtime.tokenizer().maxTokens()),
+                        metrics);
+        if (backbones.putIfAbsent(name, hosted) != null) {
             throw new IllegalStateException("backbone " + name + " is already loaded");
         }
+        scheduler.start("fmplex-sched-" + name);
     }
 
     public Optional<HostedBackbone> find(String name) {
@@ -88,16 +97,7 @@ public final class BackboneHost implements AutoCloseable {
     @Override
     public void close() {
         for (HostedBackbone backbone : backbones.values()) {
-            backbone.executor().shutdown();
-            try {
-                if (!backbone.executor().awaitTermination(10, TimeUnit.SECONDS)) {
-                    log.warn(
-                            "backbone {} still busy after 10 s; closing anyway",
-                            backbone.runtime().descriptor().name());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            backbone.scheduler().close();
             backbone.registry().clear();
             backbone.runtime().close();
         }

@@ -1,12 +1,14 @@
 package dev.fmplex.worker.inference;
 
-import dev.fmplex.engine.execution.BatchResult;
-import dev.fmplex.engine.execution.BatchRow;
-import dev.fmplex.engine.execution.MicroBatches;
-import dev.fmplex.engine.execution.RowResult;
+import dev.fmplex.engine.execution.InferencePayload;
+import dev.fmplex.engine.execution.VfmExecutionException;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.ArtifactException;
+import dev.fmplex.engine.scheduler.AdmissionException;
+import dev.fmplex.engine.scheduler.Completed;
+import dev.fmplex.engine.scheduler.SchedulerStats;
 import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.api.TaskOutput;
@@ -16,23 +18,31 @@ import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.BackboneHost.HostedBackbone;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Loads vFM versions and runs their requests.
+ * Loads vFM versions and runs their requests through their backbone's fair scheduler.
  *
- * <p>A request is checked before anything is queued, then takes a reference to the vFM's serving
- * version (so it finishes on that version even if a new one is installed meanwhile), runs on the
- * backbone's executor thread in passes of at most {@code max-batch-tokens} padded tokens, and
- * releases the version. Token limits are checked right after tokenization, so a bad request costs
- * no forward pass and touches no other vFM's work.
+ * <p>A request is checked and tokenized before it is queued (off the event loop), so a bad request
+ * costs no batch slot. It then holds a reference to the vFM's serving version until its batch
+ * finished, so it completes on the version it started on even if a new one is installed meanwhile.
+ * Its deadline is enforced twice: the scheduler drops it if it is still queued, and the reply fails
+ * with 504 when it passes; a client that goes away cancels it out of the queue.
  */
 public final class VfmInferenceService {
 
@@ -40,6 +50,7 @@ public final class VfmInferenceService {
 
     private final BackboneHost host;
     private final WorkerProperties properties;
+    private final Map<String, VfmDeployment> deployments = new ConcurrentHashMap<>();
 
     public VfmInferenceService(BackboneHost host, WorkerProperties properties) {
         this.host = host;
@@ -74,19 +85,41 @@ public final class VfmInferenceService {
                     e);
         }
         backbone.registry().install(model);
+        deployments.put(deployment.vfmId(), deployment);
         log.info(
-                "Serving vFM {} version {} ({}, {} bytes resident) on {}",
+                "Serving vFM {} version {} ({}, weight {}, {} bytes resident) on {}",
                 deployment.vfmId(),
                 deployment.version(),
                 deployment.task().kind(),
+                deployment.weight(),
                 model.residentBytes(),
                 deployment.backbone());
         return model.residentBytes();
     }
 
-    /** Stops serving a vFM on every backbone; in-flight requests finish. */
+    /** Stops serving a vFM; in-flight requests finish on the version they hold. */
     public void undeploy(String vfmId) {
+        deployments.remove(vfmId);
         host.all().forEach(backbone -> backbone.registry().unload(vfmId));
+    }
+
+    /** The deployment this worker serves for {@code vfmId}. */
+    public Optional<VfmDeployment> deployment(String vfmId) {
+        return Optional.ofNullable(deployments.get(vfmId));
+    }
+
+    /** Refuses new requests for the vFM; queued ones finish. */
+    public void pause(String vfmId) {
+        schedulerOf(vfmId).scheduler().pause(vfmId);
+    }
+
+    public void resume(String vfmId) {
+        schedulerOf(vfmId).scheduler().resume(vfmId);
+    }
+
+    private HostedBackbone schedulerOf(String vfmId) {
+        VfmDeployment deployment = deployment(vfmId).orElseThrow(() -> notLoaded(vfmId));
+        return backbone(deployment);
     }
 
     /** Bytes of the serving version's own tensors, or null when the vFM is not loaded here. */
@@ -100,42 +133,203 @@ public final class VfmInferenceService {
         return null;
     }
 
+    /** Scheduler snapshots by backbone name. */
+    public Map<String, SchedulerStats> stats() {
+        Map<String, SchedulerStats> stats = new LinkedHashMap<>();
+        host.all().forEach(b -> stats.put(b.runtime().descriptor().name(), b.scheduler().stats()));
+        return stats;
+    }
+
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
         return Mono.defer(
                 () -> {
                     List<String> texts =
                             TextInputs.require(request.inputs(), inputLimit(deployment));
                     HostedBackbone backbone = backbone(deployment);
-                    VfmModel model =
-                            backbone.registry()
-                                    .acquire(deployment.vfmId())
-                                    .orElseThrow(
-                                            () ->
-                                                    new FmplexException(
-                                                            ProblemType.VFM_NOT_LOADED,
-                                                            null,
-                                                            "vFM "
-                                                                    + deployment.vfmId()
-                                                                    + " is not loaded on this worker"));
-                    long admitted = System.nanoTime();
-                    CompletableFuture<InferResponse> result;
-                    try {
-                        result =
-                                CompletableFuture.supplyAsync(
-                                        () ->
-                                                run(
-                                                        model,
-                                                        backbone,
-                                                        texts,
-                                                        request.truncateOrDefault(),
-                                                        admitted),
-                                        backbone.executor());
-                    } catch (RuntimeException e) {
-                        model.release();
-                        throw e;
-                    }
-                    return Mono.fromFuture(result.whenComplete((r, e) -> model.release()), true);
+                    Duration timeout = timeout(request);
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    return tokenize(backbone, texts, request.truncateOrDefault())
+                            .flatMap(
+                                    encoded ->
+                                            run(deployment, backbone, encoded, deadline, timeout));
                 });
+    }
+
+    /**
+     * The same inputs through several vFMs of one backbone: tokenized once, one queue entry per vFM
+     * (each charged for its own rows), and the backbone work shared where extensions allow.
+     */
+    public Mono<FanOutResponse> inferMany(List<VfmDeployment> targets, InferRequest request) {
+        return Mono.defer(
+                () -> {
+                    if (targets.isEmpty()) {
+                        throw new FmplexException(
+                                ProblemType.INVALID_REQUEST,
+                                "vfms",
+                                "vfms must name at least 1 vFM");
+                    }
+                    if (new HashSet<>(targets.stream().map(VfmDeployment::vfmId).toList()).size()
+                            != targets.size()) {
+                        throw new FmplexException(
+                                ProblemType.INVALID_REQUEST, "vfms", "vfms names a vFM twice");
+                    }
+                    String backboneName = targets.get(0).backbone();
+                    for (int i = 1; i < targets.size(); i++) {
+                        if (!targets.get(i).backbone().equals(backboneName)) {
+                            throw new FmplexException(
+                                    ProblemType.INVALID_REQUEST,
+                                    "vfms[" + i + "]",
+                                    "all vFMs of a fan-out must share one backbone: vfms[0] is on "
+                                            + backboneName
+                                            + ", vfms["
+                                            + i
+                                            + "] on "
+                                            + targets.get(i).backbone());
+                        }
+                    }
+                    int limit = targets.stream().mapToInt(this::inputLimit).min().orElseThrow();
+                    List<String> texts = TextInputs.require(request.inputs(), limit);
+                    HostedBackbone backbone = backbone(targets.get(0));
+                    Duration timeout = timeout(request);
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    return tokenize(backbone, texts, request.truncateOrDefault())
+                            .flatMap(
+                                    encoded ->
+                                            Flux.fromIterable(targets)
+                                                    .flatMapSequential(
+                                                            target ->
+                                                                    run(
+                                                                            target, backbone,
+                                                                            encoded, deadline,
+                                                                            timeout))
+                                                    .collectList())
+                            .map(FanOutResponse::new);
+                });
+    }
+
+    private Mono<List<EncodedText>> tokenize(
+            HostedBackbone backbone, List<String> texts, boolean truncate) {
+        return Mono.fromCallable(
+                        () -> {
+                            List<EncodedText> encoded =
+                                    backbone.runtime().tokenizer().encodeAll(texts);
+                            if (!truncate) {
+                                rejectTooLong(encoded, backbone.runtime().tokenizer().maxTokens());
+                            }
+                            return encoded;
+                        })
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Mono<InferResponse> run(
+            VfmDeployment deployment,
+            HostedBackbone backbone,
+            List<EncodedText> encoded,
+            long deadlineNanos,
+            Duration timeout) {
+        VfmModel model =
+                backbone.registry()
+                        .acquire(deployment.vfmId())
+                        .orElseThrow(() -> notLoaded(deployment.vfmId()));
+        CompletableFuture<Completed<List<TaskOutput>>> future;
+        try {
+            future =
+                    backbone.scheduler()
+                            .submit(
+                                    new InferencePayload(model, encoded).toWork(),
+                                    deployment.weight(),
+                                    deadlineNanos);
+        } catch (AdmissionException e) {
+            model.release();
+            return Mono.error(admission(e, deployment.vfmId()));
+        } catch (RuntimeException e) {
+            model.release();
+            throw e;
+        }
+        future.whenComplete((result, error) -> model.release());
+        long remaining = Math.max(1, deadlineNanos - System.nanoTime());
+        return Mono.fromFuture(future)
+                .timeout(Duration.ofNanos(remaining))
+                .map(
+                        completed ->
+                                new InferResponse(
+                                        model.vfmId(),
+                                        model.version(),
+                                        completed.result(),
+                                        new Timing(
+                                                round(completed.queueMs()),
+                                                round(completed.computeMs()),
+                                                completed.batchRows(),
+                                                completed.batchTasks())))
+                .onErrorMap(error -> translate(error, deployment.vfmId(), timeout, backbone));
+    }
+
+    private Throwable translate(
+            Throwable error, String vfmId, Duration timeout, HostedBackbone backbone) {
+        Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+        if (cause instanceof TimeoutException) {
+            backbone.metrics().timedOut(vfmId);
+            return new FmplexException(
+                    ProblemType.DEADLINE_EXCEEDED,
+                    null,
+                    "vFM "
+                            + vfmId
+                            + " did not answer within "
+                            + timeout.toMillis()
+                            + " ms (timeoutMs)",
+                    Map.of("timeoutMs", timeout.toMillis()),
+                    cause);
+        }
+        if (cause instanceof AdmissionException admission) {
+            return admission(admission, vfmId);
+        }
+        if (cause instanceof VfmExecutionException failed) {
+            return new FmplexException(
+                    ProblemType.VFM_FAILED, null, failed.getMessage(), Map.of(), failed);
+        }
+        return cause;
+    }
+
+    private static FmplexException admission(AdmissionException e, String vfmId) {
+        return switch (e.reason()) {
+            case QUEUE_FULL ->
+                    new FmplexException(
+                            ProblemType.QUEUE_FULL,
+                            null,
+                            e.getMessage(),
+                            Map.of(
+                                    "retryAfterSeconds",
+                                    Math.max(1, (e.retryAfterMillis() + 999) / 1000)),
+                            e);
+            case PAUSED ->
+                    new FmplexException(ProblemType.VFM_PAUSED, null, e.getMessage(), Map.of(), e);
+            case DEADLINE_EXCEEDED ->
+                    new FmplexException(
+                            ProblemType.DEADLINE_EXCEEDED, null, e.getMessage(), Map.of(), e);
+            case SHUTTING_DOWN ->
+                    new FmplexException(
+                            ProblemType.SHUTTING_DOWN, null, e.getMessage(), Map.of(), e);
+        };
+    }
+
+    private Duration timeout(InferRequest request) {
+        Integer asked = request.timeoutMs();
+        if (asked == null) {
+            return Duration.ofMillis(properties.defaultTimeoutMs());
+        }
+        if (asked < 1 || asked > WorkerProperties.MAX_TIMEOUT_MS) {
+            throw new FmplexException(
+                    ProblemType.INVALID_REQUEST,
+                    "timeoutMs",
+                    "timeoutMs must be in [1, "
+                            + WorkerProperties.MAX_TIMEOUT_MS
+                            + "], is "
+                            + asked);
+        }
+        return Duration.ofMillis(asked);
     }
 
     private HostedBackbone backbone(VfmDeployment deployment) {
@@ -150,53 +344,16 @@ public final class VfmInferenceService {
                                                 + " is not loaded on this worker"));
     }
 
+    private static FmplexException notLoaded(String vfmId) {
+        return new FmplexException(
+                ProblemType.VFM_NOT_LOADED, null, "vFM " + vfmId + " is not loaded on this worker");
+    }
+
     private int inputLimit(VfmDeployment deployment) {
         Integer quota = deployment.quota().maxInputsPerRequest();
         return quota == null
                 ? properties.maxInputsPerRequest()
                 : Math.min(quota, properties.maxInputsPerRequest());
-    }
-
-    private InferResponse run(
-            VfmModel model,
-            HostedBackbone backbone,
-            List<String> texts,
-            boolean truncate,
-            long admitted) {
-        long started = System.nanoTime();
-        List<EncodedText> encoded = backbone.runtime().tokenizer().encodeAll(texts);
-        if (!truncate) {
-            rejectTooLong(encoded, backbone.runtime().tokenizer().maxTokens());
-        }
-        TaskOutput[] outputs = new TaskOutput[encoded.size()];
-        int backboneRows = 0;
-        for (List<Integer> pass : MicroBatches.plan(encoded, properties.maxBatchTokens())) {
-            List<BatchRow> rows = new ArrayList<>(pass.size());
-            for (int index : pass) {
-                rows.add(new BatchRow(model, encoded.get(index)));
-            }
-            BatchResult result = backbone.runtime().execute(rows);
-            backboneRows += result.backboneRows();
-            for (int k = 0; k < pass.size(); k++) {
-                RowResult row = result.results().get(k);
-                if (row instanceof RowResult.Failure failure) {
-                    throw new FmplexException(
-                            ProblemType.VFM_FAILED,
-                            null,
-                            "vFM "
-                                    + model.vfmId()
-                                    + " version "
-                                    + model.version()
-                                    + " failed: "
-                                    + failure.reason());
-                }
-                outputs[pass.get(k)] = ((RowResult.Success) row).output();
-            }
-        }
-        long finished = System.nanoTime();
-        Timing timing =
-                new Timing(millis(started - admitted), millis(finished - started), backboneRows, 1);
-        return new InferResponse(model.vfmId(), model.version(), Arrays.asList(outputs), timing);
     }
 
     private static void rejectTooLong(List<EncodedText> encoded, int maxTokens) {
@@ -219,7 +376,25 @@ public final class VfmInferenceService {
         }
     }
 
-    private static double millis(long nanos) {
-        return Math.round(nanos / 1_000.0) / 1_000.0;
+    private static double round(double millis) {
+        return Math.round(millis * 1000) / 1000.0;
+    }
+
+    /** For callers that need the deployments of a fan-out in request order. */
+    public List<VfmDeployment> deploymentsOf(List<String> vfmIds) {
+        List<VfmDeployment> found = new ArrayList<>();
+        for (int i = 0; i < vfmIds.size(); i++) {
+            String id = vfmIds.get(i);
+            int index = i;
+            found.add(
+                    deployment(id)
+                            .orElseThrow(
+                                    () ->
+                                            new FmplexException(
+                                                    ProblemType.UNKNOWN_VFM,
+                                                    "vfms[" + index + "]",
+                                                    "no vFM with id '" + id + "' on this worker")));
+        }
+        return found;
     }
 }

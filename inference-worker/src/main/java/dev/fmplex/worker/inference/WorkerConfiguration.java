@@ -1,7 +1,10 @@
 package dev.fmplex.worker.inference;
 
 import dev.fmplex.engine.backbone.WeightLoadException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +15,10 @@ import org.springframework.context.annotation.Configuration;
 public class WorkerConfiguration {
 
     @Bean(destroyMethod = "close")
-    BackboneHost backboneHost(WorkerProperties properties) throws IOException, WeightLoadException {
-        return BackboneHost.withBundledBackbone(properties);
+    BackboneHost backboneHost(WorkerProperties properties, ObjectProvider<MeterRegistry> meters)
+            throws IOException, WeightLoadException {
+        return BackboneHost.withBundledBackbone(
+                properties, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean

@@ -11,24 +11,43 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxInputsPerRequest most inputs one infer call may carry; a vFM quota may lower it
  * @param maxTokens token limit per input for the bundled backbone, special tokens included (at most
  *     its 512 positions)
- * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass; larger
- *     requests run as several passes. Keeps every activation under glibc's mmap threshold.
+ * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass; also the
+ *     scheduler's batch budget. Keeps every activation under glibc's mmap threshold.
+ * @param maxBatchRows most rows in one batch
+ * @param policy batch formation: {@code fair} (default); {@code fifo} and {@code per-task} exist as
+ *     benchmark baselines
+ * @param maxWaitMs how long the scheduler may hold a non-full batch to let it grow (0: never)
+ * @param queueCapacity requests a vFM may have queued before new ones get 429
+ * @param defaultTimeoutMs a request's deadline when it sets no {@code timeoutMs}
  */
 @ConfigurationProperties("fmplex.worker")
 public record WorkerProperties(
         @DefaultValue("auto") String device,
         @DefaultValue("64") int maxInputsPerRequest,
         @DefaultValue("256") int maxTokens,
-        @DefaultValue("2048") int maxBatchTokens) {
+        @DefaultValue("2048") int maxBatchTokens,
+        @DefaultValue("32") int maxBatchRows,
+        @DefaultValue("fair") String policy,
+        @DefaultValue("0") int maxWaitMs,
+        @DefaultValue("256") int queueCapacity,
+        @DefaultValue("30000") int defaultTimeoutMs) {
+
+    /** The longest {@code timeoutMs} a request may ask for. */
+    public static final int MAX_TIMEOUT_MS = 600_000;
 
     public WorkerProperties {
-        if (maxInputsPerRequest < 1) {
+        requireAtLeast("max-inputs-per-request", maxInputsPerRequest, 1);
+        requireAtLeast("max-batch-tokens", maxBatchTokens, 1);
+        requireAtLeast("max-batch-rows", maxBatchRows, 1);
+        requireAtLeast("max-wait-ms", maxWaitMs, 0);
+        requireAtLeast("queue-capacity", queueCapacity, 1);
+        requireAtLeast("default-timeout-ms", defaultTimeoutMs, 1);
+    }
+
+    private static void requireAtLeast(String name, int value, int minimum) {
+        if (value < minimum) {
             throw new IllegalArgumentException(
-                    "fmplex.worker.max-inputs-per-request must be >= 1, is " + maxInputsPerRequest);
-        }
-        if (maxBatchTokens < 1) {
-            throw new IllegalArgumentException(
-                    "fmplex.worker.max-batch-tokens must be >= 1, is " + maxBatchTokens);
+                    "fmplex.worker." + name + " must be >= " + minimum + ", is " + value);
         }
     }
 }

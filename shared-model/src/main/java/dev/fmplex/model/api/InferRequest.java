@@ -11,8 +11,14 @@ import java.util.List;
  * @param inputs the texts to run, at least one
  * @param truncate whether inputs longer than the backbone's token limit are cut (the default) and
  *     reported per output, or rejected with 413
+ * @param timeoutMs how long the request may take before it fails with 504; the worker's default
+ *     when absent
  */
-public record InferRequest(List<Object> inputs, Boolean truncate) {
+public record InferRequest(List<Object> inputs, Boolean truncate, Integer timeoutMs) {
+
+    public InferRequest(List<Object> inputs, Boolean truncate) {
+        this(inputs, truncate, null);
+    }
 
     public boolean truncateOrDefault() {
         return truncate == null || truncate;

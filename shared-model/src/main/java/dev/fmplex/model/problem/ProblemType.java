@@ -21,6 +21,10 @@ public enum ProblemType {
     REQUEST_TOO_LARGE("request-too-large", "Request body too large", 413),
     INVALID_ARTIFACT("invalid-artifact", "Invalid artifact", 422),
     VFM_NOT_LOADED("vfm-not-loaded", "vFM not loaded on the worker", 503),
+    VFM_PAUSED("vfm-paused", "vFM is paused", 409),
+    QUEUE_FULL("queue-full", "vFM queue is full", 429),
+    DEADLINE_EXCEEDED("deadline-exceeded", "Request deadline exceeded", 504),
+    SHUTTING_DOWN("shutting-down", "Worker is shutting down", 503),
     VFM_FAILED("vfm-failed", "vFM failed", 500),
     BACKBONE_UNAVAILABLE("backbone-unavailable", "Backbone not loaded", 503);
 

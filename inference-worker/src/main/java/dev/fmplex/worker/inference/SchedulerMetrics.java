@@ -1,0 +1,120 @@
+package dev.fmplex.worker.inference;
+
+import dev.fmplex.engine.scheduler.AdmissionException.Reason;
+import dev.fmplex.engine.scheduler.FairScheduler;
+import dev.fmplex.engine.scheduler.SchedulerStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Scheduler metrics for {@code /actuator/prometheus}: per vFM the queue depth, queue-wait and
+ * compute time, completed cost, rejections and timeouts; per batch its rows and vFMs; the
+ * executor's utilization. Tagged by backbone.
+ */
+final class SchedulerMetrics implements FairScheduler.Listener {
+
+    private final MeterRegistry registry;
+    private final String backbone;
+    private final DistributionSummary batchRows;
+    private final DistributionSummary batchVfms;
+    private final MultiGauge queueDepth;
+    private volatile Supplier<SchedulerStats> stats = () -> null;
+
+    SchedulerMetrics(MeterRegistry registry, String backbone) {
+        this.registry = registry;
+        this.backbone = backbone;
+        this.batchRows =
+                DistributionSummary.builder("fmplex.batch.rows")
+                        .description("rows per executed batch")
+                        .tag("backbone", backbone)
+                        .register(registry);
+        this.batchVfms =
+                DistributionSummary.builder("fmplex.batch.vfms")
+                        .description("distinct vFMs per executed batch")
+                        .tag("backbone", backbone)
+                        .register(registry);
+        this.queueDepth =
+                MultiGauge.builder("fmplex.queue.depth")
+                        .description("requests waiting per vFM")
+                        .tag("backbone", backbone)
+                        .register(registry);
+        Gauge.builder(
+                        "fmplex.executor.utilization",
+                        this,
+                        metrics -> {
+                            SchedulerStats snapshot = metrics.stats.get();
+                            return snapshot == null ? 0 : snapshot.busyFraction();
+                        })
+                .description("share of time the backbone's executor spends running batches")
+                .tag("backbone", backbone)
+                .register(registry);
+    }
+
+    void observe(Supplier<SchedulerStats> source) {
+        this.stats = source;
+    }
+
+    @Override
+    public void batchCompleted(int rows, int tasks, long paddedTokens, double ms) {
+        batchRows.record(rows);
+        batchVfms.record(tasks);
+        SchedulerStats snapshot = stats.get();
+        if (snapshot != null) {
+            queueDepth.register(
+                    snapshot.vfms().entrySet().stream()
+                            .map(
+                                    e ->
+                                            MultiGauge.Row.of(
+                                                    Tags.of("vfm", e.getKey()),
+                                                    e.getValue().queuedRequests()))
+                            .toList(),
+                    true);
+        }
+    }
+
+    @Override
+    public void requestCompleted(String vfmId, double queueMs, double computeMs, double chargedMs) {
+        timer("fmplex.request.queue", vfmId).record(Duration.ofNanos((long) (queueMs * 1e6)));
+        timer("fmplex.request.compute", vfmId).record(Duration.ofNanos((long) (computeMs * 1e6)));
+        Counter.builder("fmplex.request.cost")
+                .baseUnit("milliseconds")
+                .description("execution time charged to the vFM")
+                .tags(tags(vfmId))
+                .register(registry)
+                .increment(chargedMs);
+    }
+
+    @Override
+    public void requestRejected(String vfmId, Reason reason) {
+        Counter.builder("fmplex.request.rejected")
+                .tags(tags(vfmId))
+                .tag("reason", reason.name())
+                .register(registry)
+                .increment();
+    }
+
+    void timedOut(String vfmId) {
+        Counter.builder("fmplex.request.timeouts").tags(tags(vfmId)).register(registry).increment();
+    }
+
+    private Timer timer(String name, String vfmId) {
+        return Timer.builder(name)
+                .tags(tags(vfmId))
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    private List<io.micrometer.core.instrument.Tag> tags(String vfmId) {
+        return List.of(
+                io.micrometer.core.instrument.Tag.of("backbone", backbone),
+                io.micrometer.core.instrument.Tag.of("vfm", vfmId));
+    }
+}
