@@ -16,11 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,6 +41,12 @@ public class CatalogService {
     private final ArtifactRepository artifacts;
     private final JsonMapper json;
     private final Clock clock;
+
+    /**
+     * Serving deployments by vFM id, so the infer path does not touch the database. Entries are
+     * dropped after any transaction that changes the vFM commits.
+     */
+    private final Map<String, VfmDeployment> servingCache = new ConcurrentHashMap<>();
 
     CatalogService(
             BackboneRepository backbones,
@@ -154,6 +163,7 @@ public class CatalogService {
         }
         int version = expectedCurrent + 1;
         Instant now = clock.instant();
+        evictAfterCommit(id);
         versions.save(new VfmVersionEntity(entity.id(), version, now));
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             artifacts.save(
@@ -203,6 +213,7 @@ public class CatalogService {
     @Transactional
     public void remove(String id) {
         VfmEntity entity = find(id);
+        evictAfterCommit(id);
         versions.deleteAll(
                 versions.findAllById(java.util.List.of(new VfmVersionEntity.Key(entity.id(), 1))));
         vfms.delete(entity);
@@ -210,7 +221,29 @@ public class CatalogService {
 
     @Transactional
     public void markFailed(String id) {
+        evictAfterCommit(id);
         find(id).fail(clock.instant());
+    }
+
+    /**
+     * {@link #servingDeployment} from memory when possible; null means "not cached", call the
+     * blocking variant.
+     */
+    public VfmDeployment cachedServingDeployment(String id) {
+        return servingCache.get(id);
+    }
+
+    private void evictAfterCommit(String id) {
+        servingCache.remove(id);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(
+                    new TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            servingCache.remove(id);
+                        }
+                    });
+        }
     }
 
     /** What a worker needs to serve {@code id}; fails unless the vFM is serving. */
@@ -230,7 +263,9 @@ public class CatalogService {
                                     ? " (upload its first version: POST /vfms/" + id + "/versions)"
                                     : ""));
         }
-        return deploymentOf(entity);
+        VfmDeployment deployment = deploymentOf(entity);
+        servingCache.put(id, deployment);
+        return deployment;
     }
 
     private VfmDeployment deploymentOf(VfmEntity entity) {

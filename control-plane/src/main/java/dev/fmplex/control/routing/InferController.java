@@ -56,7 +56,11 @@ class InferController {
 
     @PostMapping("/vfms/{id}/infer")
     Mono<InferResponse> infer(@PathVariable String id, @RequestBody InferRequest request) {
-        return Blocking.call(() -> catalog.servingDeployment(id))
-                .flatMap(deployment -> gateway.infer(deployment, request));
+        VfmDeployment cached = catalog.cachedServingDeployment(id);
+        Mono<VfmDeployment> deployment =
+                cached != null
+                        ? Mono.just(cached)
+                        : Blocking.call(() -> catalog.servingDeployment(id));
+        return deployment.flatMap(serving -> gateway.infer(serving, request));
     }
 }
