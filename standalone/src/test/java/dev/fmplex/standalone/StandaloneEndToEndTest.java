@@ -290,6 +290,44 @@ class StandaloneEndToEndTest {
     }
 
     @Test
+    void fanOutRunsOneInputThroughSeveralVfmsAndDeadlinesAreHonoured() {
+        WebTestClient client = server.client();
+        String mean = createEmbeddingVfm(client, "fan-mean", "{\"kind\":\"embedding\"}");
+        String cls =
+                createEmbeddingVfm(
+                        client, "fan-cls", "{\"kind\":\"embedding\",\"pooling\":\"cls\"}");
+        post(
+                        client,
+                        "/infer",
+                        "{\"vfms\":[\""
+                                + mean
+                                + "\",\""
+                                + cls
+                                + "\"],\"inputs\":[\"shared text\"]}")
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.results.length()")
+                .isEqualTo(2)
+                .jsonPath("$.results[0].vfm")
+                .isEqualTo(mean)
+                .jsonPath("$.results[1].vfm")
+                .isEqualTo(cls)
+                .jsonPath("$.results[1].outputs[0].embedding.length()")
+                .isEqualTo(384);
+        expectProblem(
+                post(client, "/infer", "{\"vfms\":[\"" + mean + "\",\"nope\"],\"inputs\":[\"x\"]}"),
+                404,
+                "unknown-vfm",
+                "vfms[1]");
+        expectProblem(
+                post(client, "/vfms/" + mean + "/infer", "{\"inputs\":[\"x\"],\"timeoutMs\":0}"),
+                400,
+                "invalid-request",
+                "timeoutMs");
+    }
+
+    @Test
     void aQuotaLowersTheInputLimitOfItsVfmOnly() {
         WebTestClient client = server.client();
         String limited =
