@@ -1,5 +1,8 @@
 package dev.fmplex.standalone;
 
+import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.expectProblem;
+import static dev.fmplex.standalone.ApiCalls.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -19,8 +22,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * that outlives the process, and the real MiniLM backbone.
  */
 class StandaloneEndToEndTest {
-
-    private static final String BACKBONE = "all-minilm-l6-v2";
 
     @TempDir static Path dataDir;
     private static StandaloneServer server;
@@ -346,33 +347,6 @@ class StandaloneEndToEndTest {
                 .jsonPath("$.limit")
                 .isEqualTo(2);
         post(client, "/vfms/" + open + "/infer", three).expectStatus().isOk();
-    }
-
-    private static WebTestClient.ResponseSpec post(WebTestClient client, String uri, String json) {
-        return client.post()
-                .uri(uri)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json)
-                .exchange();
-    }
-
-    private static WebTestClient.BodyContentSpec expectProblem(
-            WebTestClient.ResponseSpec response, int status, String type, String field) {
-        WebTestClient.BodyContentSpec body =
-                response.expectStatus()
-                        .isEqualTo(status)
-                        .expectHeader()
-                        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                        .expectBody()
-                        .jsonPath("$.type")
-                        .isEqualTo("https://fmplex.dev/problems/" + type)
-                        .jsonPath("$.status")
-                        .isEqualTo(status)
-                        .jsonPath("$.detail")
-                        .isNotEmpty();
-        return field == null
-                ? body.jsonPath("$.field").doesNotExist()
-                : body.jsonPath("$.field").isEqualTo(field);
     }
 
     private static String createEmbeddingVfm(WebTestClient client, String name, String task) {

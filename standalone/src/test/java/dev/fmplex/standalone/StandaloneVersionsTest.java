@@ -1,5 +1,8 @@
 package dev.fmplex.standalone;
 
+import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.expectProblem;
+import static dev.fmplex.standalone.ApiCalls.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
@@ -13,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -24,8 +26,6 @@ import org.springframework.web.reactive.function.BodyInserters;
  * serve at once, and a restart serves the same version from the stored artifacts.
  */
 class StandaloneVersionsTest {
-
-    private static final String BACKBONE = "all-minilm-l6-v2";
 
     @TempDir static Path dataDir;
     private static StandaloneServer server;
@@ -59,20 +59,20 @@ class StandaloneVersionsTest {
                         .getResponseBody();
         String id = (String) created.get("id");
         assertThat(created).containsEntry("state", "CREATED").containsEntry("version", 0);
-        problem(
+        expectProblem(
                 post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"great\"]}"),
                 409,
                 "vfm-not-serving",
                 null);
 
-        problem(
+        expectProblem(
                         upload(client, id, PeftFiles.loraClassifier(1, 2, 16)),
                         422,
                         "invalid-artifact",
                         "files[adapter_model.safetensors]")
                 .jsonPath("$.detail")
                 .value(d -> assertThat((String) d).contains("adapter for another base"));
-        problem(
+        expectProblem(
                         upload(client, id, PeftFiles.loraClassifier(1, 3, PeftFiles.HIDDEN)),
                         422,
                         "invalid-artifact",
@@ -82,7 +82,7 @@ class StandaloneVersionsTest {
         Map<String, byte[]> withUnknown =
                 new LinkedHashMap<>(PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN));
         withUnknown.put("pytorch_model.bin", new byte[] {1, 2, 3});
-        problem(
+        expectProblem(
                 upload(client, id, withUnknown),
                 422,
                 "invalid-artifact",
@@ -100,7 +100,7 @@ class StandaloneVersionsTest {
                                         new long[] {2, PeftFiles.HIDDEN},
                                         bad,
                                         SafetensorsDType.F32))));
-        problem(upload(client, id, nan), 422, "invalid-artifact", "files[head.safetensors]")
+        expectProblem(upload(client, id, nan), 422, "invalid-artifact", "files[head.safetensors]")
                 .jsonPath("$.detail")
                 .value(d -> assertThat((String) d).contains("NaN"));
         client.get()
@@ -183,7 +183,7 @@ class StandaloneVersionsTest {
     @Test
     void tasksAreCheckedAgainstTheBackbone() {
         WebTestClient client = server.client();
-        problem(
+        expectProblem(
                 post(
                         client,
                         "/vfms",
@@ -193,7 +193,7 @@ class StandaloneVersionsTest {
                 422,
                 "invalid-task",
                 "task.labels");
-        problem(
+        expectProblem(
                 post(
                         client,
                         "/vfms",
@@ -203,7 +203,7 @@ class StandaloneVersionsTest {
                 422,
                 "invalid-task",
                 "task.layer");
-        problem(
+        expectProblem(
                 post(
                         client,
                         "/vfms",
@@ -213,7 +213,7 @@ class StandaloneVersionsTest {
                 422,
                 "invalid-task",
                 "task.labels[1]");
-        problem(
+        expectProblem(
                 client.post()
                         .uri("/vfms/00000000-0000-0000-0000-000000000000/versions")
                         .body(
@@ -268,26 +268,5 @@ class StandaloneVersionsTest {
         MultipartBodyBuilder builder = new MultipartBodyBuilder();
         files.forEach((name, bytes) -> builder.part("files", bytes).filename(name));
         return builder.build();
-    }
-
-    private static WebTestClient.ResponseSpec post(WebTestClient client, String uri, String json) {
-        return client.post()
-                .uri(uri)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(json)
-                .exchange();
-    }
-
-    private static WebTestClient.BodyContentSpec problem(
-            WebTestClient.ResponseSpec response, int status, String type, String field) {
-        WebTestClient.BodyContentSpec body =
-                response.expectStatus()
-                        .isEqualTo(status)
-                        .expectHeader()
-                        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                        .expectBody()
-                        .jsonPath("$.type")
-                        .isEqualTo("https://fmplex.dev/problems/" + type);
-        return field == null ? body : body.jsonPath("$.field").isEqualTo(field);
     }
 }
