@@ -53,6 +53,31 @@ class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
     }
 
     @Override
+    public void pause(String vfmId) {
+        inference.pause(vfmId);
+    }
+
+    @Override
+    public void resume(String vfmId) {
+        inference.resume(vfmId);
+    }
+
+    @Override
+    public Optional<SchedulerView> schedulerView(String vfmId) {
+        return inference
+                .queueStats(vfmId)
+                .map(
+                        q ->
+                                new SchedulerView(
+                                        q.paused(),
+                                        q.queuedRequests(),
+                                        q.completedRequests(),
+                                        q.completedCostMs(),
+                                        q.rejected(),
+                                        q.expired()));
+    }
+
+    @Override
     public List<BackboneDescriptor> loadedBackbones() {
         return host.descriptors();
     }

@@ -1,12 +1,15 @@
 package dev.fmplex.control.catalog;
 
 import dev.fmplex.model.api.CreateVfmRequest;
+import dev.fmplex.model.api.LifecycleEventView;
+import dev.fmplex.model.api.UpdateVfmRequest;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.TaskRules;
 import dev.fmplex.model.task.TaskSpec;
+import dev.fmplex.model.vfm.LifecycleAction;
 import dev.fmplex.model.vfm.Quota;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.model.vfm.VfmState;
@@ -39,6 +42,7 @@ public class CatalogService {
     private final VfmRepository vfms;
     private final VersionRepository versions;
     private final ArtifactRepository artifacts;
+    private final LifecycleEventRepository events;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -53,7 +57,9 @@ public class CatalogService {
             VfmRepository vfms,
             VersionRepository versions,
             ArtifactRepository artifacts,
+            LifecycleEventRepository events,
             JsonMapper json) {
+        this.events = events;
         this.backbones = backbones;
         this.vfms = vfms;
         this.versions = versions;
@@ -128,6 +134,7 @@ public class CatalogService {
         if (complete) {
             versions.save(new VfmVersionEntity(entity.id(), 1, now));
         }
+        record(entity, LifecycleAction.CREATE, null, "POST /vfms", null);
         log.info("Created vFM {} ({}) on {}", entity.name(), entity.id(), entity.backbone());
         return toView(entity);
     }
@@ -174,7 +181,17 @@ public class CatalogService {
                             file.getValue(),
                             sha256(file.getValue())));
         }
+        VfmState before = entity.state();
+        if (!LifecycleAction.UPLOAD_VERSION.allowedFrom(before)) {
+            throw invalidTransition(entity, LifecycleAction.UPLOAD_VERSION);
+        }
         entity.activate(version, now);
+        record(
+                entity,
+                LifecycleAction.UPLOAD_VERSION,
+                before,
+                "POST /vfms/" + id + "/versions",
+                "files " + files.keySet());
         log.info(
                 "vFM {} ({}) now at version {} with files {}",
                 entity.name(),
@@ -209,6 +226,154 @@ public class CatalogService {
         return deploymentOf(find(id));
     }
 
+    /**
+     * Applies {@code action} if the vFM's state allows it, else 409 naming the states that would.
+     *
+     * @return the deployment as it is after the transition
+     */
+    @Transactional
+    public VfmDeployment transition(
+            String id, LifecycleAction action, VfmState to, String apiCall) {
+        VfmEntity entity = find(id);
+        VfmState before = entity.state();
+        if (!action.allowedFrom(before)) {
+            throw invalidTransition(entity, action);
+        }
+        if (action == LifecycleAction.DEPLOY && entity.version() == 0) {
+            throw new FmplexException(
+                    ProblemType.INVALID_TRANSITION,
+                    null,
+                    "vFM "
+                            + id
+                            + " has no version to deploy; upload one: POST /vfms/"
+                            + id
+                            + "/versions");
+        }
+        evictAfterCommit(id);
+        entity.moveTo(to, clock.instant());
+        record(entity, action, before, apiCall, null);
+        return deploymentOf(entity);
+    }
+
+    /** Checks that {@code action} is allowed now, without changing anything. */
+    @Transactional(readOnly = true)
+    public VfmDeployment requireAllowed(String id, LifecycleAction action) {
+        VfmEntity entity = find(id);
+        if (!action.allowedFrom(entity.state())) {
+            throw invalidTransition(entity, action);
+        }
+        return deploymentOf(entity);
+    }
+
+    /** {@code PATCH /vfms/{id}}: weight and quota, validated like at creation. */
+    @Transactional
+    public VfmView update(String id, UpdateVfmRequest request) {
+        VfmEntity entity = find(id);
+        if (!LifecycleAction.UPDATE.allowedFrom(entity.state())) {
+            throw invalidTransition(entity, LifecycleAction.UPDATE);
+        }
+        if (request.weight() != null
+                && (!(request.weight() > 0) || request.weight() > CreateVfmValidator.MAX_WEIGHT)) {
+            throw new FmplexException(
+                    ProblemType.INVALID_REQUEST,
+                    "weight",
+                    "weight must be > 0 and <= "
+                            + CreateVfmValidator.MAX_WEIGHT
+                            + ", is "
+                            + request.weight());
+        }
+        if (request.quota() != null
+                && request.quota().maxInputsPerRequest() != null
+                && request.quota().maxInputsPerRequest() < 1) {
+            throw new FmplexException(
+                    ProblemType.INVALID_REQUEST,
+                    "quota.maxInputsPerRequest",
+                    "quota.maxInputsPerRequest must be >= 1");
+        }
+        evictAfterCommit(id);
+        entity.update(
+                request.weight(),
+                request.quota() == null ? null : json.writeValueAsString(request.quota()),
+                request.quota() != null,
+                clock.instant());
+        record(
+                entity,
+                LifecycleAction.UPDATE,
+                entity.state(),
+                "PATCH /vfms/" + id,
+                "weight=" + entity.weight() + " quota=" + entity.quotaJson());
+        return toView(entity);
+    }
+
+    /** {@code DELETE /vfms/{id}}: the vFM, its versions and artifacts go; its audit stays. */
+    @Transactional
+    public VfmView delete(String id) {
+        VfmEntity entity = find(id);
+        VfmState before = entity.state();
+        if (!LifecycleAction.DELETE.allowedFrom(before)) {
+            throw invalidTransition(entity, LifecycleAction.DELETE);
+        }
+        evictAfterCommit(id);
+        VfmView view = toView(entity);
+        entity.moveTo(VfmState.DELETED, clock.instant());
+        record(entity, LifecycleAction.DELETE, before, "DELETE /vfms/" + id, null);
+        vfms.delete(entity);
+        return new VfmView(
+                view.id(),
+                view.name(),
+                view.backbone(),
+                view.version(),
+                VfmState.DELETED,
+                view.weight(),
+                view.task(),
+                view.quota(),
+                0,
+                view.createdAt());
+    }
+
+    @Transactional(readOnly = true)
+    public List<LifecycleEventView> events(String id) {
+        UUID uuid = find(id).id();
+        return events.findByVfmIdOrderByIdAsc(uuid).stream()
+                .map(LifecycleEventEntity::toView)
+                .toList();
+    }
+
+    private void record(
+            VfmEntity entity,
+            LifecycleAction action,
+            VfmState from,
+            String apiCall,
+            String detail) {
+        events.save(
+                new LifecycleEventEntity(
+                        entity.id(),
+                        entity.name(),
+                        action.wireName(),
+                        from == null ? null : from.name(),
+                        entity.state().name(),
+                        entity.version(),
+                        apiCall,
+                        detail,
+                        clock.instant()));
+    }
+
+    private static FmplexException invalidTransition(VfmEntity entity, LifecycleAction action) {
+        return new FmplexException(
+                ProblemType.INVALID_TRANSITION,
+                null,
+                "cannot "
+                        + action.wireName()
+                        + " vFM "
+                        + entity.id()
+                        + " in state "
+                        + entity.state()
+                        + "; allowed from "
+                        + action.allowedFrom(),
+                Map.of("state", entity.state().name(), "action", action.wireName()),
+                null);
+    }
+
     /** Deletes a vFM that never served (its creation is being rolled back). */
     @Transactional
     public void remove(String id) {
@@ -222,7 +387,15 @@ public class CatalogService {
     @Transactional
     public void markFailed(String id) {
         evictAfterCommit(id);
-        find(id).fail(clock.instant());
+        VfmEntity entity = find(id);
+        VfmState before = entity.state();
+        entity.fail(clock.instant());
+        record(
+                entity,
+                LifecycleAction.FAIL,
+                before,
+                "deployment",
+                "the worker could not load the version");
     }
 
     /**

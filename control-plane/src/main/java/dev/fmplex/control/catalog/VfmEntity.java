@@ -72,10 +72,25 @@ class VfmEntity {
         this.updatedAt = now;
     }
 
-    /** Makes {@code newVersion} the vFM's serving version. */
+    /** Makes {@code newVersion} the vFM's serving version; a paused vFM stays paused. */
     void activate(int newVersion, Instant now) {
         this.version = newVersion;
-        this.state = VfmState.ACTIVE;
+        this.state = state == VfmState.PAUSED ? VfmState.PAUSED : VfmState.ACTIVE;
+        this.updatedAt = now;
+    }
+
+    void moveTo(VfmState newState, Instant now) {
+        this.state = newState;
+        this.updatedAt = now;
+    }
+
+    void update(Double newWeight, String newQuotaJson, boolean quotaGiven, Instant now) {
+        if (newWeight != null) {
+            this.weight = newWeight;
+        }
+        if (quotaGiven) {
+            this.quotaJson = newQuotaJson;
+        }
         this.updatedAt = now;
     }
 

@@ -2,9 +2,11 @@ package dev.fmplex.control.lifecycle;
 
 import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.control.routing.WorkerGateway;
+import dev.fmplex.model.api.VfmStats;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.vfm.LifecycleAction;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.model.vfm.VfmState;
 import java.util.Map;
@@ -105,6 +107,66 @@ public class DeploymentService {
             }
         }
         log.info("Deployed {} serving vFM(s) from the catalog", deployed);
+    }
+
+    /** {@code POST /vfms/{id}/pause}: the catalog first, then the worker stops admitting. */
+    public VfmView pause(String id) {
+        catalog.transition(
+                id, LifecycleAction.PAUSE, VfmState.PAUSED, "POST /vfms/" + id + "/pause");
+        gateway.pause(id);
+        return withResidency(catalog.get(id));
+    }
+
+    public VfmView resume(String id) {
+        catalog.transition(
+                id, LifecycleAction.RESUME, VfmState.ACTIVE, "POST /vfms/" + id + "/resume");
+        gateway.resume(id);
+        return withResidency(catalog.get(id));
+    }
+
+    /** {@code POST /vfms/{id}/deploy}: loads the current version again (after a failure). */
+    public VfmView deploy(String id) {
+        VfmDeployment current = catalog.requireAllowed(id, LifecycleAction.DEPLOY);
+        if (current.version() == 0) {
+            throw new FmplexException(
+                    ProblemType.INVALID_TRANSITION,
+                    null,
+                    "vFM "
+                            + id
+                            + " has no version to deploy; upload one: POST /vfms/"
+                            + id
+                            + "/versions");
+        }
+        long bytes = gateway.deploy(current, catalog.artifacts(id, current.version()));
+        catalog.transition(
+                id, LifecycleAction.DEPLOY, VfmState.ACTIVE, "POST /vfms/" + id + "/deploy");
+        return catalog.get(id).withResidentBytes(bytes);
+    }
+
+    /** {@code DELETE /vfms/{id}}: gone from the catalog, then from the worker. */
+    public VfmView delete(String id) {
+        VfmView deleted = catalog.delete(id);
+        gateway.undeploy(id);
+        uploadLocks.remove(id);
+        return deleted;
+    }
+
+    public VfmStats stats(String id) {
+        VfmView view = withResidency(catalog.get(id));
+        var queue = gateway.schedulerView(id);
+        return new VfmStats(
+                view.id(),
+                view.version(),
+                view.state().name(),
+                view.weight(),
+                view.residentBytes(),
+                queue.isPresent(),
+                queue.map(WorkerGateway.SchedulerView::paused).orElse(false),
+                queue.map(WorkerGateway.SchedulerView::queuedRequests).orElse(0),
+                queue.map(WorkerGateway.SchedulerView::completedRequests).orElse(0L),
+                queue.map(WorkerGateway.SchedulerView::completedCostMs).orElse(0.0),
+                queue.map(WorkerGateway.SchedulerView::rejected).orElse(0L),
+                queue.map(WorkerGateway.SchedulerView::expired).orElse(0L));
     }
 
     /** The view with the resident bytes its worker reports (0 when not loaded). */

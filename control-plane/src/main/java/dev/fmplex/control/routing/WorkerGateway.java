@@ -33,4 +33,21 @@ public interface WorkerGateway {
 
     /** Resident bytes of the vFM's serving version, if a worker has it loaded. */
     Optional<Long> residentBytes(String vfmId);
+
+    /** Refuses new requests for the vFM on its worker(s); queued ones finish. */
+    void pause(String vfmId);
+
+    void resume(String vfmId);
+
+    /** The vFM's queue as its worker's scheduler sees it; empty when no worker has it. */
+    Optional<SchedulerView> schedulerView(String vfmId);
+
+    /** What a worker's scheduler reports about one vFM. */
+    record SchedulerView(
+            boolean paused,
+            int queuedRequests,
+            long completedRequests,
+            double completedCostMs,
+            long rejected,
+            long expired) {}
 }

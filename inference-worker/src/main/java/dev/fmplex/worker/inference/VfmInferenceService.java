@@ -133,6 +133,15 @@ public final class VfmInferenceService {
         return null;
     }
 
+    /** One vFM's queue in its backbone's scheduler, if it is deployed here. */
+    public Optional<SchedulerStats.VfmQueueStats> queueStats(String vfmId) {
+        return deployment(vfmId)
+                .flatMap(
+                        d ->
+                                Optional.ofNullable(
+                                        backbone(d).scheduler().stats().vfms().get(vfmId)));
+    }
+
     /** Scheduler snapshots by backbone name. */
     public Map<String, SchedulerStats> stats() {
         Map<String, SchedulerStats> stats = new LinkedHashMap<>();

@@ -1,0 +1,10 @@
+package dev.fmplex.control.catalog;
+
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface LifecycleEventRepository extends JpaRepository<LifecycleEventEntity, Long> {
+
+    List<LifecycleEventEntity> findByVfmIdOrderByIdAsc(UUID vfmId);
+}

@@ -1,0 +1,68 @@
+package dev.fmplex.control.lifecycle;
+
+import dev.fmplex.control.catalog.CatalogService;
+import dev.fmplex.model.api.LifecycleEventView;
+import dev.fmplex.model.api.UpdateVfmRequest;
+import dev.fmplex.model.api.VfmStats;
+import dev.fmplex.model.api.VfmView;
+import dev.fmplex.web.Blocking;
+import java.util.List;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Lifecycle actions on one vFM, each checked against the state machine (an invalid transition is a
+ * 409 naming the states that would allow it) and audited in {@code lifecycle_events}.
+ */
+@RestController
+class LifecycleController {
+
+    private final DeploymentService deployments;
+    private final CatalogService catalog;
+
+    LifecycleController(DeploymentService deployments, CatalogService catalog) {
+        this.deployments = deployments;
+        this.catalog = catalog;
+    }
+
+    @PostMapping("/vfms/{id}/pause")
+    Mono<VfmView> pause(@PathVariable String id) {
+        return Blocking.call(() -> deployments.pause(id));
+    }
+
+    @PostMapping("/vfms/{id}/resume")
+    Mono<VfmView> resume(@PathVariable String id) {
+        return Blocking.call(() -> deployments.resume(id));
+    }
+
+    @PostMapping("/vfms/{id}/deploy")
+    Mono<VfmView> deploy(@PathVariable String id) {
+        return Blocking.call(() -> deployments.deploy(id));
+    }
+
+    @PatchMapping("/vfms/{id}")
+    Mono<VfmView> update(@PathVariable String id, @RequestBody UpdateVfmRequest request) {
+        return Blocking.call(() -> deployments.withResidency(catalog.update(id, request)));
+    }
+
+    @DeleteMapping("/vfms/{id}")
+    Mono<VfmView> delete(@PathVariable String id) {
+        return Blocking.call(() -> deployments.delete(id));
+    }
+
+    @GetMapping("/vfms/{id}/events")
+    Mono<List<LifecycleEventView>> events(@PathVariable String id) {
+        return Blocking.call(() -> catalog.events(id));
+    }
+
+    @GetMapping("/vfms/{id}/stats")
+    Mono<VfmStats> stats(@PathVariable String id) {
+        return Blocking.call(() -> deployments.stats(id));
+    }
+}
