@@ -43,7 +43,7 @@ class StandaloneVersionsTest {
     }
 
     @Test
-    void aClassifierGetsVersionsFromPeftUploadsAndKeepsThemAcrossARestart() {
+    void aClassifierGetsVersionsFromPeftUploadsAndKeepsThemAcrossARestart() throws Exception {
         WebTestClient client = server.client();
         Map<String, Object> created =
                 post(
@@ -135,9 +135,26 @@ class StandaloneVersionsTest {
         Map<String, Double> v2 = scores(client, id, 2);
         assertThat(v2).isNotEqualTo(v1);
 
+        List<Map<String, Object>> versionsBefore = versions(client, id);
+        assertThat(versionsBefore).hasSize(2);
+        assertThat((List<Map<String, Object>>) versionsBefore.get(1).get("files"))
+                .extracting(f -> f.get("name"))
+                .containsExactly("adapter_config.json", "adapter_model.safetensors");
+        assertThat(
+                        ((List<Map<String, Object>>) versionsBefore.get(1).get("files"))
+                                .get(1)
+                                .get("sha256"))
+                .isEqualTo(
+                        sha256(
+                                PeftFiles.loraClassifier(2, 2, PeftFiles.HIDDEN)
+                                        .get("adapter_model.safetensors")));
+
         server.close();
         server = StandaloneServer.start(dataDir);
         client = server.client();
+        assertThat(versions(client, id))
+                .as("versions and checksums after a restart")
+                .isEqualTo(versionsBefore);
         client.get()
                 .uri("/vfms/{id}", id)
                 .exchange()
@@ -225,6 +242,24 @@ class StandaloneVersionsTest {
                 "id");
     }
 
+    static List<Map<String, Object>> versions(WebTestClient client, String id) {
+        return client.get()
+                .uri("/vfms/{id}/versions", id)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(
+                        new org.springframework.core.ParameterizedTypeReference<
+                                List<Map<String, Object>>>() {})
+                .returnResult()
+                .getResponseBody();
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
     private static Map<String, Double> scores(WebTestClient client, String id, int version) {
         Map<String, Object> response =
                 post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"I love it\"]}")
@@ -254,7 +289,7 @@ class StandaloneVersionsTest {
                 ((List<Map<String, Object>>) response.get("outputs")).get(0).get("embedding");
     }
 
-    private static WebTestClient.ResponseSpec upload(
+    static WebTestClient.ResponseSpec upload(
             WebTestClient client, String id, Map<String, byte[]> files) {
         return client.post()
                 .uri("/vfms/{id}/versions", id)

@@ -1,5 +1,6 @@
 package dev.fmplex.control.catalog;
 
+import dev.fmplex.model.api.VersionView;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
@@ -46,5 +47,13 @@ class ArtifactEntity {
 
     byte[] content() {
         return content;
+    }
+
+    int version() {
+        return key.version();
+    }
+
+    VersionView.ArtifactView toView() {
+        return new VersionView.ArtifactView(key.fileName(), sizeBytes, sha256);
     }
 }

@@ -9,4 +9,8 @@ interface ArtifactRepository extends JpaRepository<ArtifactEntity, ArtifactEntit
 
     @Query("select a from ArtifactEntity a where a.key.vfmId = ?1 and a.key.version = ?2")
     List<ArtifactEntity> findVersion(UUID vfmId, int version);
+
+    @Query(
+            "select a from ArtifactEntity a where a.key.vfmId = ?1 order by a.key.version, a.key.fileName")
+    List<ArtifactEntity> findAllOf(UUID vfmId);
 }

@@ -3,6 +3,7 @@ package dev.fmplex.control.catalog;
 import dev.fmplex.model.api.CreateVfmRequest;
 import dev.fmplex.model.api.LifecycleEventView;
 import dev.fmplex.model.api.UpdateVfmRequest;
+import dev.fmplex.model.api.VersionView;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.problem.FmplexException;
@@ -329,6 +330,25 @@ public class CatalogService {
                 view.quota(),
                 0,
                 view.createdAt());
+    }
+
+    /** Every stored version with its files' sizes and checksums (not their bytes). */
+    @Transactional(readOnly = true)
+    public List<VersionView> versions(String id) {
+        UUID uuid = find(id).id();
+        Map<Integer, List<VersionView.ArtifactView>> files = new java.util.HashMap<>();
+        for (ArtifactEntity artifact : artifacts.findAllOf(uuid)) {
+            files.computeIfAbsent(artifact.version(), v -> new java.util.ArrayList<>())
+                    .add(artifact.toView());
+        }
+        return versions.findVersions(uuid).stream()
+                .map(
+                        v ->
+                                new VersionView(
+                                        v.version(),
+                                        v.createdAt(),
+                                        files.getOrDefault(v.version(), List.of())))
+                .toList();
     }
 
     @Transactional(readOnly = true)

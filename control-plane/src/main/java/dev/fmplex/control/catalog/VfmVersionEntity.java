@@ -25,6 +25,14 @@ class VfmVersionEntity {
 
     protected VfmVersionEntity() {}
 
+    int version() {
+        return key.version();
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
     VfmVersionEntity(UUID vfmId, int version, Instant createdAt) {
         this.key = new Key(vfmId, version);
         this.createdAt = createdAt;

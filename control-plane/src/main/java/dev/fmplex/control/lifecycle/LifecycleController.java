@@ -3,6 +3,7 @@ package dev.fmplex.control.lifecycle;
 import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.model.api.LifecycleEventView;
 import dev.fmplex.model.api.UpdateVfmRequest;
+import dev.fmplex.model.api.VersionView;
 import dev.fmplex.model.api.VfmStats;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.web.Blocking;
@@ -54,6 +55,11 @@ class LifecycleController {
     @DeleteMapping("/vfms/{id}")
     Mono<VfmView> delete(@PathVariable String id) {
         return Blocking.call(() -> deployments.delete(id));
+    }
+
+    @GetMapping("/vfms/{id}/versions")
+    Mono<List<VersionView>> versions(@PathVariable String id) {
+        return Blocking.call(() -> catalog.versions(id));
     }
 
     @GetMapping("/vfms/{id}/events")
