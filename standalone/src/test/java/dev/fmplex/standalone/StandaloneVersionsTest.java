@@ -149,9 +149,17 @@ class StandaloneVersionsTest {
                                 PeftFiles.loraClassifier(2, 2, PeftFiles.HIDDEN)
                                         .get("adapter_model.safetensors")));
 
+        client.post().uri("/vfms/{id}/pause", id).exchange().expectStatus().isOk();
+
         server.close();
         server = StandaloneServer.start(dataDir);
         client = server.client();
+        expectProblem(
+                post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"I love it\"]}"),
+                409,
+                "vfm-not-serving",
+                null);
+        client.post().uri("/vfms/{id}/resume", id).exchange().expectStatus().isOk();
         assertThat(versions(client, id))
                 .as("versions and checksums after a restart")
                 .isEqualTo(versionsBefore);

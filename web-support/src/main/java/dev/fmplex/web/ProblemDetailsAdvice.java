@@ -49,6 +49,18 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return Mono.just(problem(ex, exchange));
     }
 
+    /** Two changes of one vFM raced and this one lost (optimistic locking). */
+    @ExceptionHandler(org.springframework.dao.OptimisticLockingFailureException.class)
+    Mono<ResponseEntity<Object>> handleConcurrentChange(Exception ex, ServerWebExchange exchange) {
+        return Mono.just(
+                problem(
+                        new FmplexException(
+                                ProblemType.CONCURRENT_CHANGE,
+                                null,
+                                "the resource changed while this request was processed; retry it"),
+                        exchange));
+    }
+
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
         log.error(

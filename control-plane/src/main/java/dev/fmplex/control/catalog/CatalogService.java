@@ -53,6 +53,13 @@ public class CatalogService {
      */
     private final Map<String, VfmDeployment> servingCache = new ConcurrentHashMap<>();
 
+    /**
+     * Bumped by every eviction: a lookup that read the database before an eviction must not put its
+     * (possibly stale) result back after it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong cacheGeneration =
+            new java.util.concurrent.atomic.AtomicLong();
+
     CatalogService(
             BackboneRepository backbones,
             VfmRepository vfms,
@@ -212,13 +219,22 @@ public class CatalogService {
         return files;
     }
 
-    /** Every vFM that should be serving, as deployments of its current version. */
+    /**
+     * Every vFM a worker should hold: serving ones and paused ones (loaded, but refusing new
+     * requests), as deployments of their current version.
+     */
     @Transactional(readOnly = true)
-    public List<VfmDeployment> servingDeployments() {
+    public List<VfmDeployment> loadableDeployments() {
         return vfms.findAllByOrderByCreatedAtAsc().stream()
-                .filter(entity -> entity.state().serving())
+                .filter(e -> e.state() == VfmState.ACTIVE || e.state() == VfmState.PAUSED)
                 .map(this::deploymentOf)
                 .toList();
+    }
+
+    /** Whether the vFM is paused (its worker must refuse new requests). */
+    @Transactional(readOnly = true)
+    public boolean isPaused(String id) {
+        return find(id).state() == VfmState.PAUSED;
     }
 
     /** The deployment of {@code id} at its current version, whatever its state. */
@@ -427,12 +443,14 @@ public class CatalogService {
     }
 
     private void evictAfterCommit(String id) {
+        cacheGeneration.incrementAndGet();
         servingCache.remove(id);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(
                     new TransactionSynchronization() {
                         @Override
                         public void afterCompletion(int status) {
+                            cacheGeneration.incrementAndGet();
                             servingCache.remove(id);
                         }
                     });
@@ -442,6 +460,7 @@ public class CatalogService {
     /** What a worker needs to serve {@code id}; fails unless the vFM is serving. */
     @Transactional(readOnly = true)
     public VfmDeployment servingDeployment(String id) {
+        long generation = cacheGeneration.get();
         VfmEntity entity = find(id);
         if (!entity.state().serving()) {
             throw new FmplexException(
@@ -457,7 +476,9 @@ public class CatalogService {
                                     : ""));
         }
         VfmDeployment deployment = deploymentOf(entity);
-        servingCache.put(id, deployment);
+        if (cacheGeneration.get() == generation) {
+            servingCache.put(id, deployment);
+        }
         return deployment;
     }
 

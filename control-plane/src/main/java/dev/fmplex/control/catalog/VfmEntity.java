@@ -48,6 +48,10 @@ class VfmEntity {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    @jakarta.persistence.Version
+    @Column(name = "row_version", nullable = false)
+    private long rowVersion;
+
     protected VfmEntity() {}
 
     VfmEntity(

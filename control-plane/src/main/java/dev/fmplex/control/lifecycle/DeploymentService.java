@@ -89,13 +89,19 @@ public class DeploymentService {
         }
     }
 
-    /** Deploys every serving vFM's current version; one that fails is marked FAILED. */
+    /**
+     * Loads every vFM a worker should hold (serving and paused ones, the paused refusing new
+     * requests); one that fails is marked FAILED.
+     */
     public void deployAll() {
         int deployed = 0;
-        for (VfmDeployment deployment : catalog.servingDeployments()) {
+        for (VfmDeployment deployment : catalog.loadableDeployments()) {
             try {
                 gateway.deploy(
                         deployment, catalog.artifacts(deployment.vfmId(), deployment.version()));
+                if (catalog.isPaused(deployment.vfmId())) {
+                    gateway.pause(deployment.vfmId());
+                }
                 deployed++;
             } catch (RuntimeException e) {
                 log.error(
@@ -106,49 +112,99 @@ public class DeploymentService {
                 catalog.markFailed(deployment.vfmId());
             }
         }
-        log.info("Deployed {} serving vFM(s) from the catalog", deployed);
+        log.info("Deployed {} vFM(s) from the catalog", deployed);
     }
 
     /** {@code POST /vfms/{id}/pause}: the catalog first, then the worker stops admitting. */
     public VfmView pause(String id) {
-        catalog.transition(
-                id, LifecycleAction.PAUSE, VfmState.PAUSED, "POST /vfms/" + id + "/pause");
-        gateway.pause(id);
-        return withResidency(catalog.get(id));
+        return locked(
+                id,
+                () -> {
+                    catalog.transition(
+                            id,
+                            LifecycleAction.PAUSE,
+                            VfmState.PAUSED,
+                            "POST /vfms/" + id + "/pause");
+                    gateway.pause(id);
+                    return withResidency(catalog.get(id));
+                });
     }
 
     public VfmView resume(String id) {
-        catalog.transition(
-                id, LifecycleAction.RESUME, VfmState.ACTIVE, "POST /vfms/" + id + "/resume");
-        gateway.resume(id);
-        return withResidency(catalog.get(id));
+        return locked(
+                id,
+                () -> {
+                    VfmDeployment current =
+                            catalog.transition(
+                                    id,
+                                    LifecycleAction.RESUME,
+                                    VfmState.ACTIVE,
+                                    "POST /vfms/" + id + "/resume");
+                    if (gateway.residentBytes(id).isEmpty()) {
+                        // Not on the worker (it restarted, say): load the version before admitting
+                        // again.
+                        gateway.deploy(current, catalog.artifacts(id, current.version()));
+                    }
+                    gateway.resume(id);
+                    return withResidency(catalog.get(id));
+                });
     }
 
     /** {@code POST /vfms/{id}/deploy}: loads the current version again (after a failure). */
     public VfmView deploy(String id) {
-        VfmDeployment current = catalog.requireAllowed(id, LifecycleAction.DEPLOY);
-        if (current.version() == 0) {
-            throw new FmplexException(
-                    ProblemType.INVALID_TRANSITION,
-                    null,
-                    "vFM "
-                            + id
-                            + " has no version to deploy; upload one: POST /vfms/"
-                            + id
-                            + "/versions");
-        }
-        long bytes = gateway.deploy(current, catalog.artifacts(id, current.version()));
-        catalog.transition(
-                id, LifecycleAction.DEPLOY, VfmState.ACTIVE, "POST /vfms/" + id + "/deploy");
-        return catalog.get(id).withResidentBytes(bytes);
+        return locked(
+                id,
+                () -> {
+                    VfmDeployment current = catalog.requireAllowed(id, LifecycleAction.DEPLOY);
+                    if (current.version() == 0) {
+                        throw new FmplexException(
+                                ProblemType.INVALID_TRANSITION,
+                                null,
+                                "vFM "
+                                        + id
+                                        + " has no version to deploy; upload one: POST /vfms/"
+                                        + id
+                                        + "/versions");
+                    }
+                    long bytes = gateway.deploy(current, catalog.artifacts(id, current.version()));
+                    catalog.transition(
+                            id,
+                            LifecycleAction.DEPLOY,
+                            VfmState.ACTIVE,
+                            "POST /vfms/" + id + "/deploy");
+                    return catalog.get(id).withResidentBytes(bytes);
+                });
     }
 
     /** {@code DELETE /vfms/{id}}: gone from the catalog, then from the worker. */
     public VfmView delete(String id) {
-        VfmView deleted = catalog.delete(id);
-        gateway.undeploy(id);
+        VfmView deleted =
+                locked(
+                        id,
+                        () -> {
+                            VfmView view = catalog.delete(id);
+                            gateway.undeploy(id);
+                            return view;
+                        });
         uploadLocks.remove(id);
         return deleted;
+    }
+
+    /** {@code PATCH /vfms/{id}}; serialized with the vFM's other changes. */
+    public VfmView update(String id, dev.fmplex.model.api.UpdateVfmRequest request) {
+        return locked(id, () -> withResidency(catalog.update(id, request)));
+    }
+
+    /**
+     * Runs one change of a vFM while no other change of the same vFM runs in this control plane, so
+     * the worker and the catalog move together (a delete cannot slip between an upload's validation
+     * on the worker and its record in the catalog).
+     */
+    private <T> T locked(String id, java.util.function.Supplier<T> change) {
+        catalog.deployment(id); // 404 before any lock is kept for an unknown id
+        synchronized (uploadLocks.computeIfAbsent(id, key -> new Object())) {
+            return change.get();
+        }
     }
 
     public VfmStats stats(String id) {

@@ -49,7 +49,7 @@ class LifecycleController {
 
     @PatchMapping("/vfms/{id}")
     Mono<VfmView> update(@PathVariable String id, @RequestBody UpdateVfmRequest request) {
-        return Blocking.call(() -> deployments.withResidency(catalog.update(id, request)));
+        return Blocking.call(() -> deployments.update(id, request));
     }
 
     @DeleteMapping("/vfms/{id}")

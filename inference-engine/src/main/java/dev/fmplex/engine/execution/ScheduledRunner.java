@@ -1,12 +1,17 @@
 package dev.fmplex.engine.execution;
 
+import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.Outcome;
 import dev.fmplex.engine.scheduler.Work;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The bridge from a scheduled batch to the mixed-task executor: the requests' rows run as ONE
@@ -27,6 +32,42 @@ public final class ScheduledRunner
 
     @Override
     public List<Outcome<List<TaskOutput>>> run(List<Work<InferencePayload>> batch) {
+        // The batch holds its own reference to every version it runs: a request's reference can
+        // be dropped by a cancel or timeout while its batch is still computing.
+        Set<VfmModel> held = Collections.newSetFromMap(new IdentityHashMap<>());
+        try {
+            List<Work<InferencePayload>> runnable = new ArrayList<>();
+            for (Work<InferencePayload> work : batch) {
+                VfmModel model = work.payload().model();
+                if (held.contains(model) || (model.retain() && held.add(model))) {
+                    runnable.add(work);
+                }
+            }
+            Map<Work<InferencePayload>, Outcome<List<TaskOutput>>> byWork = runAll(runnable);
+            List<Outcome<List<TaskOutput>>> outcomes = new ArrayList<>(batch.size());
+            for (Work<InferencePayload> work : batch) {
+                Outcome<List<TaskOutput>> outcome = byWork.get(work);
+                outcomes.add(
+                        outcome != null
+                                ? outcome
+                                : new Outcome.Failed<>(
+                                        new VfmExecutionException(
+                                                work.vfmId(),
+                                                work.payload().model().version(),
+                                                "the version was unloaded before its batch ran")));
+            }
+            return outcomes;
+        } finally {
+            held.forEach(VfmModel::release);
+        }
+    }
+
+    private Map<Work<InferencePayload>, Outcome<List<TaskOutput>>> runAll(
+            List<Work<InferencePayload>> batch) {
+        Map<Work<InferencePayload>, Outcome<List<TaskOutput>>> outcomes = new IdentityHashMap<>();
+        if (batch.isEmpty()) {
+            return outcomes;
+        }
         List<BatchRow> rows = new ArrayList<>();
         List<EncodedText> widths = new ArrayList<>();
         for (Work<InferencePayload> work : batch) {
@@ -46,7 +87,6 @@ public final class ScheduledRunner
                 results[pass.get(k)] = result.results().get(k);
             }
         }
-        List<Outcome<List<TaskOutput>>> outcomes = new ArrayList<>(batch.size());
         int next = 0;
         for (Work<InferencePayload> work : batch) {
             List<TaskOutput> outputs = new ArrayList<>(work.rows());
@@ -59,7 +99,8 @@ public final class ScheduledRunner
                     outputs.add(((RowResult.Success) row).output());
                 }
             }
-            outcomes.add(
+            outcomes.put(
+                    work,
                     failure == null
                             ? new Outcome.Done<>(outputs)
                             : new Outcome.Failed<>(

@@ -89,6 +89,9 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         long expired;
     }
 
+    private static final org.slf4j.Logger log =
+            org.slf4j.LoggerFactory.getLogger(FairScheduler.class);
+
     private final Runner<P, R> runner;
     private final SchedulingPolicy policy;
     private final int maxBatchRows;
@@ -105,6 +108,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
     private double virtualTime;
     private long nextSequence;
     private long pendingRows;
+    private long pendingTokens;
     private boolean closed;
     private Thread loop;
     private final long startedNanos;
@@ -158,7 +162,16 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                 flow.queue.addLast(entry);
                 flow.queuedRows += work.rows();
                 pendingRows += work.rows();
+                pendingTokens += (long) work.rows() * work.length();
                 workArrived.signalAll();
+                // A cancelled request (client gone, deadline passed) leaves its queue at once,
+                // so it neither holds a slot under the cap nor keeps its vFM's tags ahead.
+                entry.future.whenComplete(
+                        (result, error) -> {
+                            if (entry.future.isCancelled()) {
+                                removeCancelled(flow, entry);
+                            }
+                        });
                 return entry.future;
             }
             flow.rejected++;
@@ -229,7 +242,11 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         if (batch.isEmpty()) {
             return false;
         }
-        run(batch);
+        // Requests cancelled between dispatch and now are not worth a forward pass.
+        batch.removeIf(entry -> entry.future.isDone());
+        if (!batch.isEmpty()) {
+            run(batch);
+        }
         return true;
     }
 
@@ -258,26 +275,38 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                if (maxWaitNanos > 0 && pendingRows < maxBatchRows) {
+                if (maxWaitNanos > 0 && !fullBatchWaiting()) {
                     // Light load: give the batch a moment to grow, but never past maxWait.
-                    long deadline = System.nanoTime() + maxWaitNanos;
+                    long deadline = clock.getAsLong() + maxWaitNanos;
                     long remaining;
                     while (!closed
-                            && pendingRows < maxBatchRows
-                            && (remaining = deadline - System.nanoTime()) > 0) {
-                        try {
-                            workArrived.awaitNanos(remaining);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            return;
-                        }
+                            && !fullBatchWaiting()
+                            && (remaining = deadline - clock.getAsLong()) > 0) {
+                        workArrived.awaitNanos(remaining);
                     }
                 }
-            } finally {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 lock.unlock();
+                close();
+                return;
+            } finally {
+                if (lock.isHeldByCurrentThread()) {
+                    lock.unlock();
+                }
             }
-            step();
+            try {
+                step();
+            } catch (Throwable e) {
+                // The loop is the backbone's only executor: it must survive anything a batch
+                // throws, or every later request would wait for its deadline.
+                log.error("scheduler step failed; continuing", e);
+            }
         }
+    }
+
+    private boolean fullBatchWaiting() {
+        return pendingRows >= maxBatchRows || pendingTokens >= maxBatchTokens;
     }
 
     private List<Entry<P, R>> formBatch() {
@@ -316,6 +345,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             bestFlow.queue.pollFirst();
             bestFlow.queuedRows -= best.work.rows();
             pendingRows -= best.work.rows();
+            pendingTokens -= (long) best.work.rows() * best.work.length();
             batch.add(best);
             rows += best.work.rows();
             length = Math.max(length, best.work.length());
@@ -365,8 +395,26 @@ public final class FairScheduler<P, R> implements AutoCloseable {
 
     private void drop(Flow<P, R> flow, Entry<P, R> entry) {
         flow.queue.pollFirst();
+        forget(flow, entry);
+    }
+
+    private void removeCancelled(Flow<P, R> flow, Entry<P, R> entry) {
+        lock.lock();
+        try {
+            if (flow.queue.remove(entry)) {
+                forget(flow, entry);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unaccounts a request that leaves without running and refunds its virtual time. */
+    private void forget(Flow<P, R> flow, Entry<P, R> entry) {
         flow.queuedRows -= entry.work.rows();
         pendingRows -= entry.work.rows();
+        pendingTokens -= (long) entry.work.rows() * entry.work.length();
+        flow.lastFinish = Math.max(virtualTime, flow.lastFinish - entry.estimateMs / flow.weight);
     }
 
     private void run(List<Entry<P, R>> batch) {
@@ -396,11 +444,16 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         } catch (RuntimeException e) {
             outcomes = null;
             batchFailure = e;
+        } catch (Error e) {
+            outcomes = null;
+            batchFailure = new IllegalStateException("batch failed: " + e, e);
         }
         long finished = clock.getAsLong();
         double computeMs = (finished - started) / 1e6;
         long paddedTokens = (long) rows * length;
-        costModel.observe(paddedTokens, computeMs);
+        if (batchFailure == null) {
+            costModel.observe(paddedTokens, computeMs);
+        }
         // Each request pays for its own tokens; padding is shared in the same proportion, which
         // keeps charges consistent with the estimates its tags were computed from.
         double ownTokensTotal = 0;
@@ -428,11 +481,13 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        listener.batchCompleted(rows, tasks.size(), paddedTokens, computeMs);
+        int batchRows = rows;
+        notify(() -> listener.batchCompleted(batchRows, tasks.size(), paddedTokens, computeMs));
         for (int i = 0; i < batch.size(); i++) {
             Entry<P, R> entry = batch.get(i);
             double queueMs = (started - entry.admittedNanos) / 1e6;
-            listener.requestCompleted(entry.work.vfmId(), queueMs, computeMs, charged[i]);
+            double charge = charged[i];
+            notify(() -> listener.requestCompleted(entry.work.vfmId(), queueMs, computeMs, charge));
             if (batchFailure != null) {
                 entry.future.completeExceptionally(batchFailure);
             } else if (outcomes.get(i) instanceof Outcome.Failed<R> failed) {
@@ -442,6 +497,15 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                 entry.future.complete(
                         new Completed<>(result, queueMs, computeMs, rows, tasks.size()));
             }
+        }
+    }
+
+    /** Metrics must never break scheduling. */
+    private static void notify(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            log.warn("scheduler listener failed", e);
         }
     }
 
@@ -491,6 +555,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                 flow.queuedRows = 0;
             }
             pendingRows = 0;
+            pendingTokens = 0;
             workArrived.signalAll();
             thread = loop;
         } finally {

@@ -217,6 +217,54 @@ class FairSchedulerTest {
     }
 
     @Test
+    void aCancelledRequestFreesItsQueueSlotAtOnce() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(backbone::run)
+                        .optQueueCapacity(2)
+                        .optClock(backbone.now::get)
+                        .build();
+        scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE);
+        CompletableFuture<Completed<String>> second =
+                scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE);
+        second.cancel(true);
+        assertThat(scheduler.stats().vfms().get("a").queuedRequests()).isEqualTo(1);
+        scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE); // no 429: the slot was freed
+        scheduler.step();
+        assertThat(backbone.batches).containsExactly(List.of("a", "a"));
+    }
+
+    @Test
+    void aThrowingExecutorFailsItsBatchButNotTheScheduler() throws Exception {
+        AtomicLong calls = new AtomicLong();
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(
+                                batch -> {
+                                    if (calls.incrementAndGet() == 1) {
+                                        throw new StackOverflowError("simulated");
+                                    }
+                                    return batch.stream()
+                                            .map(
+                                                    w ->
+                                                            (Outcome<String>)
+                                                                    new Outcome.Done<>(w.vfmId()))
+                                            .toList();
+                                })
+                        .optQueueCapacity(100)
+                        .build();
+        scheduler.start("failing-runner");
+        CompletableFuture<Completed<String>> first =
+                scheduler.submit(work("a", 1, 5), 1.0, NO_DEADLINE);
+        assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasMessageContaining("simulated");
+        CompletableFuture<Completed<String>> second =
+                scheduler.submit(work("a", 1, 5), 1.0, NO_DEADLINE);
+        assertThat(second.get(30, TimeUnit.SECONDS).result()).isEqualTo("a");
+        scheduler.close();
+    }
+
+    @Test
     void aFailingRequestFailsAlone() throws Exception {
         AtomicLong clock = new AtomicLong();
         FairScheduler<String, String> scheduler =

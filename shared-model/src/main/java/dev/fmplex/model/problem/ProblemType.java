@@ -17,6 +17,7 @@ public enum ProblemType {
     VFM_NOT_SERVING("vfm-not-serving", "vFM is not serving", 409),
     VERSION_CONFLICT("version-conflict", "Concurrent version upload", 409),
     INVALID_TRANSITION("invalid-transition", "Invalid lifecycle transition", 409),
+    CONCURRENT_CHANGE("concurrent-change", "Concurrent change", 409),
     TOO_MANY_INPUTS("too-many-inputs", "Too many inputs", 413),
     INPUT_TOO_LONG("input-too-long", "Input too long", 413),
     REQUEST_TOO_LARGE("request-too-large", "Request body too large", 413),
