@@ -6,7 +6,15 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /** Runs a worker as its own process (distributed topology). */
-@SpringBootApplication
+// A worker holds no durable state; should database libraries be on its classpath (tests, a
+// shared fat jar), it still must not try to open a DataSource.
+@SpringBootApplication(
+        excludeName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+            "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"
+        })
 @Import(ProblemDetailsAdvice.class)
 public class WorkerApplication {
 

@@ -2,6 +2,7 @@ package dev.fmplex.control.lifecycle;
 
 import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.control.routing.BackboneSource;
+import dev.fmplex.control.routing.WorkerGateway;
 import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
@@ -17,12 +18,17 @@ class WorkerBootstrap implements InitializingBean {
     private final List<BackboneSource> sources;
     private final CatalogService catalog;
     private final DeploymentService deployments;
+    private final WorkerGateway gateway;
 
     WorkerBootstrap(
-            List<BackboneSource> sources, CatalogService catalog, DeploymentService deployments) {
+            List<BackboneSource> sources,
+            CatalogService catalog,
+            DeploymentService deployments,
+            WorkerGateway gateway) {
         this.sources = sources;
         this.catalog = catalog;
         this.deployments = deployments;
+        this.gateway = gateway;
     }
 
     @Override
@@ -30,6 +36,8 @@ class WorkerBootstrap implements InitializingBean {
         for (BackboneSource source : sources) {
             catalog.registerBackbones(source.loadedBackbones());
         }
-        deployments.deployAll();
+        if (!gateway.placesItself()) {
+            deployments.deployAll();
+        }
     }
 }

@@ -31,6 +31,14 @@ public interface WorkerGateway {
     /** Stops serving a vFM everywhere. */
     void undeploy(String vfmId);
 
+    /**
+     * Whether the gateway places vFMs on workers itself as they join (distributed mode), so the
+     * control plane must not try to deploy the whole catalog at start.
+     */
+    default boolean placesItself() {
+        return false;
+    }
+
     /** Resident bytes of the vFM's serving version, if a worker has it loaded. */
     Optional<Long> residentBytes(String vfmId);
 

@@ -28,7 +28,19 @@ public enum ProblemType {
     DEADLINE_EXCEEDED("deadline-exceeded", "Request deadline exceeded", 504),
     SHUTTING_DOWN("shutting-down", "Worker is shutting down", 503),
     VFM_FAILED("vfm-failed", "vFM failed", 500),
+    NO_REPLICA("no-replica", "No worker can serve the vFM", 503),
+    UNKNOWN_WORKER("unknown-worker", "Unknown worker", 404),
     BACKBONE_UNAVAILABLE("backbone-unavailable", "Backbone not loaded", 503);
+
+    /** The type whose URI ends in {@code slug}, if any (for problems relayed from workers). */
+    public static java.util.Optional<ProblemType> fromSlug(String slug) {
+        for (ProblemType type : values()) {
+            if (type.slug.equals(slug)) {
+                return java.util.Optional.of(type);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 
     /** Base of every problem type URI; the slug is appended. */
     public static final String BASE_URI = "https://fmplex.dev/problems/";

@@ -1,0 +1,177 @@
+package dev.fmplex.control.cluster;
+
+import dev.fmplex.control.routing.WorkerGateway;
+import dev.fmplex.model.api.FanOutResponse;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.vfm.VfmDeployment;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The router of the distributed mode: a request goes to a live replica of its vFM through that
+ * worker's circuit breaker; when the worker cannot be reached, answers 5xx, or its breaker is open,
+ * the next replica is tried; with none left the client gets a clear 503.
+ */
+@Component
+@ConditionalOnProperty(name = "fmplex.control.mode", havingValue = "distributed")
+class RemoteWorkerGateway implements WorkerGateway {
+
+    private final ClusterService cluster;
+    private final WorkerClient client;
+    private final CircuitBreakerRegistry breakers;
+
+    RemoteWorkerGateway(ClusterService cluster, WorkerClient client) {
+        this.cluster = cluster;
+        this.client = client;
+        this.breakers =
+                CircuitBreakerRegistry.of(
+                        CircuitBreakerConfig.custom()
+                                .slidingWindowSize(10)
+                                .minimumNumberOfCalls(5)
+                                .failureRateThreshold(50)
+                                .waitDurationInOpenState(Duration.ofSeconds(5))
+                                // Only an unreachable or failing worker counts; a 4xx is the
+                                // client's problem.
+                                .recordException(RemoteWorkerGateway::workerFault)
+                                .build());
+    }
+
+    @Override
+    public boolean placesItself() {
+        return true;
+    }
+
+    @Override
+    public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
+        return onReplicas(
+                deployment.vfmId(), address -> client.infer(address, deployment, request));
+    }
+
+    @Override
+    public Mono<FanOutResponse> inferMany(List<VfmDeployment> deployments, InferRequest request) {
+        List<String> ids = deployments.stream().map(VfmDeployment::vfmId).toList();
+        // One worker must hold them all to share the forward pass; the first vFM's replicas that
+        // do.
+        return Mono.defer(
+                () -> {
+                    List<String> candidates =
+                            cluster.routes(ids.get(0)).stream()
+                                    .map(ClusterService.Route::address)
+                                    .filter(
+                                            address ->
+                                                    ids.stream()
+                                                            .allMatch(
+                                                                    id ->
+                                                                            cluster
+                                                                                    .routes(id)
+                                                                                    .stream()
+                                                                                    .anyMatch(
+                                                                                            r ->
+                                                                                                    r.address()
+                                                                                                            .equals(
+                                                                                                                    address))))
+                                    .toList();
+                    return tryInOrder(
+                            candidates,
+                            ids.get(0),
+                            address -> client.inferMany(address, ids, request));
+                });
+    }
+
+    private <T> Mono<T> onReplicas(String vfmId, Function<String, Mono<T>> call) {
+        return Mono.defer(
+                () ->
+                        tryInOrder(
+                                cluster.routes(vfmId).stream()
+                                        .map(ClusterService.Route::address)
+                                        .toList(),
+                                vfmId,
+                                call));
+    }
+
+    private <T> Mono<T> tryInOrder(
+            List<String> addresses, String vfmId, Function<String, Mono<T>> call) {
+        return Flux.fromIterable(addresses)
+                .concatMap(
+                        address ->
+                                call.apply(address)
+                                        .transformDeferred(
+                                                CircuitBreakerOperator.of(
+                                                        breakers.circuitBreaker(address)))
+                                        .map(Optional::of)
+                                        .onErrorResume(
+                                                RemoteWorkerGateway::workerFault,
+                                                e -> Mono.just(Optional.<T>empty())))
+                .filter(Optional::isPresent)
+                .map(Optional::get)
+                .next()
+                .switchIfEmpty(
+                        Mono.error(
+                                () ->
+                                        new FmplexException(
+                                                ProblemType.NO_REPLICA,
+                                                null,
+                                                "no live replica of vFM "
+                                                        + vfmId
+                                                        + " answered; "
+                                                        + (addresses.isEmpty()
+                                                                ? "it is not placed on any live worker"
+                                                                : "tried " + addresses))));
+    }
+
+    private static boolean workerFault(Throwable error) {
+        return error instanceof WebClientRequestException
+                || error instanceof WorkerClient.WorkerUnavailableException
+                || error instanceof CallNotPermittedException
+                || error instanceof java.util.concurrent.TimeoutException;
+    }
+
+    @Override
+    public long deploy(VfmDeployment deployment, Map<String, byte[]> files) {
+        try {
+            return cluster.deploy(deployment, files);
+        } catch (WorkerClient.WorkerUnavailableException e) {
+            throw e.getCause() instanceof FmplexException relayed ? relayed : e;
+        }
+    }
+
+    @Override
+    public void undeploy(String vfmId) {
+        cluster.undeploy(vfmId);
+    }
+
+    @Override
+    public Optional<Long> residentBytes(String vfmId) {
+        return cluster.residentBytes(vfmId);
+    }
+
+    @Override
+    public void pause(String vfmId) {
+        cluster.lifecycle(vfmId, "pause");
+    }
+
+    @Override
+    public void resume(String vfmId) {
+        cluster.lifecycle(vfmId, "resume");
+    }
+
+    @Override
+    public Optional<SchedulerView> schedulerView(String vfmId) {
+        return Optional.empty();
+    }
+}

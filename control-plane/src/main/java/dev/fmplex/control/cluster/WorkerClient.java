@@ -1,0 +1,113 @@
+package dev.fmplex.control.cluster;
+
+import dev.fmplex.model.api.FanOutRequest;
+import dev.fmplex.model.api.FanOutResponse;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.vfm.VfmDeployment;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Calls one worker's HTTP API. A problem document a worker answers with becomes the same {@link
+ * FmplexException} here, so clients of the control plane see the worker's precise error.
+ */
+final class WorkerClient {
+
+    /** A worker that could not be reached or answered 5xx: try another replica. */
+    static final class WorkerUnavailableException extends RuntimeException {
+        WorkerUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final WebClient web;
+
+    WorkerClient(WebClient.Builder builder) {
+        this.web = builder.codecs(c -> c.defaultCodecs().maxInMemorySize(64 << 20)).build();
+    }
+
+    Mono<InferResponse> infer(String address, VfmDeployment deployment, InferRequest request) {
+        return web.post()
+                .uri(address + "/vfms/{id}/infer", deployment.vfmId())
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(request)
+                .exchangeToMono(response -> body(response, InferResponse.class, address));
+    }
+
+    Mono<FanOutResponse> inferMany(String address, List<String> vfms, InferRequest request) {
+        FanOutRequest body =
+                new FanOutRequest(vfms, request.inputs(), request.truncate(), request.timeoutMs());
+        return web.post()
+                .uri(address + "/infer")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchangeToMono(response -> body(response, FanOutResponse.class, address));
+    }
+
+    /** Loads (or replaces) a version on the worker; returns its resident bytes. */
+    long deploy(String address, VfmDeployment deployment, Map<String, byte[]> files) {
+        MultipartBodyBuilder parts = new MultipartBodyBuilder();
+        parts.part("deployment", deployment, MediaType.APPLICATION_JSON);
+        files.forEach((name, bytes) -> parts.part("files", bytes).filename(name));
+        JsonNode reply =
+                web.put()
+                        .uri(address + "/internal/vfms/{id}", deployment.vfmId())
+                        .body(BodyInserters.fromMultipartData(parts.build()))
+                        .exchangeToMono(response -> body(response, JsonNode.class, address))
+                        .block(Duration.ofMinutes(2));
+        return reply.get("residentBytes").asLong();
+    }
+
+    void undeploy(String address, String vfmId) {
+        web.delete()
+                .uri(address + "/internal/vfms/{id}", vfmId)
+                .exchangeToMono(response -> body(response, Void.class, address))
+                .block(Duration.ofSeconds(30));
+    }
+
+    void lifecycle(String address, String vfmId, String action) {
+        web.post()
+                .uri(address + "/internal/vfms/{id}/" + action, vfmId)
+                .exchangeToMono(response -> body(response, Void.class, address))
+                .block(Duration.ofSeconds(30));
+    }
+
+    private static <T> Mono<T> body(ClientResponse response, Class<T> type, String address) {
+        HttpStatusCode status = response.statusCode();
+        if (status.is2xxSuccessful()) {
+            return response.bodyToMono(type);
+        }
+        return response.bodyToMono(JsonNode.class)
+                .defaultIfEmpty(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode())
+                .flatMap(problem -> Mono.error(relay(status, problem, address)));
+    }
+
+    private static RuntimeException relay(HttpStatusCode status, JsonNode problem, String address) {
+        String type = problem.path("type").asString("");
+        String slug = type.substring(type.lastIndexOf('/') + 1);
+        String detail =
+                problem.path("detail")
+                        .asString("worker " + address + " answered " + status.value());
+        FmplexException relayed =
+                new FmplexException(
+                        ProblemType.fromSlug(slug).orElse(ProblemType.INVALID_REQUEST),
+                        problem.hasNonNull("field") ? problem.get("field").asString() : null,
+                        detail);
+        if (status.is5xxServerError()) {
+            return new WorkerUnavailableException("worker " + address + ": " + detail, relayed);
+        }
+        return relayed;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.fmplex.worker.cluster;
+
+import dev.fmplex.model.cluster.RegistrationReply;
+import dev.fmplex.model.cluster.WorkerRegistration;
+import dev.fmplex.worker.inference.BackboneHost;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+/** Registration and heartbeats of this worker with {@code fmplex.worker.control-plane-url}. */
+@Component
+@ConditionalOnProperty(name = "fmplex.worker.control-plane-url")
+class ControlPlaneMembership implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlPlaneMembership.class);
+
+    private final WebClient controlPlane;
+    private final BackboneHost host;
+    private final String advertisedHost;
+    private final DataSize memoryBudget;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread thread = new Thread(r, "fmplex-heartbeat");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+    private volatile String address;
+    private volatile String workerId;
+    private volatile long intervalMs = 1000;
+
+    ControlPlaneMembership(
+            BackboneHost host,
+            @Value("${fmplex.worker.control-plane-url}") String controlPlaneUrl,
+            @Value("${fmplex.worker.advertised-host:localhost}") String advertisedHost,
+            @Value("${fmplex.worker.memory-budget:4GB}") DataSize memoryBudget) {
+        this.controlPlane = WebClient.builder().baseUrl(controlPlaneUrl).build();
+        this.host = host;
+        this.advertisedHost = advertisedHost;
+        this.memoryBudget = memoryBudget;
+    }
+
+    @EventListener
+    void onStarted(WebServerInitializedEvent event) {
+        address = "http://" + advertisedHost + ":" + event.getWebServer().getPort();
+        timer.execute(this::register);
+    }
+
+    private void register() {
+        try {
+            RegistrationReply reply =
+                    controlPlane
+                            .post()
+                            .uri("/workers")
+                            .bodyValue(
+                                    new WorkerRegistration(
+                                            address, memoryBudget.toBytes(), host.descriptors()))
+                            .retrieve()
+                            .bodyToMono(RegistrationReply.class)
+                            .block(Duration.ofSeconds(30));
+            workerId = reply.workerId();
+            log.info("Registered with the control plane as worker {} ({})", workerId, address);
+            intervalMs = reply.heartbeatIntervalMs();
+            timer.schedule(this::heartbeat, intervalMs, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            log.warn("Control plane not reachable ({}); retrying registration", e.getMessage());
+            timer.schedule(this::register, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            controlPlane
+                    .post()
+                    .uri("/workers/{id}/heartbeat", workerId)
+                    .retrieve()
+                    .toBodilessEntity()
+                    .block(Duration.ofSeconds(10));
+            timer.schedule(this::heartbeat, intervalMs, TimeUnit.MILLISECONDS);
+        } catch (WebClientResponseException.NotFound e) {
+            // Declared dead (or the control plane lost us): join again and get our vFMs back.
+            register();
+        } catch (RuntimeException e) {
+            log.warn("Heartbeat failed: {}", e.getMessage());
+            timer.schedule(this::heartbeat, intervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        timer.shutdownNow();
+    }
+}
