@@ -139,11 +139,11 @@ class WorkerHttpTest {
     void floodsGet429LateRequests504CancelledOnesLeaveAndPausedVfmsFinishTheirQueue() {
         String longText = String.join(" ", Collections.nCopies(90, "saturation"));
         List<String> heavy = Collections.nCopies(32, longText);
-        // 20 heavy requests at once: 1 runs, 16 queue (the cap), the rest are refused.
+        // 30 heavy requests at once: 1 runs, 16 queue (the cap), the rest are refused.
         List<Reply> flood = Collections.synchronizedList(new ArrayList<>());
         Disposable floodCalls =
-                Flux.range(0, 20)
-                        .flatMap(i -> infer("flood", heavy, 120_000), 20)
+                Flux.range(0, 30)
+                        .flatMap(i -> infer("flood", heavy, 120_000), 30)
                         .subscribe(flood::add);
         await(
                 () -> inference.stats().get(BACKBONE).vfms().get("flood").queuedRequests() >= 10,
@@ -161,10 +161,11 @@ class WorkerHttpTest {
         await(() -> queued("cancelled") == 1, "the cancelled request to queue");
         cancelled.dispose();
 
-        Reply late = infer("late", List.of("too late"), 200).block(Duration.ofMinutes(1));
+        // 1 ms cannot cover even the wait for the flood's running batch: a certain 504.
+        Reply late = infer("late", List.of("too late"), 1).block(Duration.ofMinutes(1));
 
         Reply stillQueued = queuedBeforePause.block(Duration.ofMinutes(2));
-        await(() -> flood.size() == 20, "the flood to finish");
+        await(() -> flood.size() == 30, "the flood to finish");
         floodCalls.dispose();
 
         assertThat(flood.stream().filter(r -> r.status() == 429).count())
