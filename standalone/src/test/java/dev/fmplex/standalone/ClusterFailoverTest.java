@@ -51,7 +51,9 @@ class ClusterFailoverTest {
                                 "--spring.datasource.url="
                                         + postgres.getJdbcUrl("postgres", "postgres"),
                                 "--spring.datasource.username=postgres",
-                                "--fmplex.control.heartbeat-interval-ms=500");
+                                "--fmplex.control.heartbeat-interval-ms=500",
+                                // 3 s of silence: a GC pause on a busy CI machine is not a death.
+                                "--fmplex.control.missed-heartbeats=6");
         int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
         client =
                 WebTestClient.bindToServer()

@@ -26,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
@@ -53,6 +55,11 @@ public class ClusterService {
     private final int missedBeatsAllowed;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, List<Route>> routes = new ConcurrentHashMap<>();
+
+    /** Guards worker liveness (register, heartbeat, reaping) apart from slow reconciles. */
+    private final Object liveness = new Object();
+
+    private volatile boolean reconcilePending;
 
     ClusterService(
             WorkerRepository workers,
@@ -84,6 +91,24 @@ public class ClusterService {
                     "memoryBudgetBytes must be > 0");
         }
         Instant now = clock.instant();
+        WorkerEntity worker;
+        synchronized (liveness) {
+            worker = join(registration, now);
+        }
+        catalog.registerBackbones(registration.backbones());
+        log.info(
+                "Worker {} joined at {} with {}",
+                worker.id(),
+                worker.address(),
+                registration.backbones().stream().map(BackboneDescriptor::name).toList());
+        // Its memory is empty after a (re)start (a worker declared dead clears itself before it
+        // registers again): everything placed on it goes back.
+        UUID fresh = worker.id();
+        new Thread(() -> reconcileSafely(fresh), "fmplex-reconcile").start();
+        return new RegistrationReply(worker.id().toString(), heartbeatInterval.toMillis());
+    }
+
+    private WorkerEntity join(WorkerRegistration registration, Instant now) {
         WorkerEntity worker =
                 workers.findByAddress(registration.address())
                         .orElseGet(
@@ -95,18 +120,16 @@ public class ClusterService {
                 json.writeValueAsString(registration.backbones()),
                 now);
         workers.save(worker);
-        catalog.registerBackbones(registration.backbones());
-        log.info(
-                "Worker {} joined at {} with {}",
-                worker.id(),
-                worker.address(),
-                registration.backbones().stream().map(BackboneDescriptor::name).toList());
-        // Its memory is empty after a (re)start: everything placed on it goes back.
-        new Thread(this::reconcile, "fmplex-reconcile").start();
-        return new RegistrationReply(worker.id().toString(), heartbeatInterval.toMillis());
+        return worker;
     }
 
     public void heartbeat(String workerId) {
+        synchronized (liveness) {
+            beat(workerId);
+        }
+    }
+
+    private void beat(String workerId) {
         WorkerEntity worker =
                 workers.findById(parse(workerId))
                         .filter(WorkerEntity::alive)
@@ -126,6 +149,17 @@ public class ClusterService {
     @Scheduled(fixedDelayString = "${fmplex.control.heartbeat-interval-ms:1000}")
     public void reapSilentWorkers() {
         Instant limit = clock.instant().minus(heartbeatInterval.multipliedBy(missedBeatsAllowed));
+        boolean anyDied;
+        synchronized (liveness) {
+            anyDied = markSilentDead(limit);
+        }
+        // A failed reconcile is retried on the next tick instead of being lost with the death.
+        if (anyDied || reconcilePending) {
+            reconcilePending = !reconcileSafely(null);
+        }
+    }
+
+    private boolean markSilentDead(Instant limit) {
         boolean anyDied = false;
         for (WorkerEntity worker : workers.findByState(WorkerEntity.ALIVE)) {
             if (worker.lastHeartbeat().isBefore(limit)) {
@@ -139,8 +173,29 @@ public class ClusterService {
                 anyDied = true;
             }
         }
-        if (anyDied) {
-            reconcile();
+        return anyDied;
+    }
+
+    /** After a control-plane restart: live workers get a grace period and routes are rebuilt. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void resumeAfterRestart() {
+        synchronized (liveness) {
+            for (WorkerEntity worker : workers.findByState(WorkerEntity.ALIVE)) {
+                worker.beat(clock.instant());
+                workers.save(worker);
+            }
+        }
+        refreshRoutes();
+        new Thread(() -> reconcilePending = !reconcileSafely(null), "fmplex-reconcile").start();
+    }
+
+    private boolean reconcileSafely(UUID freshWorker) {
+        try {
+            reconcile(freshWorker);
+            return true;
+        } catch (RuntimeException e) {
+            log.error("reconcile failed; retrying on the next heartbeat tick", e);
+            return false;
         }
     }
 
@@ -148,7 +203,7 @@ public class ClusterService {
      * Makes placements match the catalog: every loadable vFM has a live replica at its current
      * version; placements on dead workers go; a worker that rejoined gets its vFMs again.
      */
-    public synchronized void reconcile() {
+    public synchronized void reconcile(UUID freshWorker) {
         Map<UUID, WorkerEntity> alive =
                 workers.findByState(WorkerEntity.ALIVE).stream()
                         .collect(Collectors.toMap(WorkerEntity::id, w -> w));
@@ -159,6 +214,13 @@ public class ClusterService {
                 WorkerEntity worker = alive.get(placement.workerId());
                 if (worker == null) {
                     placements.delete(placement);
+                    continue;
+                }
+                // A worker that kept running already holds its version; one that (re)joined, or
+                // holds an older version, gets it sent. A newer one is an upload in flight.
+                if (!worker.id().equals(freshWorker)
+                        && placement.version() >= deployment.version()) {
+                    placed = true;
                     continue;
                 }
                 try {
@@ -300,9 +362,20 @@ public class ClusterService {
     }
 
     /** Pause or resume on every replica. */
-    public void lifecycle(String vfmId, String action) {
+    public synchronized void lifecycle(String vfmId, String action) {
         for (Route route : routes.getOrDefault(vfmId, List.of())) {
-            client.lifecycle(route.address(), vfmId, action);
+            try {
+                client.lifecycle(route.address(), vfmId, action);
+            } catch (RuntimeException e) {
+                // A dead replica is reaped soon; a live one that failed is logged, the rest
+                // proceed.
+                log.warn(
+                        "could not {} vFM {} on {}: {}",
+                        action,
+                        vfmId,
+                        route.address(),
+                        e.getMessage());
+            }
         }
     }
 

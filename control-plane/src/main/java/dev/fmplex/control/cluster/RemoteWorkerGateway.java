@@ -106,6 +106,8 @@ class RemoteWorkerGateway implements WorkerGateway {
 
     private <T> Mono<T> tryInOrder(
             List<String> addresses, String vfmId, Function<String, Mono<T>> call) {
+        java.util.concurrent.atomic.AtomicReference<Throwable> lastFault =
+                new java.util.concurrent.atomic.AtomicReference<>();
         return Flux.fromIterable(addresses)
                 .concatMap(
                         address ->
@@ -116,7 +118,10 @@ class RemoteWorkerGateway implements WorkerGateway {
                                         .map(Optional::of)
                                         .onErrorResume(
                                                 RemoteWorkerGateway::workerFault,
-                                                e -> Mono.just(Optional.<T>empty())))
+                                                e -> {
+                                                    lastFault.set(e);
+                                                    return Mono.just(Optional.<T>empty());
+                                                }))
                 .filter(Optional::isPresent)
                 .map(Optional::get)
                 .next()
@@ -131,7 +136,14 @@ class RemoteWorkerGateway implements WorkerGateway {
                                                         + " answered; "
                                                         + (addresses.isEmpty()
                                                                 ? "it is not placed on any live worker"
-                                                                : "tried " + addresses))));
+                                                                : "tried "
+                                                                        + addresses
+                                                                        + ", last error: "
+                                                                        + (lastFault.get() == null
+                                                                                ? "none"
+                                                                                : lastFault
+                                                                                        .get()
+                                                                                        .getMessage())))));
     }
 
     private static boolean workerFault(Throwable error) {

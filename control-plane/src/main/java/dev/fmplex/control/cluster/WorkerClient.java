@@ -43,7 +43,14 @@ final class WorkerClient {
                 .uri(address + "/vfms/{id}/infer", deployment.vfmId())
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(request)
-                .exchangeToMono(response -> body(response, InferResponse.class, address));
+                .exchangeToMono(response -> body(response, InferResponse.class, address))
+                // A hung worker must not hold requests forever; its breaker counts the timeout.
+                .timeout(callLimit(request));
+    }
+
+    private static Duration callLimit(InferRequest request) {
+        long ms = request.timeoutMs() == null ? 30_000 : request.timeoutMs();
+        return Duration.ofMillis(ms + 5_000);
     }
 
     Mono<FanOutResponse> inferMany(String address, List<String> vfms, InferRequest request) {
@@ -53,7 +60,8 @@ final class WorkerClient {
                 .uri(address + "/infer")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
-                .exchangeToMono(response -> body(response, FanOutResponse.class, address));
+                .exchangeToMono(response -> body(response, FanOutResponse.class, address))
+                .timeout(callLimit(request));
     }
 
     /** Loads (or replaces) a version on the worker; returns its resident bytes. */
@@ -94,20 +102,34 @@ final class WorkerClient {
                 .flatMap(problem -> Mono.error(relay(status, problem, address)));
     }
 
+    /**
+     * A worker's problem becomes the same problem here, except when it means "this worker cannot
+     * serve" (unreachable is handled by the caller; 502/503, or a vFM it does not hold after a
+     * restart), which is a reason to try another replica.
+     */
     private static RuntimeException relay(HttpStatusCode status, JsonNode problem, String address) {
         String type = problem.path("type").asString("");
         String slug = type.substring(type.lastIndexOf('/') + 1);
         String detail =
                 problem.path("detail")
                         .asString("worker " + address + " answered " + status.value());
+        java.util.Optional<ProblemType> known = ProblemType.fromSlug(slug);
+        boolean workerCannotServe =
+                status.value() == 502
+                        || status.value() == 503
+                        || (status.value() == 404
+                                && (slug.equals("unknown-vfm") || slug.equals("vfm-not-loaded")))
+                        || (known.isEmpty() && status.is5xxServerError());
         FmplexException relayed =
                 new FmplexException(
-                        ProblemType.fromSlug(slug).orElse(ProblemType.INVALID_REQUEST),
+                        known.orElse(
+                                status.is5xxServerError()
+                                        ? ProblemType.VFM_FAILED
+                                        : ProblemType.INVALID_REQUEST),
                         problem.hasNonNull("field") ? problem.get("field").asString() : null,
                         detail);
-        if (status.is5xxServerError()) {
-            return new WorkerUnavailableException("worker " + address + ": " + detail, relayed);
-        }
-        return relayed;
+        return workerCannotServe
+                ? new WorkerUnavailableException("worker " + address + ": " + detail, relayed)
+                : relayed;
     }
 }

@@ -182,9 +182,11 @@ public class DeploymentService {
                 locked(
                         id,
                         () -> {
-                            VfmView view = catalog.delete(id);
+                            // Unload first, while the placements still say where: a vFM deleted
+                            // from the catalog
+                            // but still loaded would be untracked.
                             gateway.undeploy(id);
-                            return view;
+                            return catalog.delete(id);
                         });
         uploadLocks.remove(id);
         return deleted;

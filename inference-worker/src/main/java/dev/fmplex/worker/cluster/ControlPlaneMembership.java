@@ -3,6 +3,7 @@ package dev.fmplex.worker.cluster;
 import dev.fmplex.model.cluster.RegistrationReply;
 import dev.fmplex.model.cluster.WorkerRegistration;
 import dev.fmplex.worker.inference.BackboneHost;
+import dev.fmplex.worker.inference.VfmInferenceService;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +29,7 @@ class ControlPlaneMembership implements DisposableBean {
 
     private final WebClient controlPlane;
     private final BackboneHost host;
+    private final VfmInferenceService inference;
     private final String advertisedHost;
     private final DataSize memoryBudget;
     private final ScheduledExecutorService timer =
@@ -43,11 +45,13 @@ class ControlPlaneMembership implements DisposableBean {
 
     ControlPlaneMembership(
             BackboneHost host,
+            VfmInferenceService inference,
             @Value("${fmplex.worker.control-plane-url}") String controlPlaneUrl,
             @Value("${fmplex.worker.advertised-host:localhost}") String advertisedHost,
             @Value("${fmplex.worker.memory-budget:4GB}") DataSize memoryBudget) {
         this.controlPlane = WebClient.builder().baseUrl(controlPlaneUrl).build();
         this.host = host;
+        this.inference = inference;
         this.advertisedHost = advertisedHost;
         this.memoryBudget = memoryBudget;
     }
@@ -90,7 +94,11 @@ class ControlPlaneMembership implements DisposableBean {
                     .block(Duration.ofSeconds(10));
             timer.schedule(this::heartbeat, intervalMs, TimeUnit.MILLISECONDS);
         } catch (WebClientResponseException.NotFound e) {
-            // Declared dead (or the control plane lost us): join again and get our vFMs back.
+            // Declared dead: the control plane has re-placed our vFMs elsewhere. Start clean so
+            // nothing stays loaded that it does not track, then join again.
+            log.warn(
+                    "The control plane no longer knows this worker; unloading and registering again");
+            inference.undeployAll();
             register();
         } catch (RuntimeException e) {
             log.warn("Heartbeat failed: {}", e.getMessage());

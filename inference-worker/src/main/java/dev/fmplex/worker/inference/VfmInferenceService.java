@@ -103,6 +103,11 @@ public final class VfmInferenceService {
         host.all().forEach(backbone -> backbone.registry().unload(vfmId));
     }
 
+    /** Unloads every vFM (the control plane declared this worker dead and will re-place them). */
+    public void undeployAll() {
+        List.copyOf(deployments.keySet()).forEach(this::undeploy);
+    }
+
     /** The deployment this worker serves for {@code vfmId}. */
     public Optional<VfmDeployment> deployment(String vfmId) {
         return Optional.ofNullable(deployments.get(vfmId));
