@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -171,32 +168,8 @@ class ClusterFailoverTest {
         post(client, "/vfms/" + target + "/infer", "{\"inputs\":[\"first\"]}")
                 .expectStatus()
                 .isOk();
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicInteger served = new AtomicInteger();
-        AtomicLong lastFailure = new AtomicLong();
-        Thread load =
-                new Thread(
-                        () -> {
-                            while (running.get()) {
-                                int status =
-                                        post(
-                                                        client,
-                                                        "/vfms/" + target + "/infer",
-                                                        "{\"inputs\":[\"still there?\"]}")
-                                                .returnResult(String.class)
-                                                .getStatus()
-                                                .value();
-                                if (status == 200) {
-                                    served.incrementAndGet();
-                                } else {
-                                    failures.incrementAndGet();
-                                    lastFailure.set(System.nanoTime());
-                                }
-                            }
-                        });
-        load.start();
-        await(() -> served.get() >= 5, Duration.ofMinutes(1), "load to be served");
+        BackgroundLoad load = new BackgroundLoad(client, target, "{\"inputs\":[\"still there?\"]}");
+        await(() -> load.served() >= 5, Duration.ofMinutes(1), "load to be served");
 
         Process victim = workers.get(workerIndexAt(hostAddress));
         long killed = System.nanoTime();
@@ -212,19 +185,19 @@ class ClusterFailoverTest {
                 },
                 Duration.ofSeconds(30),
                 "the vFM to be placed on the surviving worker");
-        int servedAtMove = served.get();
+        int servedAtMove = load.served();
         await(
-                () -> served.get() > servedAtMove + 5,
+                () -> load.served() > servedAtMove + 5,
                 Duration.ofSeconds(30),
                 "requests to succeed again");
-        running.set(false);
-        load.join();
+        load.close();
 
-        double recoverySeconds = lastFailure.get() == 0 ? 0 : (lastFailure.get() - killed) / 1e9;
+        double recoverySeconds =
+                load.lastFailureNanos() == 0 ? 0 : (load.lastFailureNanos() - killed) / 1e9;
         System.out.printf(
                 "failover: %d requests failed while the worker was down; served again %.1f s after"
                         + " the kill; %d served in total%n",
-                failures.get(), recoverySeconds, served.get());
+                load.failed(), recoverySeconds, load.served());
         assertThat(recoverySeconds)
                 .as("seconds until the vFM was served by another worker")
                 .isLessThan(10);

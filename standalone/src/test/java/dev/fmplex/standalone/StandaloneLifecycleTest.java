@@ -8,8 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,30 +62,9 @@ class StandaloneLifecycleTest {
     void aVfmCyclingThroughItsLifecycleTwentyTimesNeverDisturbsAnotherUnderLoad() throws Exception {
         WebTestClient client = server.client();
         String steady = create(client, "steady");
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger served = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        Thread load =
-                new Thread(
-                        () -> {
-                            WebTestClient own = server.client();
-                            while (running.get()) {
-                                int status =
-                                        post(
-                                                        own,
-                                                        "/vfms/" + steady + "/infer",
-                                                        "{\"inputs\":[\"steady traffic\",\"more\"]}")
-                                                .returnResult(String.class)
-                                                .getStatus()
-                                                .value();
-                                if (status == 200) {
-                                    served.incrementAndGet();
-                                } else {
-                                    errors.incrementAndGet();
-                                }
-                            }
-                        });
-        load.start();
+        BackgroundLoad load =
+                new BackgroundLoad(
+                        server.client(), steady, "{\"inputs\":[\"steady traffic\",\"more\"]}");
         for (int cycle = 0; cycle < 20; cycle++) {
             String id = create(client, "cycling");
             upload(client, id, PeftFiles.promptTuning(cycle, 2))
@@ -141,14 +118,13 @@ class StandaloneLifecycleTest {
                     .isEqualTo("DELETED");
             expectProblem(client.get().uri("/vfms/{id}", id).exchange(), 404, "unknown-vfm", "id");
         }
-        running.set(false);
-        load.join();
+        load.close();
 
-        assertThat(errors.get()).as("errors seen by the steady vFM").isZero();
-        assertThat(served.get()).as("requests the steady vFM served meanwhile").isPositive();
+        assertThat(load.failed()).as("errors seen by the steady vFM").isZero();
+        assertThat(load.served()).as("requests the steady vFM served meanwhile").isPositive();
         System.out.printf(
                 "lifecycle isolation: 20 cycles, steady vFM served %d requests, %d errors%n",
-                served.get(), errors.get());
+                load.served(), load.failed());
         client.get()
                 .uri("/vfms/{id}/stats", steady)
                 .exchange()
@@ -158,7 +134,7 @@ class StandaloneLifecycleTest {
                 .jsonPath("$.loaded")
                 .isEqualTo(true)
                 .jsonPath("$.completedRequests")
-                .value(n -> assertThat(((Number) n).longValue()).isEqualTo(served.get()));
+                .value(n -> assertThat(((Number) n).longValue()).isEqualTo(load.served()));
     }
 
     @Test

@@ -256,16 +256,7 @@ public class CatalogService {
         if (!action.allowedFrom(before)) {
             throw invalidTransition(entity, action);
         }
-        if (action == LifecycleAction.DEPLOY && entity.version() == 0) {
-            throw new FmplexException(
-                    ProblemType.INVALID_TRANSITION,
-                    null,
-                    "vFM "
-                            + id
-                            + " has no version to deploy; upload one: POST /vfms/"
-                            + id
-                            + "/versions");
-        }
+        requireVersionToDeploy(entity, action);
         evictAfterCommit(id);
         entity.moveTo(to, clock.instant());
         record(entity, action, before, apiCall, null);
@@ -279,6 +270,7 @@ public class CatalogService {
         if (!action.allowedFrom(entity.state())) {
             throw invalidTransition(entity, action);
         }
+        requireVersionToDeploy(entity, action);
         return deploymentOf(entity);
     }
 
@@ -392,6 +384,19 @@ public class CatalogService {
                         apiCall,
                         detail,
                         clock.instant()));
+    }
+
+    private static void requireVersionToDeploy(VfmEntity entity, LifecycleAction action) {
+        if (action == LifecycleAction.DEPLOY && entity.version() == 0) {
+            throw new FmplexException(
+                    ProblemType.INVALID_TRANSITION,
+                    null,
+                    "vFM "
+                            + entity.id()
+                            + " has no version to deploy; upload one: POST /vfms/"
+                            + entity.id()
+                            + "/versions");
+        }
     }
 
     private static FmplexException invalidTransition(VfmEntity entity, LifecycleAction action) {

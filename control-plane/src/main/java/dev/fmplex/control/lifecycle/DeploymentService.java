@@ -156,16 +156,6 @@ public class DeploymentService {
                 id,
                 () -> {
                     VfmDeployment current = catalog.requireAllowed(id, LifecycleAction.DEPLOY);
-                    if (current.version() == 0) {
-                        throw new FmplexException(
-                                ProblemType.INVALID_TRANSITION,
-                                null,
-                                "vFM "
-                                        + id
-                                        + " has no version to deploy; upload one: POST /vfms/"
-                                        + id
-                                        + "/versions");
-                    }
                     long bytes = gateway.deploy(current, catalog.artifacts(id, current.version()));
                     catalog.transition(
                             id,
