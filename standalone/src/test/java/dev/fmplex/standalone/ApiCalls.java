@@ -1,7 +1,12 @@
 package dev.fmplex.standalone;
 
+import java.util.Map;
+import org.springframework.http.HttpEntity;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
 
 /** The HTTP calls and problem+json checks the standalone tests share. */
 final class ApiCalls {
@@ -16,6 +21,21 @@ final class ApiCalls {
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json)
                 .exchange();
+    }
+
+    /** {@code POST /vfms/{id}/versions} with one {@code files} part per file, named after it. */
+    static WebTestClient.ResponseSpec upload(
+            WebTestClient client, String id, Map<String, byte[]> files) {
+        return client.post()
+                .uri("/vfms/{id}/versions", id)
+                .body(BodyInserters.fromMultipartData(multipart(files)))
+                .exchange();
+    }
+
+    static MultiValueMap<String, HttpEntity<?>> multipart(Map<String, byte[]> files) {
+        MultipartBodyBuilder builder = new MultipartBodyBuilder();
+        files.forEach((name, bytes) -> builder.part("files", bytes).filename(name));
+        return builder.build();
     }
 
     /** An RFC 9457 problem with this status and type, naming {@code field} (or none if null). */

@@ -136,14 +136,13 @@ class ClusterFailoverTest {
                                 .returnResult()
                                 .getResponseBody()
                                 .get("id");
-        StandaloneVersionsTest.upload(
-                        client, classifier, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN))
+        ApiCalls.upload(client, classifier, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN))
                 .expectStatus()
                 .isCreated()
                 .expectBody()
                 .jsonPath("$.residentBytes")
                 .isEqualTo(PeftFiles.LORA_CLASSIFIER_BYTES);
-        StandaloneVersionsTest.upload(client, classifier, PeftFiles.loraClassifier(1, 2, 16))
+        ApiCalls.upload(client, classifier, PeftFiles.loraClassifier(1, 2, 16))
                 .expectStatus()
                 .isEqualTo(422);
         ids.add(classifier);

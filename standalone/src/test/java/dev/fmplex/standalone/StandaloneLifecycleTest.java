@@ -3,6 +3,7 @@ package dev.fmplex.standalone;
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static dev.fmplex.standalone.ApiCalls.post;
+import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -14,9 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.function.BodyInserters;
 
 /**
  * Independent lifecycles over real HTTP: one vFM goes through create, versions, pause, resume and
@@ -240,15 +239,5 @@ class StandaloneLifecycleTest {
         assertThat(events.get(2))
                 .containsEntry("fromState", "ACTIVE")
                 .containsEntry("toState", "PAUSED");
-    }
-
-    private static WebTestClient.ResponseSpec upload(
-            WebTestClient client, String id, Map<String, byte[]> files) {
-        MultipartBodyBuilder builder = new MultipartBodyBuilder();
-        files.forEach((name, bytes) -> builder.part("files", bytes).filename(name));
-        return client.post()
-                .uri("/vfms/{id}/versions", id)
-                .body(BodyInserters.fromMultipartData(builder.build()))
-                .exchange();
     }
 }

@@ -52,7 +52,7 @@ class StandaloneUploadLimitTest {
                                 .getResponseBody()
                                 .get("id");
         expectProblem(
-                        StandaloneVersionsTest.upload(
+                        ApiCalls.upload(
                                 client, id, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN)),
                         413,
                         "request-too-large",

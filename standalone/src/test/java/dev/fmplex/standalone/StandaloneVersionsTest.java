@@ -2,7 +2,9 @@ package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
+import static dev.fmplex.standalone.ApiCalls.multipart;
 import static dev.fmplex.standalone.ApiCalls.post;
+import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -295,21 +296,5 @@ class StandaloneVersionsTest {
                         .getResponseBody();
         return (List<?>)
                 ((List<Map<String, Object>>) response.get("outputs")).get(0).get("embedding");
-    }
-
-    static WebTestClient.ResponseSpec upload(
-            WebTestClient client, String id, Map<String, byte[]> files) {
-        return client.post()
-                .uri("/vfms/{id}/versions", id)
-                .body(BodyInserters.fromMultipartData(multipart(files)))
-                .exchange();
-    }
-
-    private static org.springframework.util.MultiValueMap<
-                    String, org.springframework.http.HttpEntity<?>>
-            multipart(Map<String, byte[]> files) {
-        MultipartBodyBuilder builder = new MultipartBodyBuilder();
-        files.forEach((name, bytes) -> builder.part("files", bytes).filename(name));
-        return builder.build();
     }
 }
