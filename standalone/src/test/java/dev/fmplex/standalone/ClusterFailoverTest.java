@@ -50,7 +50,9 @@ class ClusterFailoverTest {
                                 "--spring.datasource.username=postgres",
                                 "--fmplex.control.heartbeat-interval-ms=500",
                                 // 3 s of silence: a GC pause on a busy CI machine is not a death.
-                                "--fmplex.control.missed-heartbeats=6");
+                                "--fmplex.control.missed-heartbeats=6",
+                                // The test's load (tens of requests/s) makes its vFM hot.
+                                "--fmplex.control.replicate-above-rps=5");
         int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
         client =
                 WebTestClient.bindToServer()
@@ -169,6 +171,12 @@ class ClusterFailoverTest {
                 .isOk();
         BackgroundLoad load = new BackgroundLoad(client, target, "{\"inputs\":[\"still there?\"]}");
         await(() -> load.served() >= 5, Duration.ofMinutes(1), "load to be served");
+        // Hot: a second replica appears on the other worker.
+        await(
+                () -> placements().stream().filter(p -> p.get("vfm").equals(target)).count() == 2,
+                Duration.ofSeconds(30),
+                "the hot vFM to be replicated");
+        int failedBeforeKill = load.failed();
 
         Process victim = workers.get(workerIndexAt(hostAddress));
         long killed = System.nanoTime();
@@ -197,10 +205,31 @@ class ClusterFailoverTest {
                 "failover: %d requests failed while the worker was down; served again %.1f s after"
                         + " the kill; %d served in total%n",
                 load.failed(), recoverySeconds, load.served());
+        System.out.printf(
+                "failover with a replica: %d requests failed after the kill%n",
+                load.failed() - failedBeforeKill);
         assertThat(recoverySeconds)
                 .as("seconds until the vFM was served by another worker")
                 .isLessThan(10);
-        // Every vFM is still defined and served.
+        // Once the dead worker is detected, every vFM is still defined and served by the survivor.
+        await(
+                () -> aliveWorkers().size() == 1,
+                Duration.ofSeconds(30),
+                "the killed worker to be declared dead");
+        await(
+                () ->
+                        ids.stream()
+                                .allMatch(
+                                        id ->
+                                                placements().stream()
+                                                        .anyMatch(
+                                                                p ->
+                                                                        p.get("vfm").equals(id)
+                                                                                && !p.get("address")
+                                                                                        .equals(
+                                                                                                hostAddress))),
+                Duration.ofSeconds(30),
+                "every vFM to be placed on the surviving worker");
         for (String id : ids) {
             client.get().uri("/vfms/{id}", id).exchange().expectStatus().isOk();
             post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"after failover\"]}")

@@ -61,6 +61,13 @@ public class ClusterService {
 
     private volatile boolean reconcilePending;
 
+    /** Requests routed per vFM since the last tick, and the resulting smoothed rates. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> requestCounts =
+            new ConcurrentHashMap<>();
+
+    private final Map<String, Double> requestRates = new ConcurrentHashMap<>();
+    private final double replicateAboveRps;
+
     ClusterService(
             WorkerRepository workers,
             PlacementRepository placements,
@@ -68,7 +75,9 @@ public class ClusterService {
             WorkerClient client,
             JsonMapper json,
             @Value("${fmplex.control.heartbeat-interval-ms:1000}") long heartbeatMs,
-            @Value("${fmplex.control.missed-heartbeats:3}") int missedBeatsAllowed) {
+            @Value("${fmplex.control.missed-heartbeats:3}") int missedBeatsAllowed,
+            @Value("${fmplex.control.replicate-above-rps:50}") double replicateAboveRps) {
+        this.replicateAboveRps = replicateAboveRps;
         this.workers = workers;
         this.placements = placements;
         this.catalog = catalog;
@@ -157,6 +166,55 @@ public class ClusterService {
         if (anyDied || reconcilePending) {
             reconcilePending = !reconcileSafely(null);
         }
+        replicateHotVfms();
+    }
+
+    /** Called by the router for every request it routes. */
+    void countRequest(String vfmId) {
+        requestCounts
+                .computeIfAbsent(vfmId, id -> new java.util.concurrent.atomic.LongAdder())
+                .increment();
+    }
+
+    /**
+     * A vFM whose request rate exceeds {@code fmplex.control.replicate-above-rps} gets a second
+     * replica on another worker that hosts its backbone, so one worker's share is no longer its
+     * ceiling, and losing a worker no longer interrupts it.
+     */
+    private void replicateHotVfms() {
+        double seconds = heartbeatInterval.toMillis() / 1000.0;
+        List<String> hot = new ArrayList<>();
+        requestCounts.forEach(
+                (id, count) -> {
+                    double rate = count.sumThenReset() / seconds;
+                    double smoothed = 0.5 * rate + 0.5 * requestRates.getOrDefault(id, rate);
+                    requestRates.put(id, smoothed);
+                    if (smoothed > replicateAboveRps && routes(id).size() < 2) {
+                        hot.add(id);
+                    }
+                });
+        if (hot.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            for (String id : hot) {
+                try {
+                    VfmDeployment deployment = catalog.servingDeployment(id);
+                    Set<UUID> holders =
+                            placements.findByVfm(UUID.fromString(id)).stream()
+                                    .map(PlacementEntity::workerId)
+                                    .collect(Collectors.toSet());
+                    place(deployment, catalog.artifacts(id, deployment.version()), holders);
+                    log.info(
+                            "vFM {} serves {} requests/s: replicated",
+                            id,
+                            String.format("%.1f", requestRates.get(id)));
+                } catch (RuntimeException e) {
+                    log.debug("vFM {} could not be replicated: {}", id, e.getMessage());
+                }
+            }
+            refreshRoutes();
+        }
     }
 
     private boolean markSilentDead(Instant limit) {
@@ -237,7 +295,10 @@ public class ClusterService {
             }
             if (!placed) {
                 try {
-                    place(deployment, catalog.artifacts(deployment.vfmId(), deployment.version()));
+                    place(
+                            deployment,
+                            catalog.artifacts(deployment.vfmId(), deployment.version()),
+                            Set.of());
                 } catch (RuntimeException e) {
                     log.warn("vFM {} has no replica: {}", vfm, e.getMessage());
                 }
@@ -278,7 +339,7 @@ public class ClusterService {
                     .ifPresent(holders::add);
         }
         if (holders.isEmpty()) {
-            long bytes = place(deployment, files);
+            long bytes = place(deployment, files, Set.of());
             refreshRoutes();
             return bytes;
         }
@@ -298,10 +359,11 @@ public class ClusterService {
      * still fits it (backbones counted once, plus every placed vFM's resident bytes), the one
      * holding the fewest vFMs, to spread load.
      */
-    private long place(VfmDeployment deployment, Map<String, byte[]> files) {
+    private long place(VfmDeployment deployment, Map<String, byte[]> files, Set<UUID> exclude) {
         long estimate = files.values().stream().mapToLong(b -> b.length).sum();
         WorkerEntity chosen =
                 workers.findByState(WorkerEntity.ALIVE).stream()
+                        .filter(w -> !exclude.contains(w.id()))
                         .filter(
                                 w ->
                                         backbones(w).stream()

@@ -58,6 +58,7 @@ class RemoteWorkerGateway implements WorkerGateway {
 
     @Override
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
+        cluster.countRequest(deployment.vfmId());
         return onReplicas(
                 deployment.vfmId(), address -> client.infer(address, deployment, request));
     }
