@@ -23,6 +23,18 @@ final class ApiCalls {
                 .exchange();
     }
 
+    /** {@code POST /vfms} that must answer 201; returns the new vFM's id. */
+    static String createVfm(WebTestClient client, String json) {
+        return (String)
+                post(client, "/vfms", json)
+                        .expectStatus()
+                        .isCreated()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody()
+                        .get("id");
+    }
+
     /** {@code POST /vfms/{id}/versions} with one {@code files} part per file, named after it. */
     static WebTestClient.ResponseSpec upload(
             WebTestClient client, String id, Map<String, byte[]> files) {

@@ -1,6 +1,7 @@
 package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,36 +109,20 @@ class ClusterFailoverTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             ids.add(
-                    (String)
-                            post(
-                                            client,
-                                            "/vfms",
-                                            "{\"name\":\"placed-"
-                                                    + i
-                                                    + "\",\"backbone\":\""
-                                                    + BACKBONE
-                                                    + "\",\"task\":{\"kind\":\"embedding\"}}")
-                                    .expectStatus()
-                                    .isCreated()
-                                    .expectBody(Map.class)
-                                    .returnResult()
-                                    .getResponseBody()
-                                    .get("id"));
+                    createVfm(
+                            client,
+                            "{\"name\":\"placed-"
+                                    + i
+                                    + "\",\"backbone\":\""
+                                    + BACKBONE
+                                    + "\",\"task\":{\"kind\":\"embedding\"}}"));
         }
         String classifier =
-                (String)
-                        post(
-                                        client,
-                                        "/vfms",
-                                        "{\"name\":\"remote-classifier\",\"backbone\":\""
-                                                + BACKBONE
-                                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"neg\",\"pos\"]}}")
-                                .expectStatus()
-                                .isCreated()
-                                .expectBody(Map.class)
-                                .returnResult()
-                                .getResponseBody()
-                                .get("id");
+                createVfm(
+                        client,
+                        "{\"name\":\"remote-classifier\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"neg\",\"pos\"]}}");
         ApiCalls.upload(client, classifier, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN))
                 .expectStatus()
                 .isCreated()

@@ -1,6 +1,7 @@
 package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static dev.fmplex.standalone.ApiCalls.post;
 import static dev.fmplex.standalone.ApiCalls.upload;
@@ -40,21 +41,13 @@ class StandaloneLifecycleTest {
     }
 
     private static String create(WebTestClient client, String name) {
-        return (String)
-                post(
-                                client,
-                                "/vfms",
-                                "{\"name\":\""
-                                        + name
-                                        + "\",\"backbone\":\""
-                                        + BACKBONE
-                                        + "\",\"task\":{\"kind\":\"embedding\"}}")
-                        .expectStatus()
-                        .isCreated()
-                        .expectBody(Map.class)
-                        .returnResult()
-                        .getResponseBody()
-                        .get("id");
+        return createVfm(
+                client,
+                "{\"name\":\""
+                        + name
+                        + "\",\"backbone\":\""
+                        + BACKBONE
+                        + "\",\"task\":{\"kind\":\"embedding\"}}");
     }
 
     @Test
@@ -154,19 +147,11 @@ class StandaloneLifecycleTest {
                 null);
 
         String classifier =
-                (String)
-                        post(
-                                        client,
-                                        "/vfms",
-                                        "{\"name\":\"waiting\",\"backbone\":\""
-                                                + BACKBONE
-                                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"a\",\"b\"]}}")
-                                .expectStatus()
-                                .isCreated()
-                                .expectBody(Map.class)
-                                .returnResult()
-                                .getResponseBody()
-                                .get("id");
+                createVfm(
+                        client,
+                        "{\"name\":\"waiting\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"a\",\"b\"]}}");
         expectProblem(
                 client.post().uri("/vfms/{id}/pause", classifier).exchange(),
                 409,

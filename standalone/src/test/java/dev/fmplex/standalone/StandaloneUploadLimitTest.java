@@ -1,12 +1,11 @@
 package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
-import static dev.fmplex.standalone.ApiCalls.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,19 +37,11 @@ class StandaloneUploadLimitTest {
     void anOversizeUploadIs413AndStoresNothing() {
         WebTestClient client = server.client();
         String id =
-                (String)
-                        post(
-                                        client,
-                                        "/vfms",
-                                        "{\"name\":\"big\",\"backbone\":\""
-                                                + BACKBONE
-                                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"a\",\"b\"]}}")
-                                .expectStatus()
-                                .isCreated()
-                                .expectBody(Map.class)
-                                .returnResult()
-                                .getResponseBody()
-                                .get("id");
+                createVfm(
+                        client,
+                        "{\"name\":\"big\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"a\",\"b\"]}}");
         expectProblem(
                         ApiCalls.upload(
                                 client, id, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN)),

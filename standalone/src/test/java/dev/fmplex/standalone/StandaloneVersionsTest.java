@@ -1,6 +1,7 @@
 package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static dev.fmplex.standalone.ApiCalls.multipart;
 import static dev.fmplex.standalone.ApiCalls.post;
@@ -181,19 +182,11 @@ class StandaloneVersionsTest {
     void aPromptTunedVersionChangesAnEmbeddingVfm() {
         WebTestClient client = server.client();
         String id =
-                (String)
-                        post(
-                                        client,
-                                        "/vfms",
-                                        "{\"name\":\"prompted\",\"backbone\":\""
-                                                + BACKBONE
-                                                + "\",\"task\":{\"kind\":\"embedding\"}}")
-                                .expectStatus()
-                                .isCreated()
-                                .expectBody(Map.class)
-                                .returnResult()
-                                .getResponseBody()
-                                .get("id");
+                createVfm(
+                        client,
+                        "{\"name\":\"prompted\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"embedding\"}}");
         List<?> before = embedding(client, id);
         upload(client, id, PeftFiles.promptTuning(3, 4))
                 .expectStatus()
