@@ -30,6 +30,7 @@ public class ControlPlaneApplication {
                 "spring.jackson.deserialization.fail-on-unknown-properties", "true",
                 "spring.codec.max-in-memory-size", "4MB",
                 "springdoc.writer-with-order-by-keys", "true",
+                "springdoc.default-produces-media-type", "application/json",
                 "management.endpoints.web.exposure.include", "health,info,prometheus");
     }
 }

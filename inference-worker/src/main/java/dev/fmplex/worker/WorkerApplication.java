@@ -1,6 +1,7 @@
 package dev.fmplex.worker;
 
 import dev.fmplex.web.ProblemDetailsAdvice;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
@@ -20,6 +21,19 @@ public class WorkerApplication {
 
     public static void main(String[] args) {
         System.setProperty("ai.djl.offline", "true");
-        SpringApplication.run(WorkerApplication.class, args);
+        SpringApplication application = new SpringApplication(WorkerApplication.class);
+        application.setDefaultProperties(defaults());
+        application.run(args);
+    }
+
+    /** Settings every worker process starts from; any of them can be overridden. */
+    public static Map<String, Object> defaults() {
+        return Map.of(
+                "spring.webflux.problemdetails.enabled", "true",
+                "spring.jackson.deserialization.fail-on-unknown-properties", "true",
+                // Scheduler metrics are the point of a worker's actuator.
+                "management.endpoints.web.exposure.include", "health,info,prometheus",
+                "logging.level.ai.djl.util.cuda", "error",
+                "logging.level.ai.djl.pytorch", "warn");
     }
 }

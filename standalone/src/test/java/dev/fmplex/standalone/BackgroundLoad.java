@@ -3,31 +3,32 @@ package dev.fmplex.standalone;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** One client sending the same infer request in a loop, counting what it gets back. */
+/**
+ * One client sending the same infer request in a loop through the generated API client, counting
+ * what it gets back. Any failure counts, a thrown timeout or connection error as much as a 5xx.
+ */
 final class BackgroundLoad implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicLong lastFailureNanos = new AtomicLong();
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private final Thread thread;
 
-    BackgroundLoad(WebTestClient client, String vfmId, String body) {
+    BackgroundLoad(FmplexApi api, String vfmId, String... texts) {
         thread =
                 new Thread(
                         () -> {
                             while (running.get()) {
-                                int status =
-                                        ApiCalls.post(client, "/vfms/" + vfmId + "/infer", body)
-                                                .returnResult(String.class)
-                                                .getStatus()
-                                                .value();
-                                if (status == 200) {
+                                try {
+                                    api.infer(vfmId, texts);
                                     served.incrementAndGet();
-                                } else {
+                                } catch (RuntimeException e) {
                                     failed.incrementAndGet();
+                                    lastFailure.set(e.toString());
                                     lastFailureNanos.set(System.nanoTime());
                                 }
                             }
@@ -42,6 +43,11 @@ final class BackgroundLoad implements AutoCloseable {
 
     int failed() {
         return failed.get();
+    }
+
+    /** What the last failed request got, for assertion messages; null if none failed. */
+    String lastFailure() {
+        return lastFailure.get();
     }
 
     /** {@link System#nanoTime()} of the last failure, 0 if none. */

@@ -1,106 +1,50 @@
 package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
-import static dev.fmplex.standalone.ApiCalls.createVfm;
-import static dev.fmplex.standalone.ApiCalls.post;
+import static dev.fmplex.standalone.LocalCluster.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fmplex.controlplane.ControlPlaneApplication;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.fmplex.client.model.ClassificationTask;
+import dev.fmplex.client.model.EmbeddingTask;
+import dev.fmplex.client.model.PlacementView;
+import dev.fmplex.client.model.WorkerView;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The distributed topology on loopback: a control plane on real PostgreSQL and two worker processes
  * that register and heartbeat. vFMs are placed on the workers that host their backbone within their
- * memory budgets; when the worker holding a vFM is killed, the vFM is served by the other one
- * within 10 s and no definition is lost.
+ * memory budgets; a hot vFM gets a second replica and its load spreads over both; when a worker is
+ * killed, every vFM it held is served by the other one within 10 s and no definition is lost.
  */
 class ClusterFailoverTest {
 
     @TempDir static Path dir;
-    private static EmbeddedPostgres postgres;
-    private static ConfigurableApplicationContext controlPlane;
-    private static final List<Process> workers = new ArrayList<>();
-    private static WebTestClient client;
+    private static LocalCluster cluster;
+    private static FmplexApi api;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start();
-        controlPlane =
-                new SpringApplicationBuilder(ControlPlaneApplication.class)
-                        .properties(ControlPlaneApplication.defaults())
-                        .run(
-                                "--server.port=0",
-                                "--spring.datasource.url="
-                                        + postgres.getJdbcUrl("postgres", "postgres"),
-                                "--spring.datasource.username=postgres",
-                                "--fmplex.control.heartbeat-interval-ms=500",
-                                // 3 s of silence: a GC pause on a busy CI machine is not a death.
-                                "--fmplex.control.missed-heartbeats=6",
-                                // The test's load (tens of requests/s) makes its vFM hot.
-                                "--fmplex.control.replicate-above-rps=5");
-        int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
-        client =
-                WebTestClient.bindToServer()
-                        .baseUrl("http://localhost:" + port)
-                        .responseTimeout(Duration.ofMinutes(1))
-                        .build();
+        // The test's load (tens of requests/s) makes its vFM hot.
+        cluster = LocalCluster.start(dir, "--fmplex.control.replicate-above-rps=5");
+        api = cluster.api();
         for (int i = 0; i < 2; i++) {
-            workers.add(
-                    new ProcessBuilder(
-                                    Path.of(System.getProperty("java.home"), "bin", "java")
-                                            .toString(),
-                                    "-Dai.djl.offline=true",
-                                    "-Xmx1g",
-                                    "-cp",
-                                    System.getProperty("java.class.path"),
-                                    "dev.fmplex.worker.WorkerApplication",
-                                    "--server.port=0",
-                                    "--fmplex.worker.control-plane-url=http://localhost:" + port,
-                                    "--fmplex.worker.memory-budget=512MB")
-                            .redirectErrorStream(true)
-                            .redirectOutput(dir.resolve("worker-" + i + ".log").toFile())
-                            .start());
+            cluster.startWorker("--fmplex.worker.memory-budget=512MB");
         }
-        await(
-                () -> {
-                    for (int i = 0; i < workers.size(); i++) {
-                        if (!workers.get(i).isAlive()) {
-                            throw new AssertionError(
-                                    "worker process " + i + " exited; see its log in " + dir);
-                        }
-                    }
-                    return aliveWorkers().size() == 2;
-                },
-                Duration.ofMinutes(2),
-                "two workers to register");
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (Process worker : workers) {
-            worker.destroyForcibly().waitFor();
-        }
-        if (controlPlane != null) {
-            controlPlane.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -108,169 +52,183 @@ class ClusterFailoverTest {
     void vfmsArePlacedWithinBudgetsAndMoveToAnotherWorkerWhenTheirsDies() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ids.add(
-                    createVfm(
-                            client,
-                            "{\"name\":\"placed-"
-                                    + i
-                                    + "\",\"backbone\":\""
-                                    + BACKBONE
-                                    + "\",\"task\":{\"kind\":\"embedding\"}}"));
+            ids.add(api.create("placed-" + i, BACKBONE, new EmbeddingTask()).getId());
         }
         String classifier =
-                createVfm(
-                        client,
-                        "{\"name\":\"remote-classifier\",\"backbone\":\""
-                                + BACKBONE
-                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"neg\",\"pos\"]}}");
-        ApiCalls.upload(client, classifier, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN))
-                .expectStatus()
-                .isCreated()
-                .expectBody()
-                .jsonPath("$.residentBytes")
+                api.create(
+                                "remote-classifier",
+                                BACKBONE,
+                                new ClassificationTask().labels(List.of("neg", "pos")))
+                        .getId();
+        assertThat(
+                        api.upload(
+                                        classifier,
+                                        PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN),
+                                        dir)
+                                .getResidentBytes())
                 .isEqualTo(PeftFiles.LORA_CLASSIFIER_BYTES);
-        ApiCalls.upload(client, classifier, PeftFiles.loraClassifier(1, 2, 16))
-                .expectStatus()
-                .isEqualTo(422);
+        assertThat(
+                        FmplexApi.problemOf(
+                                () ->
+                                        api.upload(
+                                                classifier,
+                                                PeftFiles.loraClassifier(1, 2, 16),
+                                                dir)))
+                .isEqualTo("422 invalid-artifact");
         ids.add(classifier);
 
         // Spread over both workers, never over budget.
-        List<Map<String, Object>> placements = placements();
+        List<PlacementView> placements = api.placements();
         assertThat(placements).hasSize(5);
-        assertThat(placements.stream().map(p -> p.get("worker")).distinct().count()).isEqualTo(2);
-        for (Map<String, Object> worker : aliveWorkers()) {
-            assertThat(((Number) worker.get("usedBytes")).longValue())
-                    .isLessThanOrEqualTo(((Number) worker.get("memoryBudgetBytes")).longValue());
-        }
+        assertThat(placements.stream().map(PlacementView::getWorker).distinct()).hasSize(2);
+        assertWithinBudgets();
 
         String target = ids.get(0);
-        String hostAddress =
-                (String)
-                        placements.stream()
-                                .filter(p -> p.get("vfm").equals(target))
-                                .findFirst()
-                                .orElseThrow()
-                                .get("address");
-        post(client, "/vfms/" + target + "/infer", "{\"inputs\":[\"first\"]}")
-                .expectStatus()
-                .isOk();
-        BackgroundLoad load = new BackgroundLoad(client, target, "{\"inputs\":[\"still there?\"]}");
+        String hostAddress = addressOf(target, placements);
+        assertThat(api.infer(target, "first").getOutputs()).hasSize(1);
+        BackgroundLoad load = new BackgroundLoad(api, target, "still there?");
         await(() -> load.served() >= 5, Duration.ofMinutes(1), "load to be served");
-        // Hot: a second replica appears on the other worker.
+        // Hot: a second replica appears on the other worker, and the router sends it requests.
         await(
-                () -> placements().stream().filter(p -> p.get("vfm").equals(target)).count() == 2,
+                () -> replicasOf(target).size() == 2,
                 Duration.ofSeconds(30),
                 "the hot vFM to be replicated");
-        int failedBeforeKill = load.failed();
+        String otherAddress =
+                replicasOf(target).stream()
+                        .map(PlacementView::getAddress)
+                        .filter(a -> !a.equals(hostAddress))
+                        .findFirst()
+                        .orElseThrow();
+        await(
+                () -> completedOn(otherAddress, target) > 0,
+                Duration.ofSeconds(30),
+                "the replica on " + otherAddress + " to serve requests");
+        assertWithinBudgets();
+        assertThat(load.failed()).as("errors before any worker died").isZero();
 
-        Process victim = workers.get(workerIndexAt(hostAddress));
+        // The worker's scheduler metrics are scraped where Prometheus would scrape them.
+        String metrics = scrape(hostAddress);
+        for (String name :
+                List.of(
+                        "fmplex_queue_depth",
+                        "fmplex_batch_rows_count",
+                        "fmplex_batch_vfms_count",
+                        "fmplex_request_queue_seconds_count",
+                        "fmplex_request_compute_seconds_count",
+                        "fmplex_request_cost_milliseconds_total",
+                        "fmplex_executor_utilization")) {
+            assertThat(metrics).as("worker metric " + name).contains(name);
+        }
+
         long killed = System.nanoTime();
-        victim.destroyForcibly().waitFor();
-        await(
-                () -> {
-                    List<Map<String, Object>> now = placements();
-                    return now.stream()
-                            .anyMatch(
-                                    p ->
-                                            p.get("vfm").equals(target)
-                                                    && !p.get("address").equals(hostAddress));
-                },
-                Duration.ofSeconds(30),
-                "the vFM to be placed on the surviving worker");
-        int servedAtMove = load.served();
-        await(
-                () -> load.served() > servedAtMove + 5,
-                Duration.ofSeconds(30),
-                "requests to succeed again");
-        load.close();
-
-        double recoverySeconds =
-                load.lastFailureNanos() == 0 ? 0 : (load.lastFailureNanos() - killed) / 1e9;
-        System.out.printf(
-                "failover: %d requests failed while the worker was down; served again %.1f s after"
-                        + " the kill; %d served in total%n",
-                load.failed(), recoverySeconds, load.served());
-        System.out.printf(
-                "failover with a replica: %d requests failed after the kill%n",
-                load.failed() - failedBeforeKill);
-        assertThat(recoverySeconds)
-                .as("seconds until the vFM was served by another worker")
-                .isLessThan(10);
-        // Once the dead worker is detected, every vFM is still defined and served by the survivor.
-        await(
-                () -> aliveWorkers().size() == 1,
-                Duration.ofSeconds(30),
-                "the killed worker to be declared dead");
+        cluster.workerAt(hostAddress).process().destroyForcibly().waitFor();
+        // Every vFM, the ones with a single replica too, is served by the survivor.
         await(
                 () ->
                         ids.stream()
                                 .allMatch(
                                         id ->
-                                                placements().stream()
+                                                api.placements().stream()
                                                         .anyMatch(
                                                                 p ->
-                                                                        p.get("vfm").equals(id)
-                                                                                && !p.get("address")
+                                                                        p.getVfm().equals(id)
+                                                                                && !p.getAddress()
                                                                                         .equals(
                                                                                                 hostAddress))),
                 Duration.ofSeconds(30),
                 "every vFM to be placed on the surviving worker");
         for (String id : ids) {
-            client.get().uri("/vfms/{id}", id).exchange().expectStatus().isOk();
-            post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"after failover\"]}")
-                    .expectStatus()
-                    .isOk();
+            assertThat(api.get(id).getState()).hasToString("ACTIVE");
+            assertThat(api.infer(id, "after failover").getOutputs()).hasSize(1);
         }
-        assertThat(aliveWorkers()).hasSize(1);
+        double allServedSeconds = (System.nanoTime() - killed) / 1e9;
+        int servedAtMove = load.served();
+        await(
+                () -> load.served() > servedAtMove + 5,
+                Duration.ofSeconds(30),
+                "the hot vFM's load to be served again");
+        load.close();
+        double lastFailureSeconds =
+                load.lastFailureNanos() > killed ? (load.lastFailureNanos() - killed) / 1e9 : 0;
+        System.out.printf(
+                "failover: %d of %d requests of the replicated vFM failed after the kill (last"
+                        + " failure %.1f s after it); all %d vFMs served by the survivor %.1f s"
+                        + " after the kill%n",
+                load.failed(),
+                load.failed() + load.served(),
+                lastFailureSeconds,
+                ids.size(),
+                allServedSeconds);
+        assertThat(allServedSeconds)
+                .as("seconds until every vFM of the dead worker was served by another")
+                .isLessThan(10);
+        assertThat(lastFailureSeconds)
+                .as("seconds until the replicated vFM stopped failing")
+                .isLessThan(10);
+        await(
+                () -> api.aliveWorkers().size() == 1,
+                Duration.ofSeconds(30),
+                "the killed worker to be declared dead");
+        assertWithinBudgets();
     }
 
-    private static int workerIndexAt(String address) {
-        // Worker processes log their registration; match the port in each log.
-        String port = address.substring(address.lastIndexOf(':') + 1);
-        for (int i = 0; i < workers.size(); i++) {
-            try {
-                if (java.nio.file.Files.readString(dir.resolve("worker-" + i + ".log"))
-                        .contains(":" + port + ")")) {
-                    return i;
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+    private static void assertWithinBudgets() {
+        for (WorkerView worker : api.aliveWorkers()) {
+            assertThat(worker.getUsedBytes())
+                    .as("used bytes of worker " + worker.getAddress())
+                    .isLessThanOrEqualTo(worker.getMemoryBudgetBytes());
         }
-        throw new AssertionError("no worker process at " + address);
     }
 
-    private static List<Map<String, Object>> aliveWorkers() {
-        List<Map<String, Object>> all =
-                client.get()
-                        .uri("/workers")
+    private static List<PlacementView> replicasOf(String vfm) {
+        return api.placements().stream().filter(p -> p.getVfm().equals(vfm)).toList();
+    }
+
+    private static String addressOf(String vfm, List<PlacementView> placements) {
+        return placements.stream()
+                .filter(p -> p.getVfm().equals(vfm))
+                .findFirst()
+                .orElseThrow()
+                .getAddress();
+    }
+
+    /** Requests the worker at {@code address} completed for {@code vfm}, from its own stats. */
+    @SuppressWarnings("unchecked")
+    private static long completedOn(String address, String vfm) {
+        Map<String, Map<String, Object>> perBackbone =
+                WebTestClient.bindToServer()
+                        .baseUrl(address)
+                        .build()
+                        .get()
+                        .uri("/internal/stats")
                         .exchange()
                         .expectStatus()
                         .isOk()
-                        .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {})
+                        .expectBody(Map.class)
                         .returnResult()
                         .getResponseBody();
-        return all.stream().filter(w -> "ALIVE".equals(w.get("state"))).toList();
+        long completed = 0;
+        for (Map<String, Object> backbone : perBackbone.values()) {
+            Map<String, Map<String, Object>> queues =
+                    (Map<String, Map<String, Object>>) backbone.get("vfms");
+            if (queues.containsKey(vfm)) {
+                completed += ((Number) queues.get(vfm).get("completedRequests")).longValue();
+            }
+        }
+        return completed;
     }
 
-    private static List<Map<String, Object>> placements() {
-        return client.get()
-                .uri("/placements")
+    private static String scrape(String address) {
+        return WebTestClient.bindToServer()
+                .baseUrl(address)
+                .build()
+                .get()
+                .uri("/actuator/prometheus")
                 .exchange()
                 .expectStatus()
                 .isOk()
-                .expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {})
+                .expectBody(String.class)
                 .returnResult()
                 .getResponseBody();
-    }
-
-    private static void await(BooleanSupplier condition, Duration limit, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
     }
 }

@@ -71,32 +71,6 @@ class StandaloneEndToEndTest {
         assertThat(after).isEqualTo(before);
     }
 
-    /**
-     * The committed API document is the live one. After an intended API change, regenerate it with
-     * {@code ./mvnw -pl standalone -am verify -Dfmplex.openapi.write=true}.
-     */
-    @Test
-    void theCommittedOpenApiDocumentMatchesTheLiveOne() throws Exception {
-        String live =
-                server.client()
-                        .get()
-                        .uri("/v3/api-docs.yaml")
-                        .exchange()
-                        .expectStatus()
-                        .isOk()
-                        .expectBody(String.class)
-                        .returnResult()
-                        .getResponseBody()
-                        .replaceAll("http://localhost:\\d+", "http://localhost:8080");
-        Path committed = Path.of("..", "openapi", "fmplex-api.yaml");
-        if (Boolean.getBoolean("fmplex.openapi.write")) {
-            Files.writeString(committed, live);
-        }
-        assertThat(live)
-                .as("openapi/fmplex-api.yaml is stale; regenerate with -Dfmplex.openapi.write=true")
-                .isEqualTo(Files.readString(committed));
-    }
-
     @Test
     void listsTheBundledBackboneWithItsShape() {
         server.client()

@@ -54,9 +54,7 @@ class StandaloneLifecycleTest {
     void aVfmCyclingThroughItsLifecycleTwentyTimesNeverDisturbsAnotherUnderLoad() throws Exception {
         WebTestClient client = server.client();
         String steady = create(client, "steady");
-        BackgroundLoad load =
-                new BackgroundLoad(
-                        server.client(), steady, "{\"inputs\":[\"steady traffic\",\"more\"]}");
+        BackgroundLoad load = new BackgroundLoad(server.api(), steady, "steady traffic", "more");
         for (int cycle = 0; cycle < 20; cycle++) {
             String id = create(client, "cycling");
             upload(client, id, PeftFiles.promptTuning(cycle, 2))

@@ -31,6 +31,15 @@ final class StandaloneServer implements AutoCloseable {
                 new SpringApplicationBuilder(StandaloneApplication.class).run(arguments));
     }
 
+    String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    /** The generated API client bound to this server. */
+    FmplexApi api() {
+        return FmplexApi.at(baseUrl());
+    }
+
     WebTestClient client() {
         return WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + port)

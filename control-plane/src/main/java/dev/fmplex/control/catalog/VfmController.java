@@ -4,6 +4,9 @@ import dev.fmplex.control.lifecycle.DeploymentService;
 import dev.fmplex.model.api.CreateVfmRequest;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.web.Blocking;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -14,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+@Tag(name = "vfms", description = "Virtual foundation models: catalog, lifecycle and versions")
 @RestController
 class VfmController {
 
@@ -25,18 +29,22 @@ class VfmController {
         this.deployments = deployments;
     }
 
+    @Operation(operationId = "createVfm", summary = "Create a vFM on a backbone")
+    @ApiResponse(responseCode = "201", description = "Created")
     @PostMapping("/vfms")
     Mono<ResponseEntity<VfmView>> create(@RequestBody CreateVfmRequest request) {
         return Blocking.call(() -> deployments.deployCreated(catalog.create(request)))
                 .map(view -> ResponseEntity.created(URI.create("/vfms/" + view.id())).body(view));
     }
 
+    @Operation(operationId = "listVfms", summary = "List the vFMs")
     @GetMapping("/vfms")
     Mono<List<VfmView>> list() {
         return Blocking.call(
                 () -> catalog.list().stream().map(deployments::withResidency).toList());
     }
 
+    @Operation(operationId = "getVfm", summary = "Get one vFM")
     @GetMapping("/vfms/{id}")
     Mono<VfmView> get(@PathVariable String id) {
         return Blocking.call(() -> deployments.withResidency(catalog.get(id)));

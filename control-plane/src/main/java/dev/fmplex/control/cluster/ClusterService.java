@@ -343,6 +343,26 @@ public class ClusterService {
             refreshRoutes();
             return bytes;
         }
+        long estimate = ResidentEstimate.of(files);
+        for (WorkerEntity worker : holders) {
+            long free = worker.memoryBudgetBytes() - (used(worker) - placedBytes(worker, vfm));
+            if (estimate > free) {
+                throw new FmplexException(
+                        ProblemType.NO_REPLICA,
+                        null,
+                        "version "
+                                + deployment.version()
+                                + " of vFM "
+                                + deployment.vfmId()
+                                + " needs about "
+                                + estimate
+                                + " bytes on worker "
+                                + worker.address()
+                                + ", which has "
+                                + free
+                                + " of its memory budget free");
+            }
+        }
         long bytes = 0;
         for (WorkerEntity worker : holders) {
             bytes = client.deploy(worker.address(), deployment, files);
@@ -360,7 +380,7 @@ public class ClusterService {
      * holding the fewest vFMs, to spread load.
      */
     private long place(VfmDeployment deployment, Map<String, byte[]> files, Set<UUID> exclude) {
-        long estimate = files.values().stream().mapToLong(b -> b.length).sum();
+        long estimate = ResidentEstimate.of(files);
         WorkerEntity chosen =
                 workers.findByState(WorkerEntity.ALIVE).stream()
                         .filter(w -> !exclude.contains(w.id()))
@@ -480,6 +500,14 @@ public class ClusterService {
     }
 
     /** Backbone bytes once each, plus the resident bytes of every vFM placed on the worker. */
+    /** What the vFM's current placement on this worker occupies (0 if none). */
+    private long placedBytes(WorkerEntity worker, UUID vfm) {
+        return placements.findByWorker(worker.id()).stream()
+                .filter(p -> p.vfmId().equals(vfm))
+                .mapToLong(PlacementEntity::residentBytes)
+                .sum();
+    }
+
     private long used(WorkerEntity worker) {
         long backbones =
                 backbones(worker).stream().mapToLong(BackboneDescriptor::parameterBytes).sum();

@@ -12,9 +12,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
@@ -34,6 +37,9 @@ class RemoteWorkerGateway implements WorkerGateway {
     private final ClusterService cluster;
     private final WorkerClient client;
     private final CircuitBreakerRegistry breakers;
+
+    /** Per vFM, which replica goes first next: requests rotate over the replicas. */
+    private final Map<String, AtomicInteger> nextReplica = new ConcurrentHashMap<>();
 
     RemoteWorkerGateway(ClusterService cluster, WorkerClient client) {
         this.cluster = cluster;
@@ -98,11 +104,34 @@ class RemoteWorkerGateway implements WorkerGateway {
         return Mono.defer(
                 () ->
                         tryInOrder(
-                                cluster.routes(vfmId).stream()
-                                        .map(ClusterService.Route::address)
-                                        .toList(),
+                                rotated(
+                                        cluster.routes(vfmId).stream()
+                                                .map(ClusterService.Route::address)
+                                                .toList(),
+                                        vfmId),
                                 vfmId,
                                 call));
+    }
+
+    /**
+     * The replicas starting from the next one in turn, the others after it as fallbacks: a hot
+     * vFM's load spreads over its replicas instead of sitting on the first one.
+     */
+    private List<String> rotated(List<String> addresses, String vfmId) {
+        if (addresses.size() < 2) {
+            return addresses;
+        }
+        int first =
+                Math.floorMod(
+                        nextReplica
+                                .computeIfAbsent(vfmId, id -> new AtomicInteger())
+                                .getAndIncrement(),
+                        addresses.size());
+        List<String> order = new ArrayList<>(addresses.size());
+        for (int i = 0; i < addresses.size(); i++) {
+            order.add(addresses.get((first + i) % addresses.size()));
+        }
+        return order;
     }
 
     private <T> Mono<T> tryInOrder(
@@ -166,6 +195,7 @@ class RemoteWorkerGateway implements WorkerGateway {
     @Override
     public void undeploy(String vfmId) {
         cluster.undeploy(vfmId);
+        nextReplica.remove(vfmId);
     }
 
     @Override

@@ -127,9 +127,39 @@ final class WorkerClient {
                                         ? ProblemType.VFM_FAILED
                                         : ProblemType.INVALID_REQUEST),
                         problem.hasNonNull("field") ? problem.get("field").asString() : null,
-                        detail);
+                        detail,
+                        extraProperties(problem),
+                        null);
         return workerCannotServe
                 ? new WorkerUnavailableException("worker " + address + ": " + detail, relayed)
                 : relayed;
     }
+
+    /**
+     * The members a worker added beyond RFC 9457's own ({@code limit}, {@code actual}, {@code
+     * retryAfterSeconds}, ...): a client of the control plane reads them just as from a worker, and
+     * the 429's {@code Retry-After} header is rebuilt from them.
+     */
+    private static Map<String, Object> extraProperties(JsonNode problem) {
+        Map<String, Object> extra = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : problem.properties()) {
+            if (STANDARD_MEMBERS.contains(member.getKey())) {
+                continue;
+            }
+            JsonNode value = member.getValue();
+            if (value.isIntegralNumber()) {
+                extra.put(member.getKey(), value.asLong());
+            } else if (value.isNumber()) {
+                extra.put(member.getKey(), value.asDouble());
+            } else if (value.isBoolean()) {
+                extra.put(member.getKey(), value.asBoolean());
+            } else if (value.isString()) {
+                extra.put(member.getKey(), value.asString());
+            }
+        }
+        return extra;
+    }
+
+    private static final java.util.Set<String> STANDARD_MEMBERS =
+            java.util.Set.of("type", "title", "status", "detail", "instance", "field");
 }

@@ -4,6 +4,9 @@ import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.web.Blocking;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,6 +27,7 @@ import reactor.core.publisher.Mono;
  * {@code POST /vfms/{id}/versions}: multipart/form-data, one part per file, each named {@code
  * files} and carrying the file's own name (e.g. {@code adapter_config.json}).
  */
+@Tag(name = "vfms")
 @RestController
 class VersionController {
 
@@ -37,6 +41,10 @@ class VersionController {
         this.maxFileSize = maxFileSize;
     }
 
+    @Operation(
+            operationId = "uploadVersion",
+            summary = "Upload artifacts (PEFT files or safetensors) as a new version")
+    @ApiResponse(responseCode = "201", description = "Created")
     @PostMapping(path = "/vfms/{id}/versions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<VfmView>> upload(
             @PathVariable String id, @RequestPart("files") Flux<FilePart> files) {

@@ -9,6 +9,8 @@ import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.web.Blocking;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /** {@code POST /vfms/{id}/infer}: look the vFM up, then hand the request to a worker. */
+@Tag(name = "inference", description = "Run inputs through vFMs")
 @RestController
 class InferController {
 
@@ -29,6 +32,9 @@ class InferController {
         this.gateway = gateway;
     }
 
+    @Operation(
+            operationId = "inferFanOut",
+            summary = "Run the same inputs through several vFMs of one backbone")
     @PostMapping("/infer")
     Mono<FanOutResponse> fanOut(@RequestBody FanOutRequest request) {
         return Blocking.call(
@@ -54,6 +60,7 @@ class InferController {
                 .flatMap(deployments -> gateway.inferMany(deployments, request.request()));
     }
 
+    @Operation(operationId = "infer", summary = "Run inputs through one vFM")
     @PostMapping("/vfms/{id}/infer")
     Mono<InferResponse> infer(@PathVariable String id, @RequestBody InferRequest request) {
         VfmDeployment cached = catalog.cachedServingDeployment(id);

@@ -3,6 +3,7 @@ package dev.fmplex.worker.inference;
 import ai.djl.Device;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
+import dev.fmplex.engine.backbone.hf.HfBertBackbone;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
@@ -15,10 +16,12 @@ import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -45,13 +48,33 @@ public final class BackboneHost implements AutoCloseable {
         this.meters = meters;
     }
 
-    /** Loads the bundled MiniLM backbone as {@code properties} say. */
-    public static BackboneHost withBundledBackbone(
+    /**
+     * Loads the backbones {@code properties} name: the bundled MiniLM unless turned off, then each
+     * configured checkpoint directory. A checkpoint that fails to load stops the worker with its
+     * reason: a worker silently missing a backbone would only fail later, at placement.
+     */
+    public static BackboneHost withConfiguredBackbones(
             WorkerProperties properties, MeterRegistry meters)
             throws IOException, WeightLoadException {
         Device device = TorchDevices.select(properties.device());
         BackboneHost host = new BackboneHost(properties, meters);
-        host.add(BundledMiniLm.load(device, properties.maxTokens()));
+        try {
+            if (properties.bundledBackbone()) {
+                host.add(BundledMiniLm.load(device, properties.maxTokens()));
+            }
+            for (Map.Entry<String, Path> checkpoint :
+                    new TreeMap<>(properties.checkpoints()).entrySet()) {
+                host.add(
+                        HfBertBackbone.load(
+                                checkpoint.getKey(),
+                                checkpoint.getValue(),
+                                device,
+                                properties.maxTokens()));
+            }
+        } catch (IOException | WeightLoadException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
         return host;
     }
 

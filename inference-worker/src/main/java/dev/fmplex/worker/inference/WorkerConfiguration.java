@@ -17,7 +17,7 @@ public class WorkerConfiguration {
     @Bean(destroyMethod = "close")
     BackboneHost backboneHost(WorkerProperties properties, ObjectProvider<MeterRegistry> meters)
             throws IOException, WeightLoadException {
-        return BackboneHost.withBundledBackbone(
+        return BackboneHost.withConfiguredBackbones(
                 properties, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 

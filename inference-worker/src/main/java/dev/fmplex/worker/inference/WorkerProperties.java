@@ -1,5 +1,7 @@
 package dev.fmplex.worker.inference;
 
+import java.nio.file.Path;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,6 +21,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWaitMs how long the scheduler may hold a non-full batch to let it grow (0: never)
  * @param queueCapacity requests a vFM may have queued before new ones get 429
  * @param defaultTimeoutMs a request's deadline when it sets no {@code timeoutMs}
+ * @param bundledBackbone whether to load the bundled {@code all-minilm-l6-v2}
+ * @param checkpoints further backbones by name, each a Hugging Face BERT-family checkpoint
+ *     directory ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}), e.g.
+ *     {@code fmplex.worker.checkpoints.bert-base=/models/bert-base-uncased}
  */
 @ConfigurationProperties("fmplex.worker")
 public record WorkerProperties(
@@ -30,7 +36,9 @@ public record WorkerProperties(
         @DefaultValue("fair") String policy,
         @DefaultValue("0") int maxWaitMs,
         @DefaultValue("256") int queueCapacity,
-        @DefaultValue("30000") int defaultTimeoutMs) {
+        @DefaultValue("30000") int defaultTimeoutMs,
+        @DefaultValue("true") boolean bundledBackbone,
+        Map<String, Path> checkpoints) {
 
     /** The longest {@code timeoutMs} a request may ask for. */
     public static final int MAX_TIMEOUT_MS = 600_000;
@@ -42,6 +50,12 @@ public record WorkerProperties(
         requireAtLeast("max-wait-ms", maxWaitMs, 0);
         requireAtLeast("queue-capacity", queueCapacity, 1);
         requireAtLeast("default-timeout-ms", defaultTimeoutMs, 1);
+        checkpoints = checkpoints == null ? Map.of() : Map.copyOf(checkpoints);
+        if (!bundledBackbone && checkpoints.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a worker needs a backbone: keep fmplex.worker.bundled-backbone=true or set"
+                            + " fmplex.worker.checkpoints.<name>=<directory>");
+        }
     }
 
     private static void requireAtLeast(String name, int value, int minimum) {
