@@ -15,11 +15,20 @@ final class PeftFiles {
 
     private PeftFiles() {}
 
-    /** A LoRA on query and value (r=4, alpha=8) with a 2-label classifier in modules_to_save. */
+    /**
+     * A LoRA on query and value (r=4, alpha=8) with a classifier in modules_to_save, for MiniLM; a
+     * {@code loraWidth} other than {@link #HIDDEN} makes it an adapter for another base.
+     */
     static Map<String, byte[]> loraClassifier(long seed, int labels, int loraWidth) {
+        return loraClassifier(seed, labels, loraWidth, HIDDEN, 6);
+    }
+
+    /** The same adapter for a BERT of {@code hidden} width and {@code layers} layers. */
+    static Map<String, byte[]> loraClassifier(
+            long seed, int labels, int loraWidth, int hidden, int layers) {
         Random random = new Random(seed);
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
-        for (int layer = 0; layer < 6; layer++) {
+        for (int layer = 0; layer < layers; layer++) {
             for (String module : new String[] {"query", "value"}) {
                 String prefix =
                         "base_model.model.bert.encoder.layer."
@@ -30,7 +39,7 @@ final class PeftFiles {
                 tensors.put(prefix + ".lora_B.weight", tensor(random, loraWidth, 4));
             }
         }
-        tensors.put("base_model.model.classifier.weight", tensor(random, labels, HIDDEN));
+        tensors.put("base_model.model.classifier.weight", tensor(random, labels, hidden));
         tensors.put("base_model.model.classifier.bias", tensor(random, labels));
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(
@@ -47,8 +56,12 @@ final class PeftFiles {
      * Resident bytes of {@link #loraClassifier} with 2 labels: 12 modules of A and B, plus the
      * head.
      */
-    static final long LORA_CLASSIFIER_BYTES =
-            12L * (4 * HIDDEN + HIDDEN * 4) * 4 + (2L * HIDDEN + 2) * 4;
+    static final long LORA_CLASSIFIER_BYTES = loraClassifierBytes(HIDDEN, 6);
+
+    /** Resident bytes of a 2-label {@link #loraClassifier} for this width and depth. */
+    static long loraClassifierBytes(int hidden, int layers) {
+        return 2L * layers * (4 * hidden + hidden * 4) * 4 + (2L * hidden + 2) * 4;
+    }
 
     static Map<String, byte[]> promptTuning(long seed, int tokens) {
         Random random = new Random(seed);

@@ -4,9 +4,9 @@ import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static dev.fmplex.standalone.ApiCalls.post;
-import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fmplex.client.model.VfmStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -52,79 +52,12 @@ class StandaloneLifecycleTest {
 
     @Test
     void aVfmCyclingThroughItsLifecycleTwentyTimesNeverDisturbsAnotherUnderLoad() throws Exception {
-        WebTestClient client = server.client();
-        String steady = create(client, "steady");
-        BackgroundLoad load = new BackgroundLoad(server.api(), steady, "steady traffic", "more");
-        for (int cycle = 0; cycle < 20; cycle++) {
-            String id = create(client, "cycling");
-            upload(client, id, PeftFiles.promptTuning(cycle, 2))
-                    .expectStatus()
-                    .isCreated()
-                    .expectBody()
-                    .jsonPath("$.version")
-                    .isEqualTo(2);
-            client.post()
-                    .uri("/vfms/{id}/pause", id)
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
-                    .expectBody()
-                    .jsonPath("$.state")
-                    .isEqualTo("PAUSED");
-            expectProblem(
-                    post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"x\"]}"),
-                    409,
-                    "vfm-not-serving",
-                    null);
-            upload(client, id, PeftFiles.promptTuning(cycle + 100, 3))
-                    .expectStatus()
-                    .isCreated()
-                    .expectBody()
-                    .jsonPath("$.version")
-                    .isEqualTo(3)
-                    .jsonPath("$.state")
-                    .isEqualTo("PAUSED");
-            client.post()
-                    .uri("/vfms/{id}/resume", id)
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
-                    .expectBody()
-                    .jsonPath("$.state")
-                    .isEqualTo("ACTIVE");
-            post(client, "/vfms/" + id + "/infer", "{\"inputs\":[\"x\"]}")
-                    .expectStatus()
-                    .isOk()
-                    .expectBody()
-                    .jsonPath("$.version")
-                    .isEqualTo(3);
-            client.delete()
-                    .uri("/vfms/{id}", id)
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
-                    .expectBody()
-                    .jsonPath("$.state")
-                    .isEqualTo("DELETED");
-            expectProblem(client.get().uri("/vfms/{id}", id).exchange(), 404, "unknown-vfm", "id");
-        }
-        load.close();
-
-        assertThat(load.failed()).as("errors seen by the steady vFM").isZero();
-        assertThat(load.served()).as("requests the steady vFM served meanwhile").isPositive();
-        System.out.printf(
-                "lifecycle isolation: 20 cycles, steady vFM served %d requests, %d errors%n",
-                load.served(), load.failed());
-        client.get()
-                .uri("/vfms/{id}/stats", steady)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.loaded")
-                .isEqualTo(true)
-                .jsonPath("$.completedRequests")
-                .value(n -> assertThat(((Number) n).longValue()).isEqualTo(load.served()));
+        IndependentLifecycles.Steady steady =
+                IndependentLifecycles.check(server.api(), BACKBONE, 20, dataDir);
+        // One worker in process: its counters are the whole truth.
+        VfmStats stats = server.api().vfms.getVfmStats(steady.id()).block();
+        assertThat(stats.getLoaded()).isTrue();
+        assertThat(stats.getCompletedRequests()).isEqualTo(steady.served());
     }
 
     @Test
