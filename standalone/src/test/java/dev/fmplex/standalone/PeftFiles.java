@@ -26,6 +26,12 @@ final class PeftFiles {
     /** The same adapter for a BERT of {@code hidden} width and {@code layers} layers. */
     static Map<String, byte[]> loraClassifier(
             long seed, int labels, int loraWidth, int hidden, int layers) {
+        return loraClassifier(seed, labels, loraWidth, hidden, layers, 4);
+    }
+
+    /** The same with lora_B of rank {@code rankB}: r=4 disagrees with it unless it is 4. */
+    static Map<String, byte[]> loraClassifier(
+            long seed, int labels, int loraWidth, int hidden, int layers, int rankB) {
         Random random = new Random(seed);
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (int layer = 0; layer < layers; layer++) {
@@ -36,7 +42,7 @@ final class PeftFiles {
                                 + ".attention.self."
                                 + module;
                 tensors.put(prefix + ".lora_A.weight", tensor(random, 4, loraWidth));
-                tensors.put(prefix + ".lora_B.weight", tensor(random, loraWidth, 4));
+                tensors.put(prefix + ".lora_B.weight", tensor(random, loraWidth, rankB));
             }
         }
         tensors.put("base_model.model.classifier.weight", tensor(random, labels, hidden));

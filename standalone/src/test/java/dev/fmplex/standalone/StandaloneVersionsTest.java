@@ -178,6 +178,95 @@ class StandaloneVersionsTest {
         assertThat(scores(client, id, 2)).isEqualTo(v2);
     }
 
+    /**
+     * Issue 3's list of broken artifacts, over HTTP: each a 422 naming its file and the reason; the
+     * target stays without a version and another vFM answers exactly as before.
+     */
+    @Test
+    void everyKindOfBrokenAdapterIs422NamingItsFileAndLeavesOtherVfmsAlone() {
+        WebTestClient client = server.client();
+        String bystander =
+                createVfm(
+                        client,
+                        "{\"name\":\"bystander\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"embedding\"}}");
+        List<?> before = embedding(client, bystander);
+        String id =
+                createVfm(
+                        client,
+                        "{\"name\":\"broken-adapters\",\"backbone\":\""
+                                + BACKBONE
+                                + "\",\"task\":{\"kind\":\"classification\",\"labels\":[\"neg\",\"pos\"]}}");
+        String adapter = "adapter_model.safetensors";
+        String config = "adapter_config.json";
+
+        Map<String, byte[]> sevenLayers =
+                PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN, PeftFiles.HIDDEN, 7);
+        Map<String, byte[]> unknownModule = replacing(config, "\"query\",", "\"q_proj\",");
+        Map<String, byte[]> rankMismatch =
+                PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN, PeftFiles.HIDDEN, 6, 3);
+        Map<String, byte[]> truncated = valid();
+        byte[] full = truncated.get(adapter);
+        truncated.put(adapter, java.util.Arrays.copyOf(full, full.length - 10));
+        Map<String, byte[]> lying = valid();
+        byte[] header = lying.get(adapter).clone();
+        java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(1L << 40);
+        lying.put(adapter, header);
+        Map<String, byte[]> integers = valid();
+        integers.put(
+                "head.safetensors",
+                TinyBertCheckpoints.safetensors(
+                        Map.of(
+                                "weight",
+                                new HostTensor(
+                                        new long[] {2, PeftFiles.HIDDEN},
+                                        new float[2 * PeftFiles.HIDDEN],
+                                        SafetensorsDType.I32))));
+
+        Map<String, Object[]> cases = new LinkedHashMap<>();
+        cases.put("layer count", new Object[] {sevenLayers, adapter, "adapter for another base"});
+        cases.put("target module", new Object[] {unknownModule, config, "unknown target module"});
+        cases.put("rank", new Object[] {rankMismatch, adapter, "lora_A/lora_B rank mismatch"});
+        cases.put("truncated", new Object[] {truncated, adapter, "data section"});
+        cases.put("lying header", new Object[] {lying, adapter, "header length field says"});
+        cases.put("dtype", new Object[] {integers, "head.safetensors", "supported are F32"});
+        cases.forEach(
+                (what, c) -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, byte[]> files = (Map<String, byte[]>) c[0];
+                    expectProblem(
+                                    upload(client, id, files),
+                                    422,
+                                    "invalid-artifact",
+                                    "files[" + c[1] + "]")
+                            .jsonPath("$.detail")
+                            .value(d -> assertThat((String) d).as(what).contains((String) c[2]));
+                });
+
+        client.get()
+                .uri("/vfms/{id}", id)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.state")
+                .isEqualTo("CREATED")
+                .jsonPath("$.version")
+                .isEqualTo(0);
+        assertThat(versions(client, id)).isEmpty();
+        assertThat(embedding(client, bystander)).isEqualTo(before);
+    }
+
+    private static Map<String, byte[]> valid() {
+        return new LinkedHashMap<>(PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN));
+    }
+
+    private static Map<String, byte[]> replacing(String file, String from, String to) {
+        Map<String, byte[]> files = valid();
+        String text = new String(files.get(file), java.nio.charset.StandardCharsets.UTF_8);
+        files.put(file, PeftFiles.utf8(text.replace(from, to)));
+        return files;
+    }
+
     @Test
     void aPromptTunedVersionChangesAnEmbeddingVfm() {
         WebTestClient client = server.client();

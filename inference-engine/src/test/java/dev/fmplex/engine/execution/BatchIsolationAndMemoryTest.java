@@ -116,6 +116,60 @@ class BatchIsolationAndMemoryTest {
     }
 
     @Test
+    void aHeadThatThrowsFailsOnlyItsOwnRows() throws Exception {
+        Random random = new Random(5);
+        RandomVfm healthy =
+                RandomVfm.builder(
+                                "healthy",
+                                new ClassificationTask(List.of("a", "b"), false, null, null),
+                                CONFIG)
+                        .lora(2, 4, LayerLinear.VALUE)
+                        .head(RandomVfm.HeadKind.LINEAR)
+                        .build(random);
+        VfmModel good = importer.load("healthy", 1, healthy.task, healthy.files(), root);
+        // Built past the importer, which would refuse it: a head 8 wide on a 16-wide backbone
+        // throws inside the batch, as a head with a bug would.
+        NDManager brokenManager = root.newSubManager();
+        VfmModel throwing =
+                new VfmModel(
+                        "throwing",
+                        1,
+                        new ClassificationTask(List.of("a", "b"), false, null, null),
+                        CONFIG.layers(),
+                        null,
+                        null,
+                        new dev.fmplex.engine.extension.head.LinearClassifierHead(
+                                brokenManager.ones(new ai.djl.ndarray.types.Shape(2, 8)),
+                                brokenManager.zeros(new ai.djl.ndarray.types.Shape(2)),
+                                List.of("a", "b"),
+                                false),
+                        brokenManager);
+        EncodedText text = new EncodedText(new long[] {1, 7, 9, 2}, 4);
+
+        BatchResult mixed =
+                executor.execute(
+                        List.of(
+                                new BatchRow(throwing, text),
+                                new BatchRow(good, text),
+                                new BatchRow(throwing, text)));
+        BatchResult alone = executor.execute(List.of(new BatchRow(good, text)));
+
+        assertThat(mixed.results().get(0))
+                .isInstanceOfSatisfying(
+                        RowResult.Failure.class,
+                        failure -> assertThat(failure.vfmId()).isEqualTo("throwing"));
+        assertThat(mixed.results().get(2)).isInstanceOf(RowResult.Failure.class);
+        ClassificationOutput got =
+                (ClassificationOutput) ((RowResult.Success) mixed.results().get(1)).output();
+        ClassificationOutput expected =
+                (ClassificationOutput) ((RowResult.Success) alone.results().get(0)).output();
+        assertThat(got.scores().get("a"))
+                .isCloseTo(expected.scores().get("a"), org.assertj.core.data.Offset.offset(1e-6));
+        good.release();
+        throwing.release();
+    }
+
+    @Test
     void severalHeadsOverOneTextShareOneBackboneRow() throws Exception {
         Random random = new Random(21);
         List<VfmModel> models = new ArrayList<>();

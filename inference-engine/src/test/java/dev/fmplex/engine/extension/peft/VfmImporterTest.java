@@ -51,10 +51,25 @@ class VfmImporterTest {
     /** PEFT LoRA on query (r=2) for {@code layers} layers of width {@code hidden}, with a head. */
     private static Map<String, byte[]> lora(
             int hidden, int layers, int rankA, int rankB, int labels, String config) {
+        return lora(hidden, layers, rankA, rankB, labels, config, "base_model.model.bert.");
+    }
+
+    /**
+     * @param modelPrefix what PEFT puts before {@code encoder.}: {@code base_model.model.bert.} for
+     *     a task model (BertForSequenceClassification), {@code base_model.model.} for a bare
+     *     BertModel
+     */
+    private static Map<String, byte[]> lora(
+            int hidden,
+            int layers,
+            int rankA,
+            int rankB,
+            int labels,
+            String config,
+            String modelPrefix) {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (int layer = 0; layer < layers; layer++) {
-            String prefix =
-                    "base_model.model.bert.encoder.layer." + layer + ".attention.self.query";
+            String prefix = modelPrefix + "encoder.layer." + layer + ".attention.self.query";
             tensors.put(prefix + ".lora_A.weight", tensor(rankA, hidden));
             tensors.put(prefix + ".lora_B.weight", tensor(hidden, rankB));
         }
@@ -100,6 +115,22 @@ class VfmImporterTest {
         assertThat(model.residentBytes()).isEqualTo((2 * (32 + 32) + 32 + 2) * 4L);
         assertThat(model.changesBackbone()).isTrue();
         model.release();
+    }
+
+    @Test
+    void adaptersOfABareBertModelLoadLikeThoseOfATaskModel() throws Exception {
+        VfmModel taskModel = importer.load("v", 1, TWO_LABELS, valid(), root);
+        VfmModel bare =
+                importer.load(
+                        "w",
+                        1,
+                        TWO_LABELS,
+                        lora(16, 2, 2, 2, 2, LORA_CONFIG, "base_model.model."),
+                        root);
+        assertThat(bare.changesBackbone()).isTrue();
+        assertThat(bare.residentBytes()).isEqualTo(taskModel.residentBytes());
+        taskModel.release();
+        bare.release();
     }
 
     @Test
