@@ -19,19 +19,52 @@ final class BackgroundLoad implements AutoCloseable {
     private final Thread thread;
 
     BackgroundLoad(FmplexApi api, String vfmId, String... texts) {
+        this(api, vfmId, () -> {}, texts);
+    }
+
+    /**
+     * @param onSlowRequest runs once when a request has taken 15 s (far beyond any batch here), to
+     *     capture the state of the servers while it hangs, e.g. thread dumps into their logs
+     */
+    BackgroundLoad(FmplexApi api, String vfmId, Runnable onSlowRequest, String... texts) {
+        java.util.concurrent.ScheduledExecutorService watchdog =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "background-load-watchdog");
+                            t.setDaemon(true);
+                            return t;
+                        });
         thread =
                 new Thread(
                         () -> {
                             while (running.get()) {
+                                var slow =
+                                        watchdog.schedule(
+                                                onSlowRequest,
+                                                15,
+                                                java.util.concurrent.TimeUnit.SECONDS);
                                 try {
                                     api.infer(vfmId, texts);
                                     served.incrementAndGet();
                                 } catch (RuntimeException e) {
                                     failed.incrementAndGet();
-                                    lastFailure.set(e.toString());
+                                    lastFailure.set(
+                                            e
+                                                            instanceof
+                                                            org.springframework.web.reactive
+                                                                            .function.client
+                                                                            .WebClientResponseException
+                                                                    response
+                                                    ? response.getStatusCode()
+                                                            + " "
+                                                            + response.getResponseBodyAsString()
+                                                    : e.toString());
                                     lastFailureNanos.set(System.nanoTime());
+                                } finally {
+                                    slow.cancel(false);
                                 }
                             }
+                            watchdog.shutdown();
                         },
                         "background-load");
         thread.start();

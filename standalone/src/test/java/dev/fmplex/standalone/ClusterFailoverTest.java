@@ -44,7 +44,7 @@ class ClusterFailoverTest {
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null) {
-            cluster.close();
+            cluster.close("ClusterFailoverTest");
         }
     }
 

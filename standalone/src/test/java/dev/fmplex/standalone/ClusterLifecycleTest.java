@@ -83,7 +83,7 @@ class ClusterLifecycleTest {
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null) {
-            cluster.close();
+            cluster.close("ClusterLifecycleTest");
         }
     }
 
@@ -215,7 +215,7 @@ class ClusterLifecycleTest {
     void aVfmCyclingThroughItsLifecycleTwentyTimesNeverDisturbsAnotherOnTheSameWorker()
             throws Exception {
         IndependentLifecycles.Steady steady =
-                IndependentLifecycles.check(api, BACKBONE, 20, cluster.dir());
+                IndependentLifecycles.check(api, BACKBONE, 20, cluster.dir(), cluster::dumpThreads);
         api.vfms.deleteVfm(steady.id()).block();
     }
 

@@ -19,8 +19,16 @@ final class IndependentLifecycles {
 
     /** Runs {@code cycles} full lifecycles beside a loaded vFM on {@code backbone}. */
     static Steady check(FmplexApi api, String backbone, int cycles, Path scratch) throws Exception {
+        return check(api, backbone, cycles, scratch, () -> {});
+    }
+
+    /** The same; {@code onSlowRequest} as for {@link BackgroundLoad}. */
+    static Steady check(
+            FmplexApi api, String backbone, int cycles, Path scratch, Runnable onSlowRequest)
+            throws Exception {
         String steady = api.create("steady", backbone, new EmbeddingTask()).getId();
-        BackgroundLoad load = new BackgroundLoad(api, steady, "steady traffic", "more");
+        BackgroundLoad load =
+                new BackgroundLoad(api, steady, onSlowRequest, "steady traffic", "more");
         for (int cycle = 0; cycle < cycles; cycle++) {
             String id = api.create("cycling", backbone, new EmbeddingTask()).getId();
             assertThat(api.upload(id, PeftFiles.promptTuning(cycle, 2), scratch).getVersion())

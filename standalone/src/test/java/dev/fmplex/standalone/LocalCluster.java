@@ -87,6 +87,7 @@ final class LocalCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dai.djl.offline=true");
+        command.add("-Dreactor.netty.http.server.accessLogEnabled=true");
         command.add("-Xmx1g");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -123,6 +124,40 @@ final class LocalCluster implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no worker process at " + address));
     }
 
+    /**
+     * Thread dumps of every live worker (SIGQUIT: the JVM prints them into the worker's log) and of
+     * this JVM, which runs the control plane, into the test output.
+     */
+    void dumpThreads() {
+        for (Worker worker : workers) {
+            if (worker.process().isAlive()) {
+                try {
+                    new ProcessBuilder("kill", "-3", Long.toString(worker.process().pid()))
+                            .start()
+                            .waitFor();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        StringBuilder dump = new StringBuilder("Threads of the control-plane JVM:\n");
+        Thread.getAllStackTraces()
+                .forEach(
+                        (thread, stack) -> {
+                            dump.append('"')
+                                    .append(thread.getName())
+                                    .append("\" ")
+                                    .append(thread.getState())
+                                    .append('\n');
+                            for (StackTraceElement frame : stack) {
+                                dump.append("    at ").append(frame).append('\n');
+                            }
+                        });
+        System.out.println(dump);
+    }
+
     String baseUrl() {
         return "http://localhost:" + port;
     }
@@ -141,6 +176,24 @@ final class LocalCluster implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /**
+     * Stops everything; the worker logs are kept under {@code target/cluster-logs/<name>/} for a
+     * post-mortem of a failed run (the temporary directory goes with the test).
+     */
+    void close(String name) throws Exception {
+        Path kept = Path.of("target", "cluster-logs", name);
+        Files.createDirectories(kept);
+        for (Worker worker : workers) {
+            worker.process().destroyForcibly().waitFor();
+            Files.copy(
+                    worker.log(),
+                    kept.resolve(worker.log().getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        workers.clear();
+        close();
     }
 
     @Override

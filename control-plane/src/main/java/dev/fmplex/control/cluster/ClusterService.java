@@ -154,9 +154,16 @@ public class ClusterService {
         workers.save(worker);
     }
 
+    private volatile boolean ready;
+
     /** Workers silent for too many heartbeats are dead; their vFMs go elsewhere. */
     @Scheduled(fixedDelayString = "${fmplex.control.heartbeat-interval-ms:1000}")
     public void reapSilentWorkers() {
+        if (!ready) {
+            // Until resumeAfterRestart has granted live workers their grace, silence measured
+            // across this process's own downtime would kill healthy workers.
+            return;
+        }
         Instant limit = clock.instant().minus(heartbeatInterval.multipliedBy(missedBeatsAllowed));
         boolean anyDied;
         synchronized (liveness) {
@@ -244,6 +251,7 @@ public class ClusterService {
             }
         }
         refreshRoutes();
+        ready = true;
         new Thread(() -> reconcilePending = !reconcileSafely(null), "fmplex-reconcile").start();
     }
 

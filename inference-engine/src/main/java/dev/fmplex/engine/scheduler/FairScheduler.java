@@ -18,17 +18,19 @@ import java.util.function.LongSupplier;
 /**
  * Batch-aware weighted fair queueing for one backbone.
  *
- * <p>Every vFM has its own FIFO queue. An admitted request gets a start tag {@code S = max(V,
- * F_prev)} and a finish tag {@code F = S + cost / weight} in virtual time, where {@code cost} is
- * the {@link CostModel}'s estimate in milliseconds and {@code V} is the largest start tag
+ * <p>Every vFM has its own FIFO queue. The request at the head of a queue gets a start tag {@code S
+ * = max(V, F_prev)} and a finish tag {@code F = S + cost / weight} in virtual time, where {@code
+ * cost} is the {@link CostModel}'s estimate in milliseconds and {@code V} is the largest start tag
  * dispatched so far: a vFM that was idle re-enters at {@code V} and so earns no credit for its
- * idleness. A batch is formed by repeatedly taking, among the queue heads that still fit the budget
- * of rows and padded tokens (padded to the batch's longest row, so one long row cannot blow it up),
- * the one with the smallest start tag: requests of one vFM batch together and vFMs share batches.
- * After the batch runs, each request is charged the measured time in proportion to its own tokens,
- * and its vFM's finish tag is corrected by the difference between that charge and the estimate, so
- * shares of measured time follow the weights even though padding makes a request's real cost depend
- * on the batch it lands in.
+ * idleness. Tags are given at the head, not on admission, so that a deep backlog queued while the
+ * cost model was still uncalibrated, or before a weight change, is not scheduled by stale
+ * estimates. A batch is formed by repeatedly taking, among the queue heads that still fit the
+ * budget of rows and padded tokens (padded to the batch's longest row, so one long row cannot blow
+ * it up), the one with the smallest start tag: requests of one vFM batch together and vFMs share
+ * batches. After the batch runs, each request is charged the measured time in proportion to its own
+ * tokens, and its vFM's finish tag is corrected by the difference between that charge and the
+ * estimate, so shares of measured time follow the weights even though padding makes a request's
+ * real cost depend on the batch it lands in.
  *
  * <p>One thread runs the loop (schedule, execute, complete), so queues and virtual time change only
  * under the lock and the executor never runs on a caller's thread. {@link #step()} runs one
@@ -58,22 +60,18 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         final long admittedNanos;
         final long deadlineNanos;
         final long sequence;
-        final double startTag;
-        final double estimateMs;
 
-        Entry(
-                Work<P> work,
-                long admittedNanos,
-                long deadlineNanos,
-                long sequence,
-                double startTag,
-                double estimateMs) {
-            this.estimateMs = estimateMs;
+        /** Given when the entry reaches the head of its queue; until then not tagged. */
+        boolean tagged;
+
+        double startTag;
+        double estimateMs;
+
+        Entry(Work<P> work, long admittedNanos, long deadlineNanos, long sequence) {
             this.work = work;
             this.admittedNanos = admittedNanos;
             this.deadlineNanos = deadlineNanos;
             this.sequence = sequence;
-            this.startTag = startTag;
         }
     }
 
@@ -154,11 +152,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             refusal = refusal(work.vfmId(), flow);
             if (refusal == null) {
                 long now = clock.getAsLong();
-                double start = Math.max(virtualTime, flow.lastFinish);
-                double cost = costModel.requestCostMs(work.rows(), work.length());
-                flow.lastFinish = start + cost / weight;
-                Entry<P, R> entry =
-                        new Entry<>(work, now, deadlineNanos, nextSequence++, start, cost);
+                Entry<P, R> entry = new Entry<>(work, now, deadlineNanos, nextSequence++);
                 flow.queue.addLast(entry);
                 flow.queuedRows += work.rows();
                 pendingRows += work.rows();
@@ -387,10 +381,21 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                                         + " ms and passed its deadline before it could run",
                                 0));
             } else {
+                if (!head.tagged) {
+                    tag(flow, head);
+                }
                 return head;
             }
         }
         return null;
+    }
+
+    /** Start-time fair queueing tags, from the current virtual time and cost estimate. */
+    private void tag(Flow<P, R> flow, Entry<P, R> head) {
+        head.startTag = Math.max(virtualTime, flow.lastFinish);
+        head.estimateMs = costModel.requestCostMs(head.work.rows(), head.work.length());
+        head.tagged = true;
+        flow.lastFinish = head.startTag + head.estimateMs / flow.weight;
     }
 
     private void drop(Flow<P, R> flow, Entry<P, R> entry) {
@@ -414,7 +419,10 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         flow.queuedRows -= entry.work.rows();
         pendingRows -= entry.work.rows();
         pendingTokens -= (long) entry.work.rows() * entry.work.length();
-        flow.lastFinish = Math.max(virtualTime, flow.lastFinish - entry.estimateMs / flow.weight);
+        if (entry.tagged) {
+            flow.lastFinish =
+                    Math.max(virtualTime, flow.lastFinish - entry.estimateMs / flow.weight);
+        }
     }
 
     private void run(List<Entry<P, R>> batch) {

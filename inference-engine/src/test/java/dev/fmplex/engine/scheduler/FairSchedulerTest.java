@@ -338,6 +338,153 @@ class FairSchedulerTest {
                         e -> assertThat(e.reason()).isEqualTo(Reason.SHUTTING_DOWN));
     }
 
+    /**
+     * The batching claim under real concurrency: eight client threads submit to a started scheduler
+     * while its first batch runs (held until every client has submitted, by a latch, not a sleep);
+     * what follows is formed from eight backlogged queues.
+     */
+    @Test
+    void underConcurrentLoadFairBatchesMixVfmsAndPerTaskBatchesHoldOne() throws Exception {
+        for (SchedulingPolicy policy : List.of(SchedulingPolicy.FAIR, SchedulingPolicy.PER_TASK)) {
+            FakeBackbone backbone = new FakeBackbone();
+            java.util.concurrent.CountDownLatch submitted =
+                    new java.util.concurrent.CountDownLatch(8);
+            FairScheduler<String, String> scheduler =
+                    FairScheduler.<String, String>builder()
+                            .setRunner(
+                                    batch -> {
+                                        try {
+                                            submitted.await(30, TimeUnit.SECONDS);
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        }
+                                        synchronized (backbone) {
+                                            return backbone.run(batch);
+                                        }
+                                    })
+                            .optPolicy(policy)
+                            .optMaxBatchRows(16)
+                            .optQueueCapacity(10_000)
+                            .build();
+            scheduler.start("batching-" + policy);
+            List<CompletableFuture<Completed<String>>> futures =
+                    java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                String vfm = "vfm-" + c;
+                Thread client =
+                        new Thread(
+                                () -> {
+                                    for (int i = 0; i < 50; i++) {
+                                        futures.add(
+                                                scheduler.submit(
+                                                        work(vfm, 1, 8), 1.0, NO_DEADLINE));
+                                    }
+                                    submitted.countDown();
+                                });
+                clients.add(client);
+                client.start();
+            }
+            for (Thread client : clients) {
+                client.join();
+            }
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(30, TimeUnit.SECONDS);
+            scheduler.close();
+            List<Long> vfmsPerBatch;
+            synchronized (backbone) {
+                vfmsPerBatch =
+                        backbone.batches.stream().map(b -> b.stream().distinct().count()).toList();
+            }
+            if (policy == SchedulingPolicy.PER_TASK) {
+                assertThat(vfmsPerBatch).as("vFMs per per-task batch").allMatch(n -> n == 1);
+            } else {
+                // After the first batch every queue is backlogged: batches of 16 rows over most of
+                // the 8 vFMs, until the last requests of the last queue drain alone. (The vFM of
+                // the first batch paid for a whole batch and trails the others by that much.)
+                long mixed = vfmsPerBatch.stream().filter(n -> n > 1).count();
+                assertThat(mixed)
+                        .as("mixed fair batches of %s", vfmsPerBatch)
+                        .isGreaterThanOrEqualTo((long) (0.8 * vfmsPerBatch.size()));
+                assertThat(vfmsPerBatch.stream().mapToLong(Long::longValue).max().orElseThrow())
+                        .isGreaterThanOrEqualTo(6);
+            }
+        }
+    }
+
+    @Test
+    void aVfmReturningFromIdleEarnsNoCreditForItsAbsence() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 4);
+        for (int i = 0; i < 2000; i++) {
+            scheduler.submit(work("busy", 1, 16), 1.0, NO_DEADLINE);
+        }
+        for (int step = 0; step < 100; step++) {
+            scheduler.step(); // "returning" is idle all this time
+        }
+        for (int i = 0; i < 2000; i++) {
+            scheduler.submit(work("returning", 1, 16), 1.0, NO_DEADLINE);
+        }
+        int before = backbone.batches.size();
+        for (int step = 0; step < 50; step++) {
+            scheduler.step();
+        }
+        List<String> after =
+                backbone.batches.subList(before, backbone.batches.size()).stream()
+                        .flatMap(List::stream)
+                        .toList();
+        double returningShare =
+                after.stream().filter("returning"::equals).count() / (double) after.size();
+        // With credit for idling it would take every batch until it had "caught up".
+        assertThat(returningShare).as("share of the returning vFM").isBetween(0.4, 0.6);
+    }
+
+    @Test
+    void maxWaitHoldsASmallBatchAtMostThatLongAndAFullBatchNotAtAll() throws Exception {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> patient =
+                FairScheduler.<String, String>builder()
+                        .setRunner(
+                                batch -> {
+                                    synchronized (backbone) {
+                                        return backbone.run(batch);
+                                    }
+                                })
+                        .optMaxBatchRows(4)
+                        .optMaxWait(10, TimeUnit.MINUTES)
+                        .build();
+        patient.start("patient");
+        List<CompletableFuture<Completed<String>>> four = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            four.add(patient.submit(work("v" + i, 1, 8), 1.0, NO_DEADLINE));
+        }
+        // Ten minutes of max-wait, yet a full batch runs at once, as one batch.
+        CompletableFuture.allOf(four.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        synchronized (backbone) {
+            assertThat(backbone.batches).hasSize(1);
+            assertThat(backbone.batches.get(0)).hasSize(4);
+        }
+        patient.close();
+
+        FairScheduler<String, String> brief =
+                FairScheduler.<String, String>builder()
+                        .setRunner(
+                                batch -> {
+                                    synchronized (backbone) {
+                                        return backbone.run(batch);
+                                    }
+                                })
+                        .optMaxBatchRows(4)
+                        .optMaxWait(200, TimeUnit.MILLISECONDS)
+                        .build();
+        brief.start("brief");
+        Completed<String> alone =
+                brief.submit(work("alone", 1, 8), 1.0, NO_DEADLINE).get(30, TimeUnit.SECONDS);
+        // A lone request waited for company, and then ran without it.
+        assertThat(alone.queueMs()).isGreaterThanOrEqualTo(199.0);
+        brief.close();
+    }
+
     @Test
     void theCostModelLearnsTheMachine() {
         CostModel model = new CostModel(2, 0.1);

@@ -7,11 +7,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +25,10 @@ final class SchedulerMetrics implements FairScheduler.Listener {
     private final String backbone;
     private final DistributionSummary batchRows;
     private final DistributionSummary batchVfms;
-    private final MultiGauge queueDepth;
+
+    /** vFMs that have a queue-depth gauge; each reads the live queue when scraped. */
+    private final Set<String> depthGauges = ConcurrentHashMap.newKeySet();
+
     private volatile Supplier<SchedulerStats> stats = () -> null;
 
     SchedulerMetrics(MeterRegistry registry, String backbone) {
@@ -39,11 +42,6 @@ final class SchedulerMetrics implements FairScheduler.Listener {
         this.batchVfms =
                 DistributionSummary.builder("fmplex.batch.vfms")
                         .description("distinct vFMs per executed batch")
-                        .tag("backbone", backbone)
-                        .register(registry);
-        this.queueDepth =
-                MultiGauge.builder("fmplex.queue.depth")
-                        .description("requests waiting per vFM")
                         .tag("backbone", backbone)
                         .register(registry);
         Gauge.builder(
@@ -66,22 +64,11 @@ final class SchedulerMetrics implements FairScheduler.Listener {
     public void batchCompleted(int rows, int tasks, long paddedTokens, double ms) {
         batchRows.record(rows);
         batchVfms.record(tasks);
-        SchedulerStats snapshot = stats.get();
-        if (snapshot != null) {
-            queueDepth.register(
-                    snapshot.vfms().entrySet().stream()
-                            .map(
-                                    e ->
-                                            MultiGauge.Row.of(
-                                                    Tags.of("vfm", e.getKey()),
-                                                    e.getValue().queuedRequests()))
-                            .toList(),
-                    true);
-        }
     }
 
     @Override
     public void requestCompleted(String vfmId, double queueMs, double computeMs, double chargedMs) {
+        watchQueue(vfmId);
         timer("fmplex.request.queue", vfmId).record(Duration.ofNanos((long) (queueMs * 1e6)));
         timer("fmplex.request.compute", vfmId).record(Duration.ofNanos((long) (computeMs * 1e6)));
         Counter.builder("fmplex.request.cost")
@@ -94,11 +81,34 @@ final class SchedulerMetrics implements FairScheduler.Listener {
 
     @Override
     public void requestRejected(String vfmId, Reason reason) {
+        watchQueue(vfmId);
         Counter.builder("fmplex.request.rejected")
                 .tags(tags(vfmId))
                 .tag("reason", reason.name())
                 .register(registry)
                 .increment();
+    }
+
+    /**
+     * Registers the vFM's queue-depth gauge once; it reads the scheduler's live queue on every
+     * scrape (0 once the vFM is gone), so a backlog shows while it builds, not after a batch.
+     */
+    void watchQueue(String vfmId) {
+        if (depthGauges.add(vfmId)) {
+            Gauge.builder("fmplex.queue.depth", this, metrics -> metrics.queuedRequests(vfmId))
+                    .description("requests waiting per vFM")
+                    .tags(tags(vfmId))
+                    .register(registry);
+        }
+    }
+
+    private double queuedRequests(String vfmId) {
+        SchedulerStats snapshot = stats.get();
+        if (snapshot == null) {
+            return 0;
+        }
+        SchedulerStats.VfmQueueStats queue = snapshot.vfms().get(vfmId);
+        return queue == null ? 0 : queue.queuedRequests();
     }
 
     void timedOut(String vfmId) {

@@ -86,6 +86,7 @@ public final class VfmInferenceService {
         }
         backbone.registry().install(model);
         deployments.put(deployment.vfmId(), deployment);
+        backbone.metrics().watchQueue(deployment.vfmId());
         log.info(
                 "Serving vFM {} version {} ({}, weight {}, {} bytes resident) on {}",
                 deployment.vfmId(),
@@ -162,12 +163,43 @@ public final class VfmInferenceService {
                     HostedBackbone backbone = backbone(deployment);
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
-                    return tokenize(backbone, texts, request.truncateOrDefault())
-                            .flatMap(
-                                    encoded ->
-                                            run(deployment, backbone, encoded, deadline, timeout));
+                    return withinDeadline(
+                            tokenize(backbone, texts, request.truncateOrDefault())
+                                    .flatMap(
+                                            encoded ->
+                                                    run(
+                                                            deployment,
+                                                            backbone,
+                                                            encoded,
+                                                            deadline,
+                                                            timeout)),
+                            deployment.vfmId(),
+                            timeout,
+                            backbone);
                 });
     }
+
+    /**
+     * The whole request, tokenization included, answers within its deadline: the queue's own
+     * timeout only starts once the request is submitted, and a client must never wait past {@code
+     * timeoutMs} for a 504, whatever stage held it up (which is logged).
+     */
+    private <T> Mono<T> withinDeadline(
+            Mono<T> request, String vfmId, Duration timeout, HostedBackbone backbone) {
+        return request.timeout(timeout.plusMillis(GRACE_MS))
+                .onErrorMap(
+                        TimeoutException.class,
+                        e -> {
+                            log.warn(
+                                    "request for vFM {} got no result within {} ms; answering 504",
+                                    vfmId,
+                                    timeout.toMillis() + GRACE_MS);
+                            return translate(e, vfmId, timeout, backbone);
+                        });
+    }
+
+    /** Lets the queue's own, more precise deadline answer first when it can. */
+    private static final long GRACE_MS = 500;
 
     /**
      * The same inputs through several vFMs of one backbone: tokenized once, one queue entry per vFM
@@ -206,18 +238,24 @@ public final class VfmInferenceService {
                     HostedBackbone backbone = backbone(targets.get(0));
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
-                    return tokenize(backbone, texts, request.truncateOrDefault())
-                            .flatMap(
-                                    encoded ->
-                                            Flux.fromIterable(targets)
-                                                    .flatMapSequential(
-                                                            target ->
-                                                                    run(
-                                                                            target, backbone,
-                                                                            encoded, deadline,
-                                                                            timeout))
-                                                    .collectList())
-                            .map(FanOutResponse::new);
+                    return withinDeadline(
+                            tokenize(backbone, texts, request.truncateOrDefault())
+                                    .flatMap(
+                                            encoded ->
+                                                    Flux.fromIterable(targets)
+                                                            .flatMapSequential(
+                                                                    target ->
+                                                                            run(
+                                                                                    target,
+                                                                                    backbone,
+                                                                                    encoded,
+                                                                                    deadline,
+                                                                                    timeout))
+                                                            .collectList())
+                                    .map(FanOutResponse::new),
+                            targets.get(0).vfmId(),
+                            timeout,
+                            backbone);
                 });
     }
 
