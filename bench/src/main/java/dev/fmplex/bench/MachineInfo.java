@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /** The stamp every report carries: machine, JVM, thread settings and git revision. */
-final class MachineInfo {
+public final class MachineInfo {
 
     private MachineInfo() {}
 
     /**
      * @param threads how the benchmark's threads are set up, in words
      */
-    static String describe(String threads) {
+    public static String describe(String threads) {
         Runtime runtime = Runtime.getRuntime();
         return String.join(
                 "\n",
@@ -35,11 +35,7 @@ final class MachineInfo {
                         + runtime.maxMemory() / (1024 * 1024)
                         + " MB, args "
                         + ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                "- threads: PyTorch intra-op = DJL default (cores), one FMplex executor thread;"
-                        + " ONNX Runtime default intra-op threads with spinning off; langchain4j"
-                        + " embedAll on a pool of "
-                        + runtime.availableProcessors()
-                        + " threads");
+                "- threads: " + threads);
     }
 
     private static String cpuModel() {
