@@ -1,9 +1,9 @@
 package dev.fmplex.bench;
 
 /** Short, realistic inputs (about 10-20 tokens) the benchmarks share. */
-final class BenchTexts {
+public final class BenchTexts {
 
-    static final String[] SENTENCES = {
+    public static final String[] SENTENCES = {
         "The quick brown fox jumps over the lazy dog.",
         "FMplex serves many task-customized models on one shared backbone.",
         "How do I reset my password if I no longer have access to my email?",

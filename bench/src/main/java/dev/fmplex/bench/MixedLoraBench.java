@@ -2,14 +2,10 @@ package dev.fmplex.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.BatchRow;
-import dev.fmplex.engine.extension.LoraAdapter;
-import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
 import dev.fmplex.engine.text.EncodedText;
@@ -120,32 +116,12 @@ public final class MixedLoraBench {
         BertConfig config = runtime.config();
         NDManager manager = runtime.root().newSubManager();
         manager.getEngine().setRandomSeed(seed);
-        List<LoraModule> modules = new ArrayList<>();
-        for (int layer = 0; layer < config.layers(); layer++) {
-            for (LayerLinear linear : List.of(LayerLinear.QUERY, LayerLinear.VALUE)) {
-                long[] shape = linear.weightShape(config);
-                modules.add(
-                        new LoraModule(
-                                layer,
-                                linear,
-                                manager.randomNormal(
-                                        0,
-                                        0.05f,
-                                        new Shape(shape[1], RANK),
-                                        ai.djl.ndarray.types.DataType.FLOAT32),
-                                manager.randomNormal(
-                                        0,
-                                        0.05f,
-                                        new Shape(RANK, shape[0]),
-                                        ai.djl.ndarray.types.DataType.FLOAT32)));
-            }
-        }
         return new VfmModel(
                 id,
                 1,
                 new EmbeddingTask(null, null),
                 config.layers(),
-                new LoraAdapter(modules),
+                RandomLora.onQueryAndValue(config, manager, RANK),
                 null,
                 new EmbeddingHead(true),
                 manager);

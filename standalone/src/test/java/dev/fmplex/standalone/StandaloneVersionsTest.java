@@ -105,14 +105,7 @@ class StandaloneVersionsTest {
         expectProblem(upload(client, id, nan), 422, "invalid-artifact", "files[head.safetensors]")
                 .jsonPath("$.detail")
                 .value(d -> assertThat((String) d).contains("NaN"));
-        client.get()
-                .uri("/vfms/{id}", id)
-                .exchange()
-                .expectBody()
-                .jsonPath("$.state")
-                .isEqualTo("CREATED")
-                .jsonPath("$.version")
-                .isEqualTo(0);
+        assertStillWithoutAVersion(client, id);
 
         upload(client, id, PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN))
                 .expectStatus()
@@ -244,6 +237,12 @@ class StandaloneVersionsTest {
                             .value(d -> assertThat((String) d).as(what).contains((String) c[2]));
                 });
 
+        assertStillWithoutAVersion(client, id);
+        assertThat(versions(client, id)).isEmpty();
+        assertThat(embedding(client, bystander)).isEqualTo(before);
+    }
+
+    private static void assertStillWithoutAVersion(WebTestClient client, String id) {
         client.get()
                 .uri("/vfms/{id}", id)
                 .exchange()
@@ -252,8 +251,6 @@ class StandaloneVersionsTest {
                 .isEqualTo("CREATED")
                 .jsonPath("$.version")
                 .isEqualTo(0);
-        assertThat(versions(client, id)).isEmpty();
-        assertThat(embedding(client, bystander)).isEqualTo(before);
     }
 
     private static Map<String, byte[]> valid() {

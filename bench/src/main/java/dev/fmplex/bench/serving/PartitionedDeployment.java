@@ -1,10 +1,8 @@
 package dev.fmplex.bench.serving;
 
 import dev.fmplex.engine.execution.BackboneRuntime;
-import dev.fmplex.engine.text.EncodedText;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,16 +12,12 @@ import java.util.concurrent.locks.LockSupport;
  * use a core outside its lane, even while that core is idle: the cost of a static split. (Turns
  * skip tasks with nothing queued, which flatters this baseline a little.)
  */
-final class PartitionedDeployment implements Deployment {
+final class PartitionedDeployment extends InstancePerTask {
 
-    private final List<DedicatedInstance> instances = new ArrayList<>();
-    private final List<Thread> lanes = new ArrayList<>();
     private volatile boolean running = true;
 
     PartitionedDeployment(List<BackboneRuntime> copies, int cores) {
-        for (int k = 0; k < copies.size(); k++) {
-            instances.add(new DedicatedInstance(copies.get(k), k));
-        }
+        super(copies);
         int laneCount = Math.min(copies.size(), cores);
         int threadsPerLane = Math.max(1, cores / laneCount);
         for (int lane = 0; lane < laneCount; lane++) {
@@ -31,13 +25,7 @@ final class PartitionedDeployment implements Deployment {
             for (int k = lane; k < instances.size(); k += laneCount) {
                 mine.add(instances.get(k));
             }
-            Thread thread =
-                    new Thread(
-                            IntraOpThreads.using(threadsPerLane, () -> serve(mine)),
-                            "partition-lane-" + lane);
-            thread.setDaemon(true);
-            lanes.add(thread);
-            thread.start();
+            startExecutor("partition-lane-" + lane, threadsPerLane, () -> serve(mine));
         }
     }
 
@@ -60,25 +48,7 @@ final class PartitionedDeployment implements Deployment {
     }
 
     @Override
-    public CompletableFuture<Void> submit(int task, EncodedText text) {
-        return instances.get(task).submit(text);
-    }
-
-    @Override
-    public long modelBytes() {
-        return instances.stream().mapToLong(DedicatedInstance::modelBytes).sum();
-    }
-
-    @Override
-    public void close() {
+    protected void stopExecutors() {
         running = false;
-        for (Thread lane : lanes) {
-            try {
-                lane.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        instances.forEach(DedicatedInstance::close);
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.IntFunction;
  * full} (the default) takes about ten minutes and writes the report and plots.
  *
  * <p>Usage: {@code ServingComparisonBench [full|smoke] [output directory]}; the report goes to
- * stdout and {@code <output>/serving-comparison.md}, plots to {@code <output>/img/}.
+ * stdout and {@code <output>/serving-comparison.md}, plots to {@code <output>/img/}; the output is
+ * the repository's {@code docs/} for {@code full} and {@code target/} for {@code smoke}.
  */
 public final class ServingComparisonBench {
 
@@ -35,8 +36,8 @@ public final class ServingComparisonBench {
         static Plan full() {
             return new Plan(
                     List.of(1, 4, 8, 16, 32),
-                    List.of(30.0, 90.0, 180.0),
-                    90.0,
+                    List.of(20.0, 40.0, 60.0),
+                    40.0,
                     8,
                     TimeUnit.SECONDS.toNanos(10),
                     250,
@@ -59,9 +60,14 @@ public final class ServingComparisonBench {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = args.length > 0 && args[0].equals("smoke");
-        Path output = Path.of(args.length > 1 ? args[1] : smoke ? "bench/target" : "docs");
+        Path output = Path.of(args.length > 1 ? args[1] : smoke ? "target" : repositoryDocs());
         String report = run(smoke ? Plan.smoke() : Plan.full(), output);
         System.out.println(report);
+    }
+
+    /** {@code docs/} of the repository, from its root or from {@code bench/} (where exec runs). */
+    private static String repositoryDocs() {
+        return Files.isDirectory(Path.of("..", "docs")) ? "../docs" : "docs";
     }
 
     /** Runs the plan and returns the markdown report (also written under {@code output}). */

@@ -3,15 +3,13 @@ package dev.fmplex.bench.serving;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.fmplex.bench.RandomLora;
 import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.extension.LoraAdapter;
-import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.LinearClassifierHead;
 import dev.fmplex.model.task.ClassificationTask;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,27 +33,7 @@ final class TaskModels {
         BertConfig config = runtime.config();
         NDManager manager = runtime.root().newSubManager();
         manager.getEngine().setRandomSeed(1000 + task);
-        LoraAdapter lora = null;
-        if (hasLora(task)) {
-            List<LoraModule> modules = new ArrayList<>();
-            for (int layer = 0; layer < config.layers(); layer++) {
-                for (LayerLinear linear : List.of(LayerLinear.QUERY, LayerLinear.VALUE)) {
-                    long[] shape = linear.weightShape(config);
-                    modules.add(
-                            new LoraModule(
-                                    layer,
-                                    linear,
-                                    manager.randomNormal(
-                                            0, 0.05f, new Shape(shape[1], RANK), DataType.FLOAT32),
-                                    manager.randomNormal(
-                                            0,
-                                            0.05f,
-                                            new Shape(RANK, shape[0]),
-                                            DataType.FLOAT32)));
-                }
-            }
-            lora = new LoraAdapter(modules);
-        }
+        LoraAdapter lora = hasLora(task) ? RandomLora.onQueryAndValue(config, manager, RANK) : null;
         LinearClassifierHead head =
                 new LinearClassifierHead(
                         manager.randomNormal(

@@ -1,5 +1,6 @@
 package dev.fmplex.bench.serving;
 
+import dev.fmplex.bench.BenchTexts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,18 +23,7 @@ final class Workload {
         BURSTY
     }
 
-    private static final String[] SENTENCES = {
-        "The quick brown fox jumps over the lazy dog.",
-        "FMplex serves many task-customized models on one shared backbone.",
-        "How do I reset my password if I no longer have access to my email?",
-        "The court denied the motion to dismiss.",
-        "Photosynthesis converts light energy into chemical energy in plants.",
-        "Shipping was fast but the package arrived damaged.",
-        "What is the capital of Australia?",
-        "Please summarize the quarterly report in three bullet points.",
-        "The patient reported mild headaches after the second dose.",
-        "Our new pricing plan starts next month for all existing customers.",
-    };
+    private static final String[] SENTENCES = BenchTexts.SENTENCES;
 
     private Workload() {}
 

@@ -2,18 +2,14 @@ package dev.fmplex.engine.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.text.EncodedText;
-import dev.fmplex.engine.torch.TorchBertEncoder;
 import dev.fmplex.model.api.ClassificationOutput;
-import dev.fmplex.model.safetensors.SafetensorsDType;
 import dev.fmplex.model.task.ClassificationTask;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
@@ -33,26 +29,22 @@ class BatchIsolationAndMemoryTest {
 
     private static final BertConfig CONFIG = TinyBertCheckpoints.TINY;
 
+    private TinyBackbone backbone;
     private NDManager root;
     private MixedBatchExecutor executor;
     private VfmImporter importer;
 
     @BeforeEach
     void setUp() throws Exception {
-        root = Engine.getEngine("PyTorch").newBaseManager();
-        BertWeights weights =
-                BertWeights.of(
-                        CONFIG,
-                        TinyBertCheckpoints.toArrays(
-                                TinyBertCheckpoints.randomWeights(CONFIG, 5, SafetensorsDType.F32),
-                                root));
-        executor = new MixedBatchExecutor(new TorchBertEncoder(weights), root);
-        importer = new VfmImporter(CONFIG, 24);
+        backbone = TinyBackbone.create(CONFIG, 5);
+        root = backbone.root();
+        executor = backbone.executor();
+        importer = backbone.importer();
     }
 
     @AfterEach
     void tearDown() {
-        root.close();
+        backbone.close();
     }
 
     @Test
@@ -222,18 +214,10 @@ class BatchIsolationAndMemoryTest {
         // Wider than TINY so that a leak is far above the noise of resident memory: leaking
         // even one hidden-state array per batch adds more than the limit below.
         BertConfig config = new BertConfig(60, 128, 2, 4, 256, 40, 2, 1e-12f);
-        NDManager probeRoot = Engine.getEngine("PyTorch").newBaseManager();
-        MixedBatchExecutor probe =
-                new MixedBatchExecutor(
-                        new TorchBertEncoder(
-                                BertWeights.of(
-                                        config,
-                                        TinyBertCheckpoints.toArrays(
-                                                TinyBertCheckpoints.randomWeights(
-                                                        config, 5, SafetensorsDType.F32),
-                                                probeRoot))),
-                        probeRoot);
-        VfmImporter probeImporter = new VfmImporter(config, 24);
+        TinyBackbone wide = TinyBackbone.create(config, 5);
+        NDManager probeRoot = wide.root();
+        MixedBatchExecutor probe = wide.executor();
+        VfmImporter probeImporter = wide.importer();
         Random random = new Random(8);
         List<VfmModel> models = new ArrayList<>();
         for (RandomVfm vfm :
@@ -312,7 +296,7 @@ class BatchIsolationAndMemoryTest {
                 .as("growth of the native memory floor, batches 1000-2000 vs 4000-5000")
                 .isLessThan(limit);
         models.forEach(VfmModel::release);
-        probeRoot.close();
+        wide.close();
     }
 
     /** Resident memory outside the Java heap and the JVM's own non-heap pools. */

@@ -2,19 +2,15 @@ package dev.fmplex.engine.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.text.EncodedText;
-import dev.fmplex.engine.torch.TorchBertEncoder;
 import dev.fmplex.model.api.EmbeddingOutput;
-import dev.fmplex.model.safetensors.SafetensorsDType;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import java.util.List;
@@ -33,26 +29,22 @@ class VersionSwapTest {
     private static final BertConfig CONFIG = TinyBertCheckpoints.TINY;
     private static final EncodedText TEXT = new EncodedText(new long[] {1, 9, 14, 27, 2}, 5);
 
+    private TinyBackbone backbone;
     private NDManager root;
     private MixedBatchExecutor executor;
     private VfmImporter importer;
 
     @BeforeEach
     void setUp() throws Exception {
-        root = Engine.getEngine("PyTorch").newBaseManager();
-        BertWeights weights =
-                BertWeights.of(
-                        CONFIG,
-                        TinyBertCheckpoints.toArrays(
-                                TinyBertCheckpoints.randomWeights(CONFIG, 11, SafetensorsDType.F32),
-                                root));
-        executor = new MixedBatchExecutor(new TorchBertEncoder(weights), root);
-        importer = new VfmImporter(CONFIG, 24);
+        backbone = TinyBackbone.create(CONFIG, 11);
+        root = backbone.root();
+        executor = backbone.executor();
+        importer = backbone.importer();
     }
 
     @AfterEach
     void tearDown() {
-        root.close();
+        backbone.close();
     }
 
     @Test

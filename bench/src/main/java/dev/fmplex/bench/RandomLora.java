@@ -1,0 +1,39 @@
+package dev.fmplex.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.backbone.BertConfig;
+import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.extension.LoraAdapter;
+import dev.fmplex.engine.extension.LoraModule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Random LoRA adapters of the most common shape, for benchmarks that need many distinct ones. */
+public final class RandomLora {
+
+    private RandomLora() {}
+
+    /**
+     * LoRA of rank {@code rank} on query and value of every layer, N(0, 0.05) weights drawn from
+     * {@code manager}'s engine (seed it first for repeatable adapters).
+     */
+    public static LoraAdapter onQueryAndValue(BertConfig config, NDManager manager, int rank) {
+        List<LoraModule> modules = new ArrayList<>();
+        for (int layer = 0; layer < config.layers(); layer++) {
+            for (LayerLinear linear : List.of(LayerLinear.QUERY, LayerLinear.VALUE)) {
+                long[] shape = linear.weightShape(config);
+                modules.add(
+                        new LoraModule(
+                                layer,
+                                linear,
+                                manager.randomNormal(
+                                        0, 0.05f, new Shape(shape[1], rank), DataType.FLOAT32),
+                                manager.randomNormal(
+                                        0, 0.05f, new Shape(rank, shape[0]), DataType.FLOAT32)));
+            }
+        }
+        return new LoraAdapter(modules);
+    }
+}
