@@ -2,6 +2,7 @@ package dev.fmplex.bench.serving;
 
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.torch.IntraOpThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,13 @@ abstract class InstancePerTask implements Deployment {
 
     /** Starts an executor thread with {@code threads} PyTorch intra-op threads. */
     protected final void startExecutor(String name, int threads, Runnable loop) {
-        Thread executor = new Thread(IntraOpThreads.using(threads, loop), name);
+        Thread executor =
+                new Thread(
+                        () -> {
+                            IntraOpThreads.setForThisThread(threads);
+                            loop.run();
+                        },
+                        name);
         executor.setDaemon(true);
         executors.add(executor);
         executor.start();

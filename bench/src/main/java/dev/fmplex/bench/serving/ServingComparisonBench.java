@@ -91,7 +91,8 @@ public final class ServingComparisonBench {
                 List<BackboneRuntime> mine = copies.subList(0, tasks);
                 List<IntFunction<Deployment>> deployments =
                         List.of(
-                                n -> new SharedBackboneDeployment(copies.get(0), n, cores),
+                                n -> new SharedBackboneDeployment(copies.get(0), n, cores, 1),
+                                n -> new SharedBackboneDeployment(copies.get(0), n, cores, cores),
                                 n -> new ColocatedDeployment(mine, cores),
                                 n -> new PartitionedDeployment(mine, cores));
                 for (IntFunction<Deployment> make : deployments) {
@@ -132,9 +133,13 @@ public final class ServingComparisonBench {
     }
 
     private static String threads(int cores) {
-        return "FMplex: one executor thread with "
+        return "FMplex: one executor lane with "
                 + cores
-                + " PyTorch intra-op threads; co-location: one executor thread per task, each"
+                + " PyTorch intra-op threads, and (\"FMplex, "
+                + cores
+                + " lanes\") "
+                + cores
+                + " lanes of one intra-op thread each; co-location: one executor thread per task, each"
                 + " with "
                 + cores
                 + " intra-op threads; spatial partitioning: min(N, "

@@ -78,7 +78,8 @@ final class ServingReport {
             LoadRun.Result sp = match("spatial partitioning", fm);
             md.append(
                     String.format(
-                            "| %d | %s | %s | %s | %s | %s |%n",
+                            "| %s | %d | %s | %s | %s | %s | %s |%n",
+                            fm.deployment(),
                             fm.tasks(),
                             load(fm),
                             change(fm.p50Ms(), co == null ? Double.NaN : co.p50Ms()),
@@ -91,10 +92,11 @@ final class ServingReport {
                         "%n#### Throughput at the SLO (p99 <= %.0f ms, >= 99%% done): highest offered"
                                 + " Poisson load met%n%n",
                         plan.sloMs()));
-        md.append("| tasks | FMplex | co-location | spatial partitioning |\n|---|---|---|---|\n");
+        md.append("| tasks | ").append(String.join(" | ", deployments())).append(" |\n|---");
+        md.append("|---".repeat(deployments().size())).append("|\n");
         for (int tasks : plan.taskCounts()) {
             md.append("| ").append(tasks);
-            for (String deployment : List.of(FMPLEX, "co-location", "spatial partitioning")) {
+            for (String deployment : deployments()) {
                 double best = 0;
                 for (LoadRun.Result r : of(deployment)) {
                     if (r.tasks() == tasks && !r.bursty() && r.meets(plan.sloMs())) {
@@ -171,7 +173,7 @@ final class ServingReport {
                             "offered load (requests/s, Poisson)",
                             "p99 ms (log)",
                             true);
-            for (String deployment : List.of(FMPLEX, "co-location", "spatial partitioning")) {
+            for (String deployment : deployments()) {
                 List<double[]> points = new ArrayList<>();
                 for (LoadRun.Result r : of(deployment)) {
                     if (r.tasks() == tasks && !r.bursty()) {
@@ -196,6 +198,11 @@ final class ServingReport {
                 bytes.values().stream().flatMap(List::stream).mapToDouble(p -> p[1]).max().orElse(1)
                         * 1.1;
         memory.write(dir.resolve("serving-memory.png"), top);
+    }
+
+    /** Every deployment, in the order the run measured them. */
+    private List<String> deployments() {
+        return results.stream().map(LoadRun.Result::deployment).distinct().toList();
     }
 
     private List<LoadRun.Result> of(String deployment) {

@@ -1,6 +1,5 @@
 package dev.fmplex.bench.serving;
 
-import ai.djl.pytorch.jni.JniUtils;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
@@ -8,6 +7,7 @@ import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulingPolicy;
 import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,23 +24,20 @@ final class SharedBackboneDeployment implements Deployment {
     private final List<VfmModel> vfms = new ArrayList<>();
     private final FairScheduler<InferencePayload, List<TaskOutput>> scheduler;
 
-    SharedBackboneDeployment(BackboneRuntime runtime, int tasks, int cores) {
+    private final String name;
+
+    SharedBackboneDeployment(BackboneRuntime runtime, int tasks, int cores, int lanes) {
         this.runtime = runtime;
+        this.name = lanes == 1 ? "FMplex" : "FMplex, " + lanes + " lanes";
         for (int k = 0; k < tasks; k++) {
             vfms.add(TaskModels.build(runtime, k));
         }
         ScheduledRunner runner = new ScheduledRunner(runtime, 2048);
-        ThreadLocal<Boolean> configured = ThreadLocal.withInitial(() -> false);
+        int threads = Math.max(1, cores / lanes);
         this.scheduler =
                 FairScheduler.<InferencePayload, List<TaskOutput>>builder()
-                        .setRunner(
-                                batch -> {
-                                    if (!configured.get()) {
-                                        JniUtils.setNumThreads(cores);
-                                        configured.set(true);
-                                    }
-                                    return runner.run(batch);
-                                })
+                        .setRunner(runner)
+                        .optExecutorLanes(lanes, () -> IntraOpThreads.setForThisThread(threads))
                         .optPolicy(SchedulingPolicy.FAIR)
                         .optMaxBatchRows(32)
                         .optMaxBatchTokens(2048)
@@ -51,7 +48,7 @@ final class SharedBackboneDeployment implements Deployment {
 
     @Override
     public String name() {
-        return "FMplex";
+        return name;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the serving comparison working in CI: its smoke plan (two task counts, one light load, one
- * second each) runs all three deployments on the real backbone and writes a complete report and
+ * second each) runs all four deployments on the real backbone and writes a complete report and
  * plots. It checks the harness, not the speed: no timing is asserted.
  */
 class ServingComparisonSmokeTest {
@@ -20,7 +20,8 @@ class ServingComparisonSmokeTest {
     void theSmokePlanServesEveryRequestOnEveryDeploymentAndWritesTheReport() throws Exception {
         String report = ServingComparisonBench.run(ServingComparisonBench.Plan.smoke(), output);
 
-        for (String deployment : new String[] {"FMplex", "co-location", "spatial partitioning"}) {
+        for (String deployment :
+                new String[] {"FMplex", "FMplex, 2 lanes", "co-location", "spatial partitioning"}) {
             assertThat(report).contains("| 20 | " + deployment + " |");
         }
         assertThat(report)

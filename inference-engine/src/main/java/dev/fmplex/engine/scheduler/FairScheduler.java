@@ -32,9 +32,12 @@ import java.util.function.LongSupplier;
  * estimate, so shares of measured time follow the weights even though padding makes a request's
  * real cost depend on the batch it lands in.
  *
- * <p>One thread runs the loop (schedule, execute, complete), so queues and virtual time change only
- * under the lock and the executor never runs on a caller's thread. {@link #step()} runs one
- * iteration on the calling thread, which makes deterministic tests possible.
+ * <p>The scheduler's own threads run the loop (schedule, execute, complete), so queues and virtual
+ * time change only under the lock and the executor never runs on a caller's thread. One thread (one
+ * executor lane) by default; with {@code optExecutorLanes(n)} n lanes each form and run batches, so
+ * n batches can be in flight at once, for CPUs where n batches on fewer intra-op threads each beat
+ * one batch on all of them. {@link #step()} runs one iteration on the calling thread, which makes
+ * deterministic tests possible.
  */
 public final class FairScheduler<P, R> implements AutoCloseable {
 
@@ -108,7 +111,9 @@ public final class FairScheduler<P, R> implements AutoCloseable {
     private long pendingRows;
     private long pendingTokens;
     private boolean closed;
-    private Thread loop;
+    private final List<Thread> lanes = new ArrayList<>();
+    private final int laneCount;
+    private final Runnable onLaneStart;
     private final long startedNanos;
     private long busyNanos;
     private long batches;
@@ -124,6 +129,8 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         this.costModel = builder.costModel;
         this.clock = builder.clock;
         this.listener = builder.listener;
+        this.laneCount = builder.lanes;
+        this.onLaneStart = builder.onLaneStart;
         this.startedNanos = clock.getAsLong();
     }
 
@@ -244,16 +251,25 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         return true;
     }
 
-    /** Starts the scheduler's own thread. */
+    /** Starts the scheduler's own thread, or one per executor lane ({@code name-0}, ...). */
     public void start(String threadName) {
         lock.lock();
         try {
-            if (loop != null) {
+            if (!lanes.isEmpty()) {
                 throw new IllegalStateException("already started");
             }
-            loop = new Thread(this::loop, threadName);
-            loop.setDaemon(true);
-            loop.start();
+            for (int i = 0; i < laneCount; i++) {
+                Thread lane =
+                        new Thread(
+                                () -> {
+                                    onLaneStart.run();
+                                    loop();
+                                },
+                                laneCount == 1 ? threadName : threadName + "-" + i);
+                lane.setDaemon(true);
+                lanes.add(lane);
+                lane.start();
+            }
         } finally {
             lock.unlock();
         }
@@ -539,7 +555,8 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                                             flow.rejected,
                                             flow.expired)));
             long elapsed = Math.max(1, clock.getAsLong() - startedNanos);
-            return new SchedulerStats(policy, batches, rowsRun, busyNanos / (double) elapsed, vfms);
+            return new SchedulerStats(
+                    policy, batches, rowsRun, busyNanos / ((double) elapsed * laneCount), vfms);
         } finally {
             lock.unlock();
         }
@@ -553,7 +570,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
     @Override
     public void close() {
         List<Entry<P, R>> abandoned = new ArrayList<>();
-        Thread thread;
+        List<Thread> threads;
         lock.lock();
         try {
             closed = true;
@@ -565,15 +582,19 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             pendingRows = 0;
             pendingTokens = 0;
             workArrived.signalAll();
-            thread = loop;
+            threads = List.copyOf(lanes);
         } finally {
             lock.unlock();
         }
-        if (thread != null && thread != Thread.currentThread()) {
+        for (Thread thread : threads) {
+            if (thread == Thread.currentThread()) {
+                continue;
+            }
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
             }
         }
         for (Entry<P, R> entry : abandoned) {
@@ -594,6 +615,8 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         private CostModel costModel = new CostModel(2.0, 0.1);
         private LongSupplier clock = System::nanoTime;
         private Listener listener = new Listener() {};
+        private int lanes = 1;
+        private Runnable onLaneStart = () -> {};
 
         public Builder<P, R> setRunner(Runner<P, R> runner) {
             this.runner = runner;
@@ -638,6 +661,20 @@ public final class FairScheduler<P, R> implements AutoCloseable {
 
         public Builder<P, R> optListener(Listener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Executor lanes: threads that each form and run batches, so that {@code lanes} batches can
+         * be in flight at once; {@code onLaneStart} runs first on each lane's thread (to set its
+         * engine's intra-op threads, for example). Default: one lane.
+         */
+        public Builder<P, R> optExecutorLanes(int lanes, Runnable onLaneStart) {
+            if (lanes < 1) {
+                throw new IllegalArgumentException("executor lanes must be >= 1, is " + lanes);
+            }
+            this.lanes = lanes;
+            this.onLaneStart = onLaneStart;
             return this;
         }
 

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A snapshot of a scheduler.
  *
- * @param busyFraction share of wall time since start spent executing batches
+ * @param busyFraction share of the executor lanes' wall time since start spent executing batches
  */
 public record SchedulerStats(
         SchedulingPolicy policy,

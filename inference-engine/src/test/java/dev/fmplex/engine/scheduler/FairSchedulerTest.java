@@ -493,6 +493,46 @@ class FairSchedulerTest {
     }
 
     @Test
+    void twoExecutorLanesRunTwoBatchesAtOnce() throws Exception {
+        // Each batch waits until two are in flight: with one lane this could never finish.
+        java.util.concurrent.CountDownLatch inFlight = new java.util.concurrent.CountDownLatch(2);
+        List<String> laneThreads = java.util.Collections.synchronizedList(new ArrayList<>());
+        FairScheduler<String, String> scheduler =
+                FairScheduler.<String, String>builder()
+                        .setRunner(
+                                batch -> {
+                                    inFlight.countDown();
+                                    try {
+                                        assertThat(inFlight.await(30, TimeUnit.SECONDS))
+                                                .as("a second batch in flight")
+                                                .isTrue();
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    return batch.stream()
+                                            .map(
+                                                    w ->
+                                                            (Outcome<String>)
+                                                                    new Outcome.Done<>(w.payload()))
+                                            .toList();
+                                })
+                        .optMaxBatchRows(1)
+                        .optExecutorLanes(
+                                2, () -> laneThreads.add(Thread.currentThread().getName()))
+                        .build();
+        scheduler.start("lanes");
+        CompletableFuture<Completed<String>> first =
+                scheduler.submit(work("a", 1, 8), 1.0, NO_DEADLINE);
+        CompletableFuture<Completed<String>> second =
+                scheduler.submit(work("b", 1, 8), 1.0, NO_DEADLINE);
+
+        assertThat(first.get(30, TimeUnit.SECONDS).result()).isEqualTo("a");
+        assertThat(second.get(30, TimeUnit.SECONDS).result()).isEqualTo("b");
+        assertThat(laneThreads).containsExactlyInAnyOrder("lanes-0", "lanes-1");
+        scheduler.close();
+    }
+
+    @Test
     void theCostModelLearnsTheMachine() {
         CostModel model = new CostModel(2, 0.1);
         for (int i = 0; i < 200; i++) {

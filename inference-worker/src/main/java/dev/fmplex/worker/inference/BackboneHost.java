@@ -11,6 +11,7 @@ import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulingPolicy;
+import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.engine.torch.TorchDevices;
 import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.backbone.BackboneDescriptor;
@@ -78,6 +79,15 @@ public final class BackboneHost implements AutoCloseable {
         return host;
     }
 
+    /** One lane keeps PyTorch's default threads; several split the cores evenly. */
+    private static Runnable laneSetup(int lanes) {
+        if (lanes == 1) {
+            return () -> {};
+        }
+        int threads = IntraOpThreads.perLane(lanes);
+        return () -> IntraOpThreads.setForThisThread(threads);
+    }
+
     public void add(BackboneRuntime runtime) {
         String name = runtime.descriptor().name();
         SchedulerMetrics metrics = new SchedulerMetrics(meters, name);
@@ -90,6 +100,8 @@ public final class BackboneHost implements AutoCloseable {
                         .optMaxWait(properties.maxWaitMs(), TimeUnit.MILLISECONDS)
                         .optQueueCapacity(properties.queueCapacity())
                         .optListener(metrics)
+                        .optExecutorLanes(
+                                properties.executorLanes(), laneSetup(properties.executorLanes()))
                         .build();
         metrics.observe(scheduler::stats);
         HostedBackbone hosted =

@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWaitMs how long the scheduler may hold a non-full batch to let it grow (0: never)
  * @param queueCapacity requests a vFM may have queued before new ones get 429
  * @param defaultTimeoutMs a request's deadline when it sets no {@code timeoutMs}
+ * @param executorLanes batches in flight at once per backbone, each lane on an even share of the
+ *     cores' intra-op threads (1: one batch at a time on all cores)
  * @param bundledBackbone whether to load the bundled {@code all-minilm-l6-v2}
  * @param checkpoints further backbones by name, each a Hugging Face BERT-family checkpoint
  *     directory ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}), e.g.
@@ -37,6 +39,7 @@ public record WorkerProperties(
         @DefaultValue("0") int maxWaitMs,
         @DefaultValue("256") int queueCapacity,
         @DefaultValue("30000") int defaultTimeoutMs,
+        @DefaultValue("1") int executorLanes,
         @DefaultValue("true") boolean bundledBackbone,
         Map<String, Path> checkpoints) {
 
@@ -50,6 +53,7 @@ public record WorkerProperties(
         requireAtLeast("max-wait-ms", maxWaitMs, 0);
         requireAtLeast("queue-capacity", queueCapacity, 1);
         requireAtLeast("default-timeout-ms", defaultTimeoutMs, 1);
+        requireAtLeast("executor-lanes", executorLanes, 1);
         checkpoints = checkpoints == null ? Map.of() : Map.copyOf(checkpoints);
         if (!bundledBackbone && checkpoints.isEmpty()) {
             throw new IllegalArgumentException(
