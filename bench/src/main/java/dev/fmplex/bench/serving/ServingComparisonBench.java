@@ -128,6 +128,7 @@ public final class ServingComparisonBench {
         String markdown = report.markdown(MachineInfo.describe(threads(cores)));
         Files.createDirectories(output);
         Files.writeString(output.resolve("serving-comparison.md"), markdown);
+        Files.writeString(output.resolve("serving-results.csv"), report.csv());
         report.writePlots(output.resolve("img"));
         return markdown;
     }

@@ -71,9 +71,12 @@ final class ServingReport {
         md.append("#### FMplex latency against each baseline, same tasks and load\n\n");
         md.append("Lower is better for FMplex: \"-60%\" means FMplex's latency is 60% lower.\n\n");
         md.append(
-                "| tasks | offered req/s | p50 vs co-location | p99 vs co-location | p50 vs partitioning | p99 vs partitioning |\n");
-        md.append("|---|---|---|---|---|---|\n");
-        for (LoadRun.Result fm : of(FMPLEX)) {
+                "| FMplex | tasks | offered req/s | p50 vs co-location | p99 vs co-location | p50 vs"
+                        + " partitioning | p99 vs partitioning |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        List<LoadRun.Result> fmplexRuns =
+                results.stream().filter(r -> r.deployment().startsWith(FMPLEX)).toList();
+        for (LoadRun.Result fm : fmplexRuns) {
             LoadRun.Result co = match("co-location", fm);
             LoadRun.Result sp = match("spatial partitioning", fm);
             md.append(
@@ -163,6 +166,33 @@ final class ServingReport {
                                 ? String.format("%.0fx", fmplexFit / (double) dedicatedFit)
                                 : "n/a"));
         return md.toString();
+    }
+
+    /** Every run's numbers, one line each, so the report can be checked or redrawn later. */
+    String csv() {
+        StringBuilder csv =
+                new StringBuilder(
+                        "deployment,tasks,offered_rps,bursty,requests,completed,p50_ms,p95_ms,p99_ms,achieved_rps,model_bytes\n");
+        for (LoadRun.Result r : results) {
+            csv.append(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%s,%d,%.1f,%b,%d,%d,%.3f,%.3f,%.3f,%.2f,%d%n",
+                            r.deployment().contains(",")
+                                    ? '"' + r.deployment() + '"'
+                                    : r.deployment(),
+                            r.tasks(),
+                            Math.abs(r.offeredRps()),
+                            r.bursty(),
+                            r.requests(),
+                            r.completed(),
+                            r.p50Ms(),
+                            r.p95Ms(),
+                            r.p99Ms(),
+                            r.achievedRps(),
+                            r.modelBytes()));
+        }
+        return csv.toString();
     }
 
     void writePlots(Path dir) throws IOException {

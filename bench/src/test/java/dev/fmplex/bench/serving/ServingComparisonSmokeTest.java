@@ -32,5 +32,8 @@ class ServingComparisonSmokeTest {
         assertThat(output.resolve("img/serving-p99-1-tasks.png")).isNotEmptyFile();
         assertThat(output.resolve("img/serving-p99-2-tasks.png")).isNotEmptyFile();
         assertThat(output.resolve("img/serving-memory.png")).isNotEmptyFile();
+        // Four deployments x two task counts x one load, plus the header line.
+        assertThat(Files.readAllLines(output.resolve("serving-results.csv"))).hasSize(9);
+        assertThat(report).contains("| FMplex, 2 lanes | 2 | 20 |");
     }
 }
