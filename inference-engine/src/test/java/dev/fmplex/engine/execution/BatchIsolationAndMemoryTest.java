@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.text.EncodedText;
@@ -20,31 +19,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Invariants 3 and 4 of DESIGN.md: a failing vFM fails alone; batches leave nothing behind. */
-class BatchIsolationAndMemoryTest {
+class BatchIsolationAndMemoryTest extends TinyBackboneTest {
 
-    private static final BertConfig CONFIG = TinyBertCheckpoints.TINY;
-
-    private TinyBackbone backbone;
-    private NDManager root;
-    private MixedBatchExecutor executor;
-    private VfmImporter importer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        backbone = TinyBackbone.create(CONFIG, 5);
-        root = backbone.root();
-        executor = backbone.executor();
-        importer = backbone.importer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        backbone.close();
+    @Override
+    protected long seed() {
+        return 5;
     }
 
     @Test

@@ -2,12 +2,8 @@ package dev.fmplex.engine.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
 import dev.fmplex.engine.extension.VfmModel;
-import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.api.EmbeddingOutput;
@@ -15,8 +11,6 @@ import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,27 +18,13 @@ import org.junit.jupiter.api.Test;
  * worker acquires at submit), so a version installed meanwhile changes only later requests; the old
  * version's native memory goes when its last request is done.
  */
-class VersionSwapTest {
+class VersionSwapTest extends TinyBackboneTest {
 
-    private static final BertConfig CONFIG = TinyBertCheckpoints.TINY;
     private static final EncodedText TEXT = new EncodedText(new long[] {1, 9, 14, 27, 2}, 5);
 
-    private TinyBackbone backbone;
-    private NDManager root;
-    private MixedBatchExecutor executor;
-    private VfmImporter importer;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        backbone = TinyBackbone.create(CONFIG, 11);
-        root = backbone.root();
-        executor = backbone.executor();
-        importer = backbone.importer();
-    }
-
-    @AfterEach
-    void tearDown() {
-        backbone.close();
+    @Override
+    protected long seed() {
+        return 11;
     }
 
     @Test

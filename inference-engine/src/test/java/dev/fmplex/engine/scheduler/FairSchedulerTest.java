@@ -62,6 +62,40 @@ class FairSchedulerTest {
                         });
     }
 
+    /**
+     * {@code clients} threads, client {@code c} submitting {@code each} one-row requests of vFM
+     * {@code prefix + c} and then running {@code afterEach}; returns once all have submitted.
+     */
+    private static List<CompletableFuture<Completed<String>>> submitConcurrently(
+            FairScheduler<String, String> scheduler,
+            String prefix,
+            int clients,
+            int each,
+            Runnable afterEach)
+            throws InterruptedException {
+        List<CompletableFuture<Completed<String>>> futures =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            String vfm = prefix + c;
+            Thread client =
+                    new Thread(
+                            () -> {
+                                for (int i = 0; i < each; i++) {
+                                    futures.add(
+                                            scheduler.submit(work(vfm, 1, 8), 1.0, NO_DEADLINE));
+                                }
+                                afterEach.run();
+                            });
+            threads.add(client);
+            client.start();
+        }
+        for (Thread client : threads) {
+            client.join();
+        }
+        return futures;
+    }
+
     private static Work<String> work(String vfm, int rows, int length) {
         return new Work<>(vfm, vfm, rows, length);
     }
@@ -313,24 +347,7 @@ class FairSchedulerTest {
                 threadSafe(backbone).optQueueCapacity(10_000).build();
         scheduler.start("test-scheduler");
         List<CompletableFuture<Completed<String>>> futures =
-                java.util.Collections.synchronizedList(new ArrayList<>());
-        List<Thread> clients = new ArrayList<>();
-        for (int c = 0; c < 8; c++) {
-            String vfm = "client-" + c;
-            Thread client =
-                    new Thread(
-                            () -> {
-                                for (int i = 0; i < 200; i++) {
-                                    futures.add(
-                                            scheduler.submit(work(vfm, 1, 8), 1.0, NO_DEADLINE));
-                                }
-                            });
-            clients.add(client);
-            client.start();
-        }
-        for (Thread client : clients) {
-            client.join();
-        }
+                submitConcurrently(scheduler, "client-", 8, 200, () -> {});
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                 .get(30, TimeUnit.SECONDS);
         assertThat(futures).hasSize(1600).allMatch(f -> !f.isCompletedExceptionally());
@@ -392,26 +409,7 @@ class FairSchedulerTest {
             self.set(scheduler);
             scheduler.start("batching-" + policy);
             List<CompletableFuture<Completed<String>>> futures =
-                    java.util.Collections.synchronizedList(new ArrayList<>());
-            List<Thread> clients = new ArrayList<>();
-            for (int c = 0; c < 8; c++) {
-                String vfm = "vfm-" + c;
-                Thread client =
-                        new Thread(
-                                () -> {
-                                    for (int i = 0; i < 50; i++) {
-                                        futures.add(
-                                                scheduler.submit(
-                                                        work(vfm, 1, 8), 1.0, NO_DEADLINE));
-                                    }
-                                    submitted.countDown();
-                                });
-                clients.add(client);
-                client.start();
-            }
-            for (Thread client : clients) {
-                client.join();
-            }
+                    submitConcurrently(scheduler, "vfm-", 8, 50, submitted::countDown);
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
                     .get(30, TimeUnit.SECONDS);
             scheduler.close();
