@@ -168,10 +168,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** A plain HTTP client, for requests the generated client cannot send (malformed ones). */
     WebTestClient client() {
-        return WebTestClient.bindToServer()
-                .baseUrl(baseUrl())
-                .responseTimeout(Duration.ofMinutes(1))
-                .build();
+        return StandaloneServer.clientAt(baseUrl());
     }
 
     Path dir() {

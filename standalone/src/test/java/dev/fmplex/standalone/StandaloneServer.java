@@ -41,8 +41,13 @@ final class StandaloneServer implements AutoCloseable {
     }
 
     WebTestClient client() {
+        return clientAt(baseUrl());
+    }
+
+    /** A plain HTTP client the tests use for any FMplex server, raw requests included. */
+    static WebTestClient clientAt(String baseUrl) {
         return WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + port)
+                .baseUrl(baseUrl)
                 .responseTimeout(java.time.Duration.ofSeconds(60))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build();

@@ -93,15 +93,7 @@ class StandaloneVersionsTest {
                 new LinkedHashMap<>(PeftFiles.loraClassifier(1, 2, PeftFiles.HIDDEN));
         float[] bad = new float[2 * PeftFiles.HIDDEN];
         bad[7] = Float.NaN;
-        nan.put(
-                "head.safetensors",
-                TinyBertCheckpoints.safetensors(
-                        Map.of(
-                                "weight",
-                                new HostTensor(
-                                        new long[] {2, PeftFiles.HIDDEN},
-                                        bad,
-                                        SafetensorsDType.F32))));
+        nan.put("head.safetensors", headFile(bad, SafetensorsDType.F32));
         expectProblem(upload(client, id, nan), 422, "invalid-artifact", "files[head.safetensors]")
                 .jsonPath("$.detail")
                 .value(d -> assertThat((String) d).contains("NaN"));
@@ -209,13 +201,7 @@ class StandaloneVersionsTest {
         Map<String, byte[]> integers = valid();
         integers.put(
                 "head.safetensors",
-                TinyBertCheckpoints.safetensors(
-                        Map.of(
-                                "weight",
-                                new HostTensor(
-                                        new long[] {2, PeftFiles.HIDDEN},
-                                        new float[2 * PeftFiles.HIDDEN],
-                                        SafetensorsDType.I32))));
+                headFile(new float[2 * PeftFiles.HIDDEN], SafetensorsDType.I32));
 
         Map<String, Object[]> cases = new LinkedHashMap<>();
         cases.put("layer count", new Object[] {sevenLayers, adapter, "adapter for another base"});
@@ -251,6 +237,12 @@ class StandaloneVersionsTest {
                 .isEqualTo("CREATED")
                 .jsonPath("$.version")
                 .isEqualTo(0);
+    }
+
+    /** A {@code head.safetensors} of a 2-label head on MiniLM with these values and dtype. */
+    private static byte[] headFile(float[] values, SafetensorsDType dtype) {
+        return TinyBertCheckpoints.safetensors(
+                Map.of("weight", new HostTensor(new long[] {2, PeftFiles.HIDDEN}, values, dtype)));
     }
 
     private static Map<String, byte[]> valid() {

@@ -121,7 +121,7 @@ final class ServingReport {
     private String memory() {
         int largest = plan.taskCounts().get(plan.taskCounts().size() - 1);
         long fmplexBytes = bytesOf(FMPLEX, largest);
-        long backboneBytes = bytesOf(FMPLEX, 1) - 0;
+        long backboneBytes = bytesOf(FMPLEX, 1);
         double perVfm =
                 largest > 1 ? (fmplexBytes - bytesOf(FMPLEX, 1)) / (double) (largest - 1) : 0;
         long budget = plan.memoryBudgetBytes();

@@ -154,6 +154,7 @@ public class ClusterService {
         workers.save(worker);
     }
 
+    /** Set once {@link #resumeAfterRestart} has given live workers their grace. */
     private volatile boolean ready;
 
     /** Workers silent for too many heartbeats are dead; their vFMs go elsewhere. */
@@ -507,7 +508,6 @@ public class ClusterService {
                 .toList();
     }
 
-    /** Backbone bytes once each, plus the resident bytes of every vFM placed on the worker. */
     /** What the vFM's current placement on this worker occupies (0 if none). */
     private long placedBytes(WorkerEntity worker, UUID vfm) {
         return placements.findByWorker(worker.id()).stream()
@@ -516,6 +516,7 @@ public class ClusterService {
                 .sum();
     }
 
+    /** Backbone bytes once each, plus the resident bytes of every vFM placed on the worker. */
     private long used(WorkerEntity worker) {
         long backbones =
                 backbones(worker).stream().mapToLong(BackboneDescriptor::parameterBytes).sum();

@@ -537,6 +537,17 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         return (double) entry.work.rows() * entry.work.length();
     }
 
+    /** Requests of {@code vfmId} waiting now (0 for an unknown vFM); cheap, for metrics. */
+    public int queuedRequests(String vfmId) {
+        lock.lock();
+        try {
+            Flow<P, R> flow = flows.get(vfmId);
+            return flow == null ? 0 : flow.queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public SchedulerStats stats() {
         lock.lock();
         try {

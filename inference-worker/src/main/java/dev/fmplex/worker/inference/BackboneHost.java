@@ -103,7 +103,7 @@ public final class BackboneHost implements AutoCloseable {
                         .optExecutorLanes(
                                 properties.executorLanes(), laneSetup(properties.executorLanes()))
                         .build();
-        metrics.observe(scheduler::stats);
+        metrics.observe(scheduler::stats, scheduler::queuedRequests);
         HostedBackbone hosted =
                 new HostedBackbone(
                         runtime,

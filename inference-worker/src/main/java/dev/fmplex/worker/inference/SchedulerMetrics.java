@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Scheduler metrics for {@code /actuator/prometheus}: per vFM the queue depth, queue-wait and
@@ -30,6 +31,7 @@ final class SchedulerMetrics implements FairScheduler.Listener {
     private final Set<String> depthGauges = ConcurrentHashMap.newKeySet();
 
     private volatile Supplier<SchedulerStats> stats = () -> null;
+    private volatile ToIntFunction<String> queued = vfmId -> 0;
 
     SchedulerMetrics(MeterRegistry registry, String backbone) {
         this.registry = registry;
@@ -56,8 +58,14 @@ final class SchedulerMetrics implements FairScheduler.Listener {
                 .register(registry);
     }
 
-    void observe(Supplier<SchedulerStats> source) {
-        this.stats = source;
+    /**
+     * @param snapshots the scheduler's full state, for utilization
+     * @param queuedRequests one vFM's waiting requests, read by its queue-depth gauge on every
+     *     scrape (a full snapshot per gauge would cost vFMs squared per scrape)
+     */
+    void observe(Supplier<SchedulerStats> snapshots, ToIntFunction<String> queuedRequests) {
+        this.stats = snapshots;
+        this.queued = queuedRequests;
     }
 
     @Override
@@ -103,12 +111,7 @@ final class SchedulerMetrics implements FairScheduler.Listener {
     }
 
     private double queuedRequests(String vfmId) {
-        SchedulerStats snapshot = stats.get();
-        if (snapshot == null) {
-            return 0;
-        }
-        SchedulerStats.VfmQueueStats queue = snapshot.vfms().get(vfmId);
-        return queue == null ? 0 : queue.queuedRequests();
+        return queued.applyAsInt(vfmId);
     }
 
     void timedOut(String vfmId) {
