@@ -17,16 +17,13 @@ import java.util.concurrent.Executor;
  * ONNX Runtime's threads do not spin: spinning threads starve PyTorch in the same process and would
  * make any side-by-side number meaningless.
  */
-final class Langchain4jMiniLm {
+public final class Langchain4jMiniLm {
 
     private Langchain4jMiniLm() {}
 
-    static EmbeddingModel create(Executor executor) throws IOException, OrtException {
+    public static EmbeddingModel create(Executor executor) throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        options.addConfigEntry("session.inter_op.allow_spinning", "0");
-        OrtSession session = environment.createSession(read("all-minilm-l6-v2.onnx"), options);
+        OrtSession session = environment.createSession(onnxModel(), withoutSpinning());
         try (InputStream tokenizer = open("all-minilm-l6-v2-tokenizer.json")) {
             OnnxBertBiEncoder encoder =
                     new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
@@ -37,6 +34,22 @@ final class Langchain4jMiniLm {
                 }
             };
         }
+    }
+
+    /** The ONNX file langchain4j ships for all-MiniLM-L6-v2. */
+    public static byte[] onnxModel() throws IOException {
+        return read("all-minilm-l6-v2.onnx");
+    }
+
+    /**
+     * Session options with ONNX Runtime's default thread counts whose idle threads sleep instead of
+     * spinning; without this its spinning threads starve PyTorch's in the same process.
+     */
+    public static OrtSession.SessionOptions withoutSpinning() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        options.addConfigEntry("session.inter_op.allow_spinning", "0");
+        return options;
     }
 
     private static byte[] read(String resource) throws IOException {

@@ -1,7 +1,6 @@
 package dev.fmplex.bench.serving;
 
 import dev.fmplex.engine.execution.BackboneRuntime;
-import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.torch.IntraOpThreads;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +43,8 @@ abstract class InstancePerTask implements Deployment {
     }
 
     @Override
-    public CompletableFuture<Void> submit(int task, EncodedText text) {
-        return instances.get(task).submit(text);
+    public CompletableFuture<Void> submit(int task, Request request) {
+        return instances.get(task).submit(request.tokens());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.fmplex.bench.serving;
 
-import dev.fmplex.engine.text.EncodedText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +18,7 @@ final class LoadRun {
             String deployment,
             int tasks,
             double offeredRps,
+            int round,
             int requests,
             int completed,
             double p50Ms,
@@ -37,18 +37,22 @@ final class LoadRun {
         }
     }
 
+    private static final int QUIESCE_MINUTES = 5;
+
     private LoadRun() {}
 
     /**
-     * @param texts the arrivals' texts, already tokenized (tokenization is the same work for every
-     *     deployment and is left out of the comparison)
+     * @param round which repetition of the same load this is (0-based)
+     * @param requests the arrivals' requests, texts already tokenized (tokenization is the same
+     *     work for every in-process deployment and is left out of their comparison)
      */
     static Result play(
             Deployment deployment,
             int tasks,
             double offeredRps,
+            int round,
             List<Workload.Arrival> arrivals,
-            List<EncodedText> texts,
+            List<Deployment.Request> requests,
             long drainNanos)
             throws InterruptedException {
         int n = arrivals.size();
@@ -66,7 +70,7 @@ final class LoadRun {
             }
             int index = i;
             deployment
-                    .submit(arrival.task(), texts.get(i))
+                    .submit(arrival.task(), requests.get(i))
                     .whenComplete(
                             (ok, error) -> {
                                 long now = System.nanoTime();
@@ -90,10 +94,21 @@ final class LoadRun {
         Arrays.sort(sorted);
         completed = (int) Arrays.stream(sorted).filter(l -> l != Long.MAX_VALUE).count();
         double seconds = Math.max(1e-9, (end - start) / 1e9);
+        // Let a backlog finish before the next run starts, so that it cannot slow that run down.
+        if (!finished.await(QUIESCE_MINUTES, TimeUnit.MINUTES)) {
+            throw new IllegalStateException(
+                    deployment.name()
+                            + " still had "
+                            + finished.getCount()
+                            + " requests unfinished "
+                            + QUIESCE_MINUTES
+                            + " min after the drain time");
+        }
         return new Result(
                 deployment.name(),
                 tasks,
                 offeredRps,
+                round,
                 n,
                 completed,
                 percentileMs(sorted, 0.50),

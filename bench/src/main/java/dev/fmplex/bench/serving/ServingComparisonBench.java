@@ -1,47 +1,69 @@
 package dev.fmplex.bench.serving;
 
 import ai.djl.Device;
+import dev.fmplex.bench.Langchain4jMiniLm;
 import dev.fmplex.bench.MachineInfo;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.text.EncodedText;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 
 /**
- * FMplex vs best-effort co-location vs spatial partitioning on the same tasks, workload and
- * machine, in one run (issue 6). {@code smoke} runs for seconds and only proves the harness; {@code
- * full} (the default) takes about ten minutes and writes the report and plots.
+ * FMplex vs best-effort co-location vs spatial partitioning vs langchain4j one instance per task on
+ * the same tasks, workload and machine, in one run (issue 6), plus FMplex over HTTP and the
+ * backbone-only throughput of FMplex's encoder against ONNX Runtime. {@code smoke} runs for seconds
+ * and only proves the harness; {@code full} (the default) takes about 40 minutes and writes the
+ * report and plots.
  *
- * <p>Usage: {@code ServingComparisonBench [full|smoke] [output directory]}; the report goes to
- * stdout and {@code <output>/serving-comparison.md}, plots to {@code <output>/img/}; the output is
- * the repository's {@code docs/} for {@code full} and {@code target/} for {@code smoke}.
+ * <p>Usage: {@code ServingComparisonBench [full|smoke|smoke-http] [output directory]} ({@code
+ * smoke-http} adds FMplex over HTTP to the smoke plan and needs the standalone jar built); the
+ * report goes to stdout and {@code <output>/serving-comparison.md}, plots to {@code <output>/img/};
+ * the output is the repository's {@code docs/} for {@code full} and {@code target/} for {@code
+ * smoke}.
  */
 public final class ServingComparisonBench {
 
-    /** What a run covers. */
+    /**
+     * What a run covers.
+     *
+     * @param rounds repetitions of every (task count, load) point, interleaved across deployments
+     * @param langchain4j whether the langchain4j-per-task peer runs
+     * @param httpServer the standalone jar to measure FMplex over HTTP with, or null for none
+     * @param throughputThreads intra-op thread counts of the backbone-only throughput comparison
+     */
     record Plan(
             List<Integer> taskCounts,
             List<Double> offeredRps,
             double burstyRps,
             double seconds,
             long drainNanos,
+            int rounds,
             double sloMs,
-            long memoryBudgetBytes) {
+            long memoryBudgetBytes,
+            boolean langchain4j,
+            Path httpServer,
+            List<Integer> throughputThreads,
+            int throughputSentences) {
 
         static Plan full() {
             return new Plan(
                     List.of(1, 4, 8, 16, 32),
                     List.of(20.0, 40.0, 60.0),
                     40.0,
-                    8,
+                    5,
                     TimeUnit.SECONDS.toNanos(10),
+                    3,
                     250,
-                    16L << 30);
+                    16L << 30,
+                    true,
+                    standaloneJar(),
+                    List.of(1, Runtime.getRuntime().availableProcessors()),
+                    512);
         }
 
         static Plan smoke() {
@@ -51,17 +73,58 @@ public final class ServingComparisonBench {
                     0,
                     1,
                     TimeUnit.SECONDS.toNanos(5),
+                    2,
                     250,
-                    16L << 30);
+                    16L << 30,
+                    true,
+                    null,
+                    List.of(1),
+                    16);
+        }
+
+        Plan withHttpServer(Path jar) {
+            return new Plan(
+                    taskCounts,
+                    offeredRps,
+                    burstyRps,
+                    seconds,
+                    drainNanos,
+                    rounds,
+                    sloMs,
+                    memoryBudgetBytes,
+                    langchain4j,
+                    jar,
+                    throughputThreads,
+                    throughputSentences);
+        }
+
+        /**
+         * The jar the README's first command builds, from the repository root or {@code bench/}.
+         */
+        static Path standaloneJar() {
+            Path fromBench = Path.of("..", "standalone", "target", "fmplex-standalone.jar");
+            return Files.isRegularFile(fromBench)
+                    ? fromBench
+                    : Path.of("standalone", "target", "fmplex-standalone.jar");
         }
     }
 
     private ServingComparisonBench() {}
 
     public static void main(String[] args) throws Exception {
-        boolean smoke = args.length > 0 && args[0].equals("smoke");
+        String mode = args.length > 0 ? args[0] : "full";
+        boolean smoke = mode.startsWith("smoke");
+        Plan plan =
+                switch (mode) {
+                    case "smoke" -> Plan.smoke();
+                    case "smoke-http" -> Plan.smoke().withHttpServer(Plan.standaloneJar());
+                    case "full" -> Plan.full();
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "mode must be full, smoke or smoke-http, is " + mode);
+                };
         Path output = Path.of(args.length > 1 ? args[1] : smoke ? "target" : repositoryDocs());
-        String report = run(smoke ? Plan.smoke() : Plan.full(), output);
+        String report = run(plan, output);
         System.out.println(report);
     }
 
@@ -78,6 +141,8 @@ public final class ServingComparisonBench {
         List<BackboneRuntime> copies = new ArrayList<>();
         List<LoadRun.Result> results = new ArrayList<>();
         MemoryProbe.Footprint footprint;
+        List<BackboneThroughput.Row> throughput;
+        HttpServedFmplex http = null;
         try {
             progress("loading " + maxTasks + " copies of the backbone (one per dedicated task)");
             copies.add(BundledMiniLm.load(Device.cpu(), 256));
@@ -87,50 +152,112 @@ public final class ServingComparisonBench {
             }
             long rssAll = MemoryProbe.residentBytes();
             footprint = MemoryProbe.Footprint.of(rssStart, rssOne, rssAll, maxTasks);
+            BackboneRuntime first = copies.get(0);
+            progress("backbone-only throughput, FMplex vs ONNX Runtime, same passes");
+            throughput =
+                    BackboneThroughput.measure(
+                            first,
+                            throughputTexts(first, plan.throughputSentences()),
+                            plan.throughputThreads(),
+                            3);
+            throughput.forEach(row -> progress(row.toString()));
+            List<EmbeddingModel> langchain4j = new ArrayList<>();
+            if (plan.langchain4j()) {
+                progress("building " + maxTasks + " langchain4j models (one per task)");
+                for (int k = 0; k < maxTasks; k++) {
+                    langchain4j.add(Langchain4jMiniLm.create(Runnable::run));
+                }
+            }
+            long onnxBytes = Langchain4jMiniLm.onnxModel().length;
+            if (plan.httpServer() != null) {
+                progress("starting the standalone server with " + maxTasks + " vFMs");
+                http =
+                        HttpServedFmplex.start(
+                                plan.httpServer(),
+                                cores,
+                                maxTasks,
+                                output.resolve("serving-http-server.log"));
+            }
             for (int tasks : plan.taskCounts()) {
                 List<BackboneRuntime> mine = copies.subList(0, tasks);
-                List<IntFunction<Deployment>> deployments =
-                        List.of(
-                                n -> new SharedBackboneDeployment(copies.get(0), n, cores, 1),
-                                n -> new SharedBackboneDeployment(copies.get(0), n, cores, cores),
-                                n -> new ColocatedDeployment(mine, cores),
-                                n -> new PartitionedDeployment(mine, cores));
-                for (IntFunction<Deployment> make : deployments) {
-                    try (Deployment deployment = make.apply(tasks)) {
-                        warmUp(deployment, tasks, copies.get(0));
-                        for (double rps : plan.offeredRps()) {
-                            results.add(
-                                    play(
-                                            deployment,
-                                            tasks,
-                                            rps,
-                                            Workload.Pattern.POISSON,
-                                            plan,
-                                            copies.get(0)));
-                        }
-                        if (plan.burstyRps() > 0) {
-                            results.add(
-                                    play(
-                                            deployment,
-                                            tasks,
-                                            plan.burstyRps(),
-                                            Workload.Pattern.BURSTY,
-                                            plan,
-                                            copies.get(0)));
-                        }
+                List<Deployment> deployments = new ArrayList<>();
+                try {
+                    deployments.add(new SharedBackboneDeployment(first, tasks, cores, 1));
+                    deployments.add(new SharedBackboneDeployment(first, tasks, cores, cores));
+                    if (http != null) {
+                        deployments.add(http.forTasks(tasks));
                     }
+                    deployments.add(new ColocatedDeployment(mine, cores));
+                    deployments.add(new PartitionedDeployment(mine, cores));
+                    if (plan.langchain4j()) {
+                        deployments.add(new Langchain4jPerTask(langchain4j, tasks, onnxBytes));
+                    }
+                    for (Deployment deployment : deployments) {
+                        warmUp(deployment, tasks, first);
+                    }
+                    playRounds(plan, tasks, deployments, first, results);
+                } finally {
+                    deployments.forEach(Deployment::close);
                 }
             }
         } finally {
+            if (http != null) {
+                http.close();
+            }
             copies.forEach(BackboneRuntime::close);
         }
-        ServingReport report = new ServingReport(plan, results, footprint, cores);
+        ServingReport report = new ServingReport(plan, results, footprint, throughput, cores);
         String markdown = report.markdown(MachineInfo.describe(threads(cores)));
         Files.createDirectories(output);
         Files.writeString(output.resolve("serving-comparison.md"), markdown);
         Files.writeString(output.resolve("serving-results.csv"), report.csv());
         report.writePlots(output.resolve("img"));
         return markdown;
+    }
+
+    /**
+     * Every round plays every load on every deployment, deployments interleaved within a round and
+     * all seeing the same arrivals, so that a slow minute of the shared machine hits them alike.
+     */
+    private static void playRounds(
+            Plan plan,
+            int tasks,
+            List<Deployment> deployments,
+            BackboneRuntime tokenizerSource,
+            List<LoadRun.Result> results)
+            throws InterruptedException {
+        List<Double> loads = new ArrayList<>(plan.offeredRps());
+        if (plan.burstyRps() > 0) {
+            loads.add(-plan.burstyRps());
+        }
+        for (int round = 0; round < plan.rounds(); round++) {
+            for (double load : loads) {
+                Workload.Pattern pattern =
+                        load < 0 ? Workload.Pattern.BURSTY : Workload.Pattern.POISSON;
+                List<Workload.Arrival> arrivals =
+                        Workload.generate(
+                                tasks,
+                                Math.abs(load),
+                                plan.seconds(),
+                                pattern,
+                                42 + tasks + 1000L * round);
+                List<Deployment.Request> requests = new ArrayList<>(arrivals.size());
+                for (Workload.Arrival arrival : arrivals) {
+                    requests.add(
+                            new Deployment.Request(
+                                    arrival.text(),
+                                    tokenizerSource.tokenizer().encode(arrival.text())));
+                }
+                for (Deployment deployment : deployments) {
+                    results.add(play(deployment, tasks, load, round, arrivals, requests, plan));
+                }
+            }
+        }
+    }
+
+    /** Texts drawn from the workload's length mix, tokenized. */
+    private static List<EncodedText> throughputTexts(BackboneRuntime runtime, int count) {
+        return Workload.texts(count, 7).stream().map(runtime.tokenizer()::encode).toList();
     }
 
     private static String threads(int cores) {
@@ -147,39 +274,40 @@ public final class ServingComparisonBench {
                 + cores
                 + ") lanes of "
                 + cores
-                + " / lanes intra-op threads, each task bound to one lane";
+                + " / lanes intra-op threads, each task bound to one lane; FMplex over HTTP: the"
+                + " standalone server in its own process with "
+                + cores
+                + " lanes; langchain4j: one ONNX Runtime session per task with its default intra-op"
+                + " threads (spinning off), called from one thread per task";
     }
 
     private static LoadRun.Result play(
             Deployment deployment,
             int tasks,
-            double rps,
-            Workload.Pattern pattern,
-            Plan plan,
-            BackboneRuntime tokenizerSource)
+            double load,
+            int round,
+            List<Workload.Arrival> arrivals,
+            List<Deployment.Request> requests,
+            Plan plan)
             throws InterruptedException {
-        List<Workload.Arrival> arrivals =
-                Workload.generate(tasks, rps, plan.seconds(), pattern, 42 + tasks);
-        List<EncodedText> texts = new ArrayList<>(arrivals.size());
-        for (Workload.Arrival arrival : arrivals) {
-            texts.add(tokenizerSource.tokenizer().encode(arrival.text()));
-        }
         LoadRun.Result result =
                 LoadRun.play(
                         deployment,
                         tasks,
-                        pattern == Workload.Pattern.BURSTY ? -rps : rps,
+                        load,
+                        round,
                         arrivals,
-                        texts,
+                        requests,
                         TimeUnit.MILLISECONDS.toNanos((long) (plan.seconds() * 1000))
                                 + plan.drainNanos());
         progress(
                 String.format(
-                        "%-21s N=%-2d %s %5.0f req/s: %d/%d done, p50 %.1f ms, p99 %.1f ms",
+                        "round %d %-27s N=%-2d %s %5.0f req/s: %d/%d done, p50 %.1f ms, p99 %.1f ms",
+                        round + 1,
                         deployment.name(),
                         tasks,
-                        pattern == Workload.Pattern.BURSTY ? "bursty " : "poisson",
-                        rps,
+                        load < 0 ? "bursty " : "poisson",
+                        Math.abs(load),
                         result.completed(),
                         result.requests(),
                         result.p50Ms(),
@@ -189,11 +317,13 @@ public final class ServingComparisonBench {
 
     private static void warmUp(Deployment deployment, int tasks, BackboneRuntime tokenizerSource)
             throws Exception {
-        EncodedText text = tokenizerSource.tokenizer().encode("warming up the executor");
+        String text = "warming up the executor";
+        Deployment.Request request =
+                new Deployment.Request(text, tokenizerSource.tokenizer().encode(text));
         List<java.util.concurrent.CompletableFuture<Void>> pending = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             for (int k = 0; k < tasks; k++) {
-                pending.add(deployment.submit(k, text));
+                pending.add(deployment.submit(k, request));
             }
         }
         for (var future : pending) {

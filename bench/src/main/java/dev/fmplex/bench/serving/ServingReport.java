@@ -12,51 +12,141 @@ final class ServingReport {
 
     private static final String FMPLEX = "FMplex";
 
+    private static final String HTTP = "FMplex over HTTP";
+    private static final List<String> BASELINES =
+            List.of("co-location", "spatial partitioning", "langchain4j, one per task");
+
     private final ServingComparisonBench.Plan plan;
-    private final List<LoadRun.Result> results;
+    private final List<LoadRun.Result> rounds;
+    private final List<Point> results;
     private final MemoryProbe.Footprint footprint;
+    private final List<BackboneThroughput.Row> throughput;
     private final int cores;
+
+    /** One deployment at one task count and load: its rounds, summarized by their medians. */
+    record Point(String deployment, int tasks, double offeredRps, List<LoadRun.Result> rounds) {
+
+        boolean bursty() {
+            return offeredRps < 0;
+        }
+
+        int requests() {
+            return rounds.stream().mapToInt(LoadRun.Result::requests).sum();
+        }
+
+        int completed() {
+            return rounds.stream().mapToInt(LoadRun.Result::completed).sum();
+        }
+
+        double p50Ms() {
+            return median(LoadRun.Result::p50Ms);
+        }
+
+        double p95Ms() {
+            return median(LoadRun.Result::p95Ms);
+        }
+
+        double p99Ms() {
+            return median(LoadRun.Result::p99Ms);
+        }
+
+        double p99MinMs() {
+            return rounds.stream().mapToDouble(LoadRun.Result::p99Ms).min().orElse(Double.NaN);
+        }
+
+        double p99MaxMs() {
+            return rounds.stream().mapToDouble(LoadRun.Result::p99Ms).max().orElse(Double.NaN);
+        }
+
+        double achievedRps() {
+            return median(LoadRun.Result::achievedRps);
+        }
+
+        long modelBytes() {
+            return rounds.get(0).modelBytes();
+        }
+
+        /** Met the SLO: the median round's p99 within it and (nearly) everything completed. */
+        boolean meets(double sloMs) {
+            return p99Ms() <= sloMs && completed() >= 0.99 * requests();
+        }
+
+        private double median(java.util.function.ToDoubleFunction<LoadRun.Result> measure) {
+            double[] values = rounds.stream().mapToDouble(measure).sorted().toArray();
+            return values[(values.length - 1) / 2];
+        }
+    }
 
     ServingReport(
             ServingComparisonBench.Plan plan,
-            List<LoadRun.Result> results,
+            List<LoadRun.Result> rounds,
             MemoryProbe.Footprint footprint,
+            List<BackboneThroughput.Row> throughput,
             int cores) {
         this.plan = plan;
-        this.results = results;
+        this.rounds = rounds;
+        this.results = summarize(rounds);
         this.footprint = footprint;
+        this.throughput = throughput;
         this.cores = cores;
+    }
+
+    private static List<Point> summarize(List<LoadRun.Result> rounds) {
+        Map<String, List<LoadRun.Result>> byPoint = new LinkedHashMap<>();
+        for (LoadRun.Result r : rounds) {
+            byPoint.computeIfAbsent(
+                            r.deployment() + "|" + r.tasks() + "|" + r.offeredRps(),
+                            key -> new ArrayList<>())
+                    .add(r);
+        }
+        List<Point> points = new ArrayList<>();
+        for (List<LoadRun.Result> same : byPoint.values()) {
+            LoadRun.Result first = same.get(0);
+            points.add(new Point(first.deployment(), first.tasks(), first.offeredRps(), same));
+        }
+        return points;
     }
 
     String markdown(String machine) {
         StringBuilder md =
                 new StringBuilder(
-                        "### Serving N tasks: FMplex vs co-location vs spatial partitioning (issue 6)\n\n");
+                        "### Serving N tasks: FMplex vs co-location vs spatial partitioning vs"
+                                + " langchain4j (issue 6)\n\n");
         md.append(machine).append("\n\n");
         md.append(
                 String.format(
                         "Open-loop arrivals (Poisson, and one bursty run: 4x the mean rate one"
                                 + " second in five), Zipf-skewed task popularity (task k gets"
                                 + " 1/(k+1)), 70%% one-sentence / 25%% 2-4 sentences / 5%%"
-                                + " 8-sentence inputs; %.0f s per run, latency from scheduled"
-                                + " arrival to result, in process (tokenization excluded, the"
-                                + " same for all). Tasks: even ones LoRA r=8 on query and value"
-                                + " + a 3-label head, odd ones a head alone. A run's requests"
-                                + " unfinished %.0f s after its end count as slower than any"
-                                + " (∞).%n%n",
-                        plan.seconds(), plan.drainNanos() / 1e9));
+                                + " 8-sentence inputs; %.0f s per run, %d rounds per point (every"
+                                + " round plays every load on every deployment in turn, each"
+                                + " round with its own seeded arrivals, the same for all"
+                                + " deployments); a point's p50/p95/p99 are the medians over its"
+                                + " rounds, and the p99 range is the lowest and highest round."
+                                + " Latency runs from scheduled arrival to result. In process,"
+                                + " tokenization is done up front and left out (the same for"
+                                + " all); langchain4j tokenizes inside each call and FMplex over"
+                                + " HTTP on the server, as users run them. Tasks: even ones LoRA"
+                                + " r=8 on query and value + a 3-label head, odd ones a head"
+                                + " alone (langchain4j cannot apply LoRA: its tasks run the base"
+                                + " model, which is what a merged fine-tune costs). A run's"
+                                + " requests unfinished %.0f s after its end count as slower"
+                                + " than any (∞).%n%n",
+                        plan.seconds(), plan.rounds(), plan.drainNanos() / 1e9));
+        md.append(throughputTable());
         for (int tasks : plan.taskCounts()) {
             md.append("#### ").append(tasks).append(tasks == 1 ? " task" : " tasks").append("\n\n");
             md.append(
-                    "| offered req/s | deployment | done | p50 ms | p95 ms | p99 ms | achieved req/s |\n");
-            md.append("|---|---|---|---|---|---|---|\n");
-            for (LoadRun.Result r : results) {
+                    "| offered req/s | deployment | done | p50 ms | p95 ms | p99 ms | p99 range over"
+                            + " rounds | achieved req/s |\n");
+            md.append("|---|---|---|---|---|---|---|---|\n");
+            for (Point r : results) {
                 if (r.tasks() != tasks) {
                     continue;
                 }
                 md.append(
                         String.format(
-                                "| %s | %s | %d/%d | %s | %s | %s | %.1f |%n",
+                                "| %s | %s | %d/%d | %s | %s | %s | %s .. %s | %.1f |%n",
                                 load(r),
                                 r.deployment(),
                                 r.completed(),
@@ -64,36 +154,18 @@ final class ServingReport {
                                 ms(r.p50Ms()),
                                 ms(r.p95Ms()),
                                 ms(r.p99Ms()),
+                                ms(r.p99MinMs()),
+                                ms(r.p99MaxMs()),
                                 r.achievedRps()));
             }
             md.append('\n');
         }
-        md.append("#### FMplex latency against each baseline, same tasks and load\n\n");
-        md.append("Lower is better for FMplex: \"-60%\" means FMplex's latency is 60% lower.\n\n");
-        md.append(
-                "| FMplex | tasks | offered req/s | p50 vs co-location | p99 vs co-location | p50 vs"
-                        + " partitioning | p99 vs partitioning |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
-        List<LoadRun.Result> fmplexRuns =
-                results.stream().filter(r -> r.deployment().startsWith(FMPLEX)).toList();
-        for (LoadRun.Result fm : fmplexRuns) {
-            LoadRun.Result co = match("co-location", fm);
-            LoadRun.Result sp = match("spatial partitioning", fm);
-            md.append(
-                    String.format(
-                            "| %s | %d | %s | %s | %s | %s | %s |%n",
-                            fm.deployment(),
-                            fm.tasks(),
-                            load(fm),
-                            change(fm.p50Ms(), co == null ? Double.NaN : co.p50Ms()),
-                            change(fm.p99Ms(), co == null ? Double.NaN : co.p99Ms()),
-                            change(fm.p50Ms(), sp == null ? Double.NaN : sp.p50Ms()),
-                            change(fm.p99Ms(), sp == null ? Double.NaN : sp.p99Ms())));
-        }
+        md.append(ratios());
+        md.append(httpCost());
         md.append(
                 String.format(
-                        "%n#### Throughput at the SLO (p99 <= %.0f ms, >= 99%% done): highest offered"
-                                + " Poisson load met%n%n",
+                        "%n#### Throughput at the SLO (median p99 <= %.0f ms, >= 99%% done):"
+                                + " highest offered Poisson load met%n%n",
                         plan.sloMs()));
         md.append("| tasks | ").append(String.join(" | ", deployments())).append(" |\n|---");
         md.append("|---".repeat(deployments().size())).append("|\n");
@@ -101,7 +173,7 @@ final class ServingReport {
             md.append("| ").append(tasks);
             for (String deployment : deployments()) {
                 double best = 0;
-                for (LoadRun.Result r : of(deployment)) {
+                for (Point r : of(deployment)) {
                     if (r.tasks() == tasks && !r.bursty() && r.meets(plan.sloMs())) {
                         best = Math.max(best, r.offeredRps());
                     }
@@ -115,6 +187,97 @@ final class ServingReport {
             md.append(" |\n");
         }
         md.append(memory());
+        return md.toString();
+    }
+
+    private String throughputTable() {
+        if (throughput.isEmpty()) {
+            return "";
+        }
+        StringBuilder md =
+                new StringBuilder(
+                        "#### Backbone-only throughput: FMplex's encoder vs ONNX Runtime, same"
+                                + " passes, equal threads\n\n");
+        md.append(
+                String.format(
+                        "%d sentences of the workload's length mix in %d passes (sorted by length,"
+                                + " <= 2048 padded tokens, the worker's plan); both mean-pool and"
+                                + " normalize, and their embeddings are checked equal (1e-4)"
+                                + " first; median of 3 interleaved rounds. ONNX Runtime: the ONNX"
+                                + " file langchain4j ships, intra-op threads set, spinning off"
+                                + " (session.intra_op.allow_spinning=0,"
+                                + " session.inter_op.allow_spinning=0).%n%n",
+                        throughput.get(0).sentences(), throughput.get(0).passes()));
+        md.append(
+                "| intra-op threads | FMplex sentences/s | ONNX Runtime sentences/s | FMplex / ONNX"
+                        + " Runtime (goal >= 1.0x) |\n|---|---|---|---|\n");
+        for (BackboneThroughput.Row row : throughput) {
+            md.append(
+                    String.format(
+                            "| %d | %.1f | %.1f | %.2fx |%n",
+                            row.threads(), row.fmplexPerSecond(), row.ortPerSecond(), row.ratio()));
+        }
+        return md.append('\n').toString();
+    }
+
+    private String ratios() {
+        StringBuilder md =
+                new StringBuilder(
+                        "#### FMplex latency against each baseline, same tasks and load\n\n");
+        md.append("Lower is better for FMplex: \"-60%\" means FMplex's latency is 60% lower.\n\n");
+        md.append("| FMplex | tasks | offered req/s");
+        List<String> baselines = BASELINES.stream().filter(b -> !of(b).isEmpty()).toList();
+        for (String baseline : baselines) {
+            md.append(" | p50 vs ").append(baseline).append(" | p99 vs ").append(baseline);
+        }
+        md.append(" |\n|---|---|---").append("|---|---".repeat(baselines.size())).append("|\n");
+        for (Point fm : results) {
+            if (!fm.deployment().startsWith(FMPLEX)) {
+                continue;
+            }
+            md.append(String.format("| %s | %d | %s", fm.deployment(), fm.tasks(), load(fm)));
+            for (String baseline : baselines) {
+                Point other = match(baseline, fm);
+                md.append(" | ")
+                        .append(change(fm.p50Ms(), other == null ? Double.NaN : other.p50Ms()))
+                        .append(" | ")
+                        .append(change(fm.p99Ms(), other == null ? Double.NaN : other.p99Ms()));
+            }
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** What HTTP adds: the served FMplex against the in-process one with the same lanes. */
+    private String httpCost() {
+        List<Point> overHttp =
+                results.stream().filter(r -> r.deployment().startsWith(HTTP)).toList();
+        if (overHttp.isEmpty()) {
+            return "";
+        }
+        StringBuilder md =
+                new StringBuilder(
+                        "\n#### What HTTP adds: FMplex over HTTP (standalone server, its own"
+                                + " process) vs FMplex in process, same lanes\n\n");
+        md.append(
+                "| tasks | offered req/s | p50 in process | p50 over HTTP | p99 in process | p99"
+                        + " over HTTP |\n|---|---|---|---|---|---|\n");
+        for (Point served : overHttp) {
+            String inProcessName = served.deployment().replace(" over HTTP", "");
+            Point inProcess = match(inProcessName, served);
+            if (inProcess == null) {
+                continue;
+            }
+            md.append(
+                    String.format(
+                            "| %d | %s | %s | %s | %s | %s |%n",
+                            served.tasks(),
+                            load(served),
+                            ms(inProcess.p50Ms()),
+                            ms(served.p50Ms()),
+                            ms(inProcess.p99Ms()),
+                            ms(served.p99Ms())));
+        }
         return md.toString();
     }
 
@@ -138,6 +301,13 @@ final class ServingReport {
                 String.format(
                         "| model weights held by one instance per task for %d tasks | %,d |%n",
                         largest, bytesOf("co-location", largest)));
+        long langchain4jBytes = bytesOf(BASELINES.get(2), largest);
+        if (langchain4jBytes > 0) {
+            md.append(
+                    String.format(
+                            "| ONNX weights held by langchain4j, one per task, for %d tasks | %,d |%n",
+                            largest, langchain4jBytes));
+        }
         md.append(
                 String.format("| FMplex with 1 task (the backbone once) | %,d |%n", backboneBytes));
         md.append(
@@ -172,18 +342,19 @@ final class ServingReport {
     String csv() {
         StringBuilder csv =
                 new StringBuilder(
-                        "deployment,tasks,offered_rps,bursty,requests,completed,p50_ms,p95_ms,p99_ms,achieved_rps,model_bytes\n");
-        for (LoadRun.Result r : results) {
+                        "deployment,tasks,offered_rps,bursty,round,requests,completed,p50_ms,p95_ms,p99_ms,achieved_rps,model_bytes\n");
+        for (LoadRun.Result r : rounds) {
             csv.append(
                     String.format(
                             java.util.Locale.ROOT,
-                            "%s,%d,%.1f,%b,%d,%d,%.3f,%.3f,%.3f,%.2f,%d%n",
+                            "%s,%d,%.1f,%b,%d,%d,%d,%.3f,%.3f,%.3f,%.2f,%d%n",
                             r.deployment().contains(",")
                                     ? '"' + r.deployment() + '"'
                                     : r.deployment(),
                             r.tasks(),
                             Math.abs(r.offeredRps()),
                             r.bursty(),
+                            r.round() + 1,
                             r.requests(),
                             r.completed(),
                             r.p50Ms(),
@@ -205,7 +376,7 @@ final class ServingReport {
                             true);
             for (String deployment : deployments()) {
                 List<double[]> points = new ArrayList<>();
-                for (LoadRun.Result r : of(deployment)) {
+                for (Point r : of(deployment)) {
                     if (r.tasks() == tasks && !r.bursty()) {
                         points.add(new double[] {r.offeredRps(), r.p99Ms()});
                     }
@@ -232,14 +403,14 @@ final class ServingReport {
 
     /** Every deployment, in the order the run measured them. */
     private List<String> deployments() {
-        return results.stream().map(LoadRun.Result::deployment).distinct().toList();
+        return results.stream().map(Point::deployment).distinct().toList();
     }
 
-    private List<LoadRun.Result> of(String deployment) {
+    private List<Point> of(String deployment) {
         return results.stream().filter(r -> r.deployment().equals(deployment)).toList();
     }
 
-    private LoadRun.Result match(String deployment, LoadRun.Result like) {
+    private Point match(String deployment, Point like) {
         return of(deployment).stream()
                 .filter(r -> r.tasks() == like.tasks() && r.offeredRps() == like.offeredRps())
                 .findFirst()
@@ -249,12 +420,12 @@ final class ServingReport {
     private long bytesOf(String deployment, int tasks) {
         return of(deployment).stream()
                 .filter(r -> r.tasks() == tasks)
-                .mapToLong(LoadRun.Result::modelBytes)
+                .mapToLong(Point::modelBytes)
                 .findFirst()
                 .orElse(0);
     }
 
-    private static String load(LoadRun.Result r) {
+    private static String load(Point r) {
         return r.bursty()
                 ? String.format("%.0f bursty", -r.offeredRps())
                 : String.format("%.0f", r.offeredRps());

@@ -6,7 +6,6 @@ import dev.fmplex.engine.execution.ScheduledRunner;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulingPolicy;
-import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
@@ -52,10 +51,10 @@ final class SharedBackboneDeployment implements Deployment {
     }
 
     @Override
-    public CompletableFuture<Void> submit(int task, EncodedText text) {
+    public CompletableFuture<Void> submit(int task, Request request) {
         return scheduler
                 .submit(
-                        new InferencePayload(vfms.get(task), List.of(text)).toWork(),
+                        new InferencePayload(vfms.get(task), List.of(request.tokens())).toWork(),
                         1.0,
                         System.nanoTime() + TimeUnit.HOURS.toNanos(1))
                 .thenApply(done -> null);

@@ -48,6 +48,16 @@ final class Workload {
         }
     }
 
+    /** {@code count} texts of the same length mix, without arrival times. */
+    static List<String> texts(int count, long seed) {
+        Random random = new Random(seed);
+        List<String> texts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            texts.add(text(random));
+        }
+        return texts;
+    }
+
     private static double rateAt(double t, double mean, Pattern pattern) {
         if (pattern == Pattern.POISSON) {
             return mean;

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the serving comparison working in CI: its smoke plan (two task counts, one light load, one
- * second each) runs all four deployments on the real backbone and writes a complete report and
- * plots. It checks the harness, not the speed: no timing is asserted.
+ * second each, two rounds) runs the five in-process deployments on the real backbone (FMplex with
+ * one and two lanes, co-location, partitioning, langchain4j one per task), checks FMplex's encoder
+ * against ONNX Runtime on the same passes, and writes a complete report and plots. It checks the
+ * harness, not the speed: no timing is asserted.
  */
 class ServingComparisonSmokeTest {
 
@@ -21,7 +23,13 @@ class ServingComparisonSmokeTest {
         String report = ServingComparisonBench.run(ServingComparisonBench.Plan.smoke(), output);
 
         for (String deployment :
-                new String[] {"FMplex", "FMplex, 2 lanes", "co-location", "spatial partitioning"}) {
+                new String[] {
+                    "FMplex",
+                    "FMplex, 2 lanes",
+                    "co-location",
+                    "spatial partitioning",
+                    "langchain4j, one per task"
+                }) {
             assertThat(report).contains("| 20 | " + deployment + " |");
         }
         assertThat(report)
@@ -32,8 +40,11 @@ class ServingComparisonSmokeTest {
         assertThat(output.resolve("img/serving-p99-1-tasks.png")).isNotEmptyFile();
         assertThat(output.resolve("img/serving-p99-2-tasks.png")).isNotEmptyFile();
         assertThat(output.resolve("img/serving-memory.png")).isNotEmptyFile();
-        // Four deployments x two task counts x one load, plus the header line.
-        assertThat(Files.readAllLines(output.resolve("serving-results.csv"))).hasSize(9);
+        // Five deployments x two task counts x one load x two rounds, plus the header line.
+        assertThat(Files.readAllLines(output.resolve("serving-results.csv"))).hasSize(21);
+        // The throughput comparison ran (its outputs were checked equal before it was timed).
+        assertThat(report).containsPattern("\\| 1 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+x \\|");
+        assertThat(report).contains("p99 vs langchain4j, one per task");
         assertThat(report).contains("| FMplex, 2 lanes | 2 | 20 |");
     }
 }
