@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * library: named series of (x, y) points, optional log-scale y; values beyond the axis (an
  * overloaded deployment's unbounded latency) are drawn on its top edge as hollow markers.
  */
-final class LinePlot {
+public final class LinePlot {
 
     private static final Color[] COLORS = {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)
@@ -37,19 +37,19 @@ final class LinePlot {
     private final boolean logY;
     private final Map<String, List<double[]>> series = new LinkedHashMap<>();
 
-    LinePlot(String title, String xLabel, String yLabel, boolean logY) {
+    public LinePlot(String title, String xLabel, String yLabel, boolean logY) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
         this.logY = logY;
     }
 
-    LinePlot add(String name, List<double[]> points) {
+    public LinePlot add(String name, List<double[]> points) {
         series.put(name, points);
         return this;
     }
 
-    void write(Path file, double yMax) throws IOException {
+    public void write(Path file, double yMax) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

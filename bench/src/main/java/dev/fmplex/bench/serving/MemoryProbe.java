@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * pools, so that reading a model file into the heap does not count as the model), and what one more
  * backbone copy costs in it.
  */
-final class MemoryProbe {
+public final class MemoryProbe {
 
     /**
      * @param firstBackboneBytes native growth from loading the first backbone (weights, PyTorch)
@@ -30,7 +30,7 @@ final class MemoryProbe {
 
     private MemoryProbe() {}
 
-    static long residentBytes() {
+    public static long residentBytes() {
         System.gc();
         var memory = ManagementFactory.getMemoryMXBean();
         return rss()

@@ -111,8 +111,10 @@ public final class ServingComparisonBench {
 
     private ServingComparisonBench() {}
 
-    public static void main(String[] args) throws Exception {
-        String mode = args.length > 0 ? args[0] : "full";
+    public static void main(String[] arguments) throws Exception {
+        // exec:exec passes -Dbench.args as one argument.
+        String[] args = String.join(" ", arguments).trim().split("\\s+");
+        String mode = args[0].isEmpty() ? "full" : args[0];
         boolean smoke = mode.startsWith("smoke");
         Plan plan =
                 switch (mode) {
