@@ -178,7 +178,7 @@ public final class ServingComparisonBench {
                                 plan.httpServer(),
                                 cores,
                                 maxTasks,
-                                output.resolve("serving-http-server.log"));
+                                Path.of("target", "serving-http-server.log"));
             }
             for (int tasks : plan.taskCounts()) {
                 List<BackboneRuntime> mine = copies.subList(0, tasks);

@@ -123,7 +123,8 @@ public final class BackboneRuntime implements AutoCloseable {
      * each (see {@link MicroBatches}); results are in row order.
      */
     public List<float[]> embedAll(List<EncodedText> rows, EmbeddingTask task, int maxPaddedTokens) {
-        List<List<Integer>> passes = MicroBatches.plan(rows, maxPaddedTokens);
+        List<List<Integer>> passes =
+                MicroBatches.plan(rows, maxPaddedTokens, MicroBatches.passOverheadTokens(config()));
         if (passes.size() == 1) {
             return embed(rows, task);
         }

@@ -24,10 +24,12 @@ public final class ScheduledRunner
 
     private final BackboneRuntime runtime;
     private final int maxBatchTokens;
+    private final int passOverheadTokens;
 
     public ScheduledRunner(BackboneRuntime runtime, int maxBatchTokens) {
         this.runtime = runtime;
         this.maxBatchTokens = maxBatchTokens;
+        this.passOverheadTokens = MicroBatches.passOverheadTokens(runtime.config());
     }
 
     @Override
@@ -81,7 +83,7 @@ public final class ScheduledRunner
             }
         }
         RowResult[] results = new RowResult[rows.size()];
-        for (List<Integer> pass : MicroBatches.plan(widths, maxBatchTokens)) {
+        for (List<Integer> pass : MicroBatches.plan(widths, maxBatchTokens, passOverheadTokens)) {
             BatchResult result = runtime.execute(pass.stream().map(rows::get).toList());
             for (int k = 0; k < pass.size(); k++) {
                 results[pass.get(k)] = result.results().get(k);

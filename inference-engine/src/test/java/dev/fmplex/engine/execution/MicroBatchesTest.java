@@ -48,4 +48,45 @@ class MicroBatchesTest {
     void smallRequestsStayOnePass() {
         assertThat(MicroBatches.plan(List.of(ofLength(5), ofLength(7)), 4096)).hasSize(1);
     }
+
+    @Test
+    void aLongRowGetsAPassOfItsOwnInsteadOfPaddingShortRowsToIt() {
+        List<EncodedText> rows = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            rows.add(ofLength(16));
+        }
+        rows.add(ofLength(120));
+
+        // Together: 17 x 120 = 2040 padded tokens. Apart: 120 + 16 x 16 = 376, plus one pass.
+        List<List<Integer>> passes = MicroBatches.plan(rows, 2048, 33);
+
+        assertThat(passes).hasSize(2);
+        assertThat(passes.get(0)).containsExactly(16);
+        assertThat(passes.get(1)).hasSize(16).doesNotContain(16);
+    }
+
+    @Test
+    void rowsOfNearlyTheSameLengthStayInOnePassWhenAnotherPassCostsMore() {
+        List<EncodedText> rows = List.of(ofLength(20), ofLength(16), ofLength(18), ofLength(14));
+
+        // Padding all to 20 wastes 12 tokens; a second pass would cost 33.
+        assertThat(MicroBatches.plan(rows, 2048, 33)).hasSize(1);
+        // Free passes: every distinct length runs alone, no padding at all.
+        assertThat(MicroBatches.plan(rows, 2048, 0)).hasSize(4);
+    }
+
+    @Test
+    void thePassCostShrinksAsTheEncoderWidens() {
+        int minilm =
+                MicroBatches.passOverheadTokens(
+                        new dev.fmplex.engine.backbone.BertConfig(
+                                30522, 384, 6, 12, 1536, 512, 2, 1e-12f));
+        int bertBase =
+                MicroBatches.passOverheadTokens(
+                        new dev.fmplex.engine.backbone.BertConfig(
+                                30522, 768, 12, 12, 3072, 512, 2, 1e-12f));
+
+        assertThat(minilm).isEqualTo(MicroBatches.DEFAULT_PASS_OVERHEAD_TOKENS);
+        assertThat(bertBase).isLessThan(minilm / 3);
+    }
 }

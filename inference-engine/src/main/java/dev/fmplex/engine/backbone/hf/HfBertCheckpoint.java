@@ -5,11 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.backbone.WeightLoadException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -27,29 +23,17 @@ public final class HfBertCheckpoint {
 
     /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
     public static BertWeights load(Path directory, NDManager manager) throws WeightLoadException {
-        BertConfig config = HfBertConfigReader.read(readFile(directory.resolve(CONFIG_FILE)));
-        return load(config, readFile(directory.resolve(WEIGHTS_FILE)), manager);
+        BertConfig config =
+                HfBertConfigReader.read(CheckpointFiles.read(directory.resolve(CONFIG_FILE)));
+        return load(config, CheckpointFiles.read(directory.resolve(WEIGHTS_FILE)), manager);
     }
 
     /** Builds weights for {@code config} from the bytes of a safetensors file. */
     public static BertWeights load(BertConfig config, byte[] safetensors, NDManager manager)
             throws WeightLoadException {
-        Map<String, NDArray> raw;
-        try {
-            raw =
-                    SafetensorsTensors.decode(
-                            safetensors, manager, name -> canonicalName(name) != null);
-        } catch (WeightLoadException e) {
-            throw new WeightLoadException(WEIGHTS_FILE + ": " + e.getMessage(), e);
-        }
-        Map<String, NDArray> canonical = new HashMap<>();
-        for (Map.Entry<String, NDArray> entry : raw.entrySet()) {
-            String name = canonicalName(entry.getKey());
-            if (canonical.put(name, entry.getValue()) != null) {
-                throw new WeightLoadException(
-                        "tensor '" + name + "' appears twice (with and without a prefix)");
-            }
-        }
+        Map<String, NDArray> canonical =
+                CheckpointFiles.decodeCanonical(
+                        safetensors, manager, HfBertCheckpoint::canonicalName);
         return BertWeights.of(config, canonical);
     }
 
@@ -65,15 +49,5 @@ public final class HfBertCheckpoint {
             name = name.substring(0, name.length() - "beta".length()) + "bias";
         }
         return name.equals("embeddings.position_ids") ? null : name;
-    }
-
-    private static byte[] readFile(Path file) throws WeightLoadException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new WeightLoadException("checkpoint file missing: " + file, e);
-        } catch (IOException e) {
-            throw new WeightLoadException("cannot read " + file + ": " + e.getMessage(), e);
-        }
     }
 }

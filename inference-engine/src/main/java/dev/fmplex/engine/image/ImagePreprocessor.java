@@ -1,0 +1,260 @@
+package dev.fmplex.engine.image;
+
+import dev.fmplex.engine.backbone.WeightLoadException;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Base64;
+import javax.imageio.ImageIO;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The preprocessing of Hugging Face's {@code ViTImageProcessor}, read from {@code
+ * preprocessor_config.json}: resize to {@code size} (bilinear), rescale by {@code rescale_factor}
+ * (1/255), normalize per channel by {@code image_mean} and {@code image_std}; output channel-major
+ * RGB floats, {@code [3, height, width]}.
+ *
+ * <p>Resizing uses Java2D's bilinear interpolation, which is not bit-identical to PIL's when
+ * downscaling (PIL filters over a wider support). Images already at the model's size are not
+ * resized at all, so their pixels are exactly what transformers computes.
+ *
+ * @param doResize whether to resize; when false, images must already have the model's size
+ */
+public record ImagePreprocessor(
+        boolean doResize,
+        int height,
+        int width,
+        boolean doRescale,
+        double rescaleFactor,
+        boolean doNormalize,
+        double[] mean,
+        double[] std) {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The defaults of {@code ViTImageProcessor}: 224 x 224, 1/255, mean and std 0.5. */
+    public static ImagePreprocessor vitDefaults(int size) {
+        return new ImagePreprocessor(
+                true,
+                size,
+                size,
+                true,
+                1 / 255.0,
+                true,
+                new double[] {0.5, 0.5, 0.5},
+                new double[] {0.5, 0.5, 0.5});
+    }
+
+    public ImagePreprocessor {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException(
+                    "size must be positive, is " + height + " x " + width);
+        }
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("image_mean and image_std need 3 values (RGB)");
+        }
+        for (double s : std) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("image_std values must be > 0");
+            }
+        }
+    }
+
+    /**
+     * Reads {@code preprocessor_config.json}; absent fields take {@code ViTImageProcessor}'s
+     * defaults.
+     */
+    public static ImagePreprocessor fromJson(byte[] json, int modelSize)
+            throws WeightLoadException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JacksonException e) {
+            throw new WeightLoadException(
+                    "preprocessor_config.json is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new WeightLoadException("preprocessor_config.json must hold a JSON object");
+        }
+        ImagePreprocessor defaults = vitDefaults(modelSize);
+        int height = defaults.height();
+        int width = defaults.width();
+        JsonNode size = root.get("size");
+        if (size != null && size.isObject()) {
+            height = intField(size, "height", height);
+            width = intField(size, "width", width);
+        } else if (size != null && size.isIntegralNumber()) {
+            height = size.intValue();
+            width = size.intValue();
+        }
+        if (height != modelSize || width != modelSize) {
+            throw new WeightLoadException(
+                    "preprocessor_config.json size "
+                            + height
+                            + " x "
+                            + width
+                            + " does not match the model's image_size "
+                            + modelSize);
+        }
+        try {
+            return new ImagePreprocessor(
+                    booleanField(root, "do_resize", true),
+                    height,
+                    width,
+                    booleanField(root, "do_rescale", true),
+                    doubleField(root, "rescale_factor", 1 / 255.0),
+                    booleanField(root, "do_normalize", true),
+                    triple(root, "image_mean", defaults.mean()),
+                    triple(root, "image_std", defaults.std()));
+        } catch (IllegalArgumentException e) {
+            throw new WeightLoadException("preprocessor_config.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes base64 PNG or JPEG bytes and preprocesses them. */
+    public float[] fromBase64(String base64) throws ImageDecodeException {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new ImageDecodeException("not valid base64: " + e.getMessage(), e);
+        }
+        return pixels(decode(bytes));
+    }
+
+    /** Decodes PNG or JPEG bytes. */
+    public static BufferedImage decode(byte[] bytes) throws ImageDecodeException {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new ImageDecodeException("cannot decode the image: " + e.getMessage(), e);
+        }
+        if (image == null) {
+            throw new ImageDecodeException(
+                    "not a PNG or JPEG image (" + bytes.length + " bytes, unknown format)");
+        }
+        return image;
+    }
+
+    /** Channel-major RGB floats of {@code image}, resized, rescaled and normalized. */
+    public float[] pixels(BufferedImage image) throws ImageDecodeException {
+        BufferedImage sized = image;
+        if (image.getHeight() != height || image.getWidth() != width) {
+            if (!doResize) {
+                throw new ImageDecodeException(
+                        "image is "
+                                + image.getWidth()
+                                + " x "
+                                + image.getHeight()
+                                + "; this backbone takes "
+                                + width
+                                + " x "
+                                + height
+                                + " and does not resize");
+            }
+            sized = resize(image);
+        }
+        float[] out = new float[3 * height * width];
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = sized.getRGB(x, y);
+                int[] channels = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+                for (int c = 0; c < 3; c++) {
+                    double value = channels[c];
+                    if (doRescale) {
+                        value *= rescaleFactor;
+                    }
+                    if (doNormalize) {
+                        value = (value - mean[c]) / std[c];
+                    }
+                    out[c * plane + y * width + x] = (float) value;
+                }
+            }
+        }
+        return out;
+    }
+
+    private BufferedImage resize(BufferedImage image) {
+        BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = sized.createGraphics();
+        try {
+            graphics.setRenderingHint(
+                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            graphics.drawImage(image, 0, 0, width, height, null);
+        } finally {
+            graphics.dispose();
+        }
+        return sized;
+    }
+
+    private static int intField(JsonNode node, String field, int fallback)
+            throws WeightLoadException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new WeightLoadException(
+                    "preprocessor_config.json field '" + field + "' must be an integer");
+        }
+        return value.intValue();
+    }
+
+    private static boolean booleanField(JsonNode node, String field, boolean fallback)
+            throws WeightLoadException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw new WeightLoadException(
+                    "preprocessor_config.json field '" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static double doubleField(JsonNode node, String field, double fallback)
+            throws WeightLoadException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isNumber()) {
+            throw new WeightLoadException(
+                    "preprocessor_config.json field '" + field + "' must be a number");
+        }
+        return value.doubleValue();
+    }
+
+    private static double[] triple(JsonNode node, String field, double[] fallback)
+            throws WeightLoadException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isNumber()) {
+            return new double[] {value.doubleValue(), value.doubleValue(), value.doubleValue()};
+        }
+        if (!value.isArray() || value.size() != 3) {
+            throw new WeightLoadException(
+                    "preprocessor_config.json field '" + field + "' must be a list of 3 numbers");
+        }
+        double[] values = new double[3];
+        for (int i = 0; i < 3; i++) {
+            if (!value.get(i).isNumber()) {
+                throw new WeightLoadException(
+                        "preprocessor_config.json field '"
+                                + field
+                                + "' must be a list of 3 numbers");
+            }
+            values[i] = value.get(i).doubleValue();
+        }
+        return values;
+    }
+}
