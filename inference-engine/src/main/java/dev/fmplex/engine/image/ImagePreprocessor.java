@@ -1,6 +1,7 @@
 package dev.fmplex.engine.image;
 
 import dev.fmplex.engine.backbone.WeightLoadException;
+import dev.fmplex.engine.backbone.hf.ConfigFields;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -8,9 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Base64;
 import javax.imageio.ImageIO;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The preprocessing of Hugging Face's {@code ViTImageProcessor}, read from {@code
@@ -34,7 +33,8 @@ public record ImagePreprocessor(
         double[] mean,
         double[] std) {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The file a vision checkpoint keeps its preprocessing in. */
+    public static final String FILE = "preprocessor_config.json";
 
     /** The defaults of {@code ViTImageProcessor}: 224 x 224, 1/255, mean and std 0.5. */
     public static ImagePreprocessor vitDefaults(int size) {
@@ -70,30 +70,22 @@ public record ImagePreprocessor(
      */
     public static ImagePreprocessor fromJson(byte[] json, int modelSize)
             throws WeightLoadException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JacksonException e) {
-            throw new WeightLoadException(
-                    "preprocessor_config.json is not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new WeightLoadException("preprocessor_config.json must hold a JSON object");
-        }
+        ConfigFields root = ConfigFields.parse(FILE, json);
         ImagePreprocessor defaults = vitDefaults(modelSize);
         int height = defaults.height();
         int width = defaults.width();
-        JsonNode size = root.get("size");
-        if (size != null && size.isObject()) {
-            height = intField(size, "height", height);
-            width = intField(size, "width", width);
-        } else if (size != null && size.isIntegralNumber()) {
-            height = size.intValue();
-            width = size.intValue();
+        ConfigFields size = root.object("size");
+        if (size != null) {
+            height = size.optionalInt("height", height);
+            width = size.optionalInt("width", width);
+        } else if (root.node("size") != null) {
+            height = root.requiredInt("size");
+            width = height;
         }
         if (height != modelSize || width != modelSize) {
             throw new WeightLoadException(
-                    "preprocessor_config.json size "
+                    FILE
+                            + " size "
                             + height
                             + " x "
                             + width
@@ -102,16 +94,16 @@ public record ImagePreprocessor(
         }
         try {
             return new ImagePreprocessor(
-                    booleanField(root, "do_resize", true),
+                    root.optionalBoolean("do_resize", true),
                     height,
                     width,
-                    booleanField(root, "do_rescale", true),
-                    doubleField(root, "rescale_factor", 1 / 255.0),
-                    booleanField(root, "do_normalize", true),
+                    root.optionalBoolean("do_rescale", true),
+                    root.optionalDouble("rescale_factor", 1 / 255.0),
+                    root.optionalBoolean("do_normalize", true),
                     triple(root, "image_mean", defaults.mean()),
                     triple(root, "image_std", defaults.std()));
         } catch (IllegalArgumentException e) {
-            throw new WeightLoadException("preprocessor_config.json: " + e.getMessage(), e);
+            throw new WeightLoadException(FILE + ": " + e.getMessage(), e);
         }
     }
 
@@ -193,48 +185,10 @@ public record ImagePreprocessor(
         return sized;
     }
 
-    private static int intField(JsonNode node, String field, int fallback)
+    /** Three numbers (one per RGB channel), or one number for all three. */
+    private static double[] triple(ConfigFields root, String field, double[] fallback)
             throws WeightLoadException {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new WeightLoadException(
-                    "preprocessor_config.json field '" + field + "' must be an integer");
-        }
-        return value.intValue();
-    }
-
-    private static boolean booleanField(JsonNode node, String field, boolean fallback)
-            throws WeightLoadException {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isBoolean()) {
-            throw new WeightLoadException(
-                    "preprocessor_config.json field '" + field + "' must be true or false");
-        }
-        return value.booleanValue();
-    }
-
-    private static double doubleField(JsonNode node, String field, double fallback)
-            throws WeightLoadException {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isNumber()) {
-            throw new WeightLoadException(
-                    "preprocessor_config.json field '" + field + "' must be a number");
-        }
-        return value.doubleValue();
-    }
-
-    private static double[] triple(JsonNode node, String field, double[] fallback)
-            throws WeightLoadException {
-        JsonNode value = node.get(field);
+        JsonNode value = root.node(field);
         if (value == null) {
             return fallback;
         }
@@ -242,16 +196,12 @@ public record ImagePreprocessor(
             return new double[] {value.doubleValue(), value.doubleValue(), value.doubleValue()};
         }
         if (!value.isArray() || value.size() != 3) {
-            throw new WeightLoadException(
-                    "preprocessor_config.json field '" + field + "' must be a list of 3 numbers");
+            throw root.error(field, "must be a list of 3 numbers");
         }
         double[] values = new double[3];
         for (int i = 0; i < 3; i++) {
             if (!value.get(i).isNumber()) {
-                throw new WeightLoadException(
-                        "preprocessor_config.json field '"
-                                + field
-                                + "' must be a list of 3 numbers");
+                throw root.error(field, "must be a list of 3 numbers");
             }
             values[i] = value.get(i).doubleValue();
         }

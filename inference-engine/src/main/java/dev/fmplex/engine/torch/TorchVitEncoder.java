@@ -28,14 +28,14 @@ public final class TorchVitEncoder {
     private final VitConfig config;
     private final VitWeights weights;
     private final Shape hiddenShape;
-    private final float attentionScale;
+    private final MultiHeadAttention attention;
     private final Shape patchStride;
 
     public TorchVitEncoder(VitWeights weights) {
         this.config = weights.config();
         this.weights = weights;
         this.hiddenShape = new Shape(config.hiddenSize());
-        this.attentionScale = (float) (1.0 / Math.sqrt(config.headSize()));
+        this.attention = new MultiHeadAttention(config.hiddenSize(), config.attentionHeads());
         this.patchStride = new Shape(config.patchSize(), config.patchSize());
     }
 
@@ -132,21 +132,11 @@ public final class TorchVitEncoder {
     }
 
     private NDArray selfAttention(NDArray input, int layer, LinearDelta delta) {
-        long rows = input.getShape().get(0);
-        long length = input.getShape().get(1);
-        NDArray query = heads(project(input, LayerLinear.QUERY, layer, delta).mul(attentionScale));
-        NDArray key = heads(project(input, LayerLinear.KEY, layer, delta));
-        NDArray value = heads(project(input, LayerLinear.VALUE, layer, delta));
-        NDArray context = query.matMul(key.transpose(0, 1, 3, 2)).softmax(-1).matMul(value);
-        return context.transpose(0, 2, 1, 3).reshape(rows, length, config.hiddenSize());
-    }
-
-    /** [rows, length, hidden] -> [rows, heads, length, headSize]. */
-    private NDArray heads(NDArray states) {
-        long rows = states.getShape().get(0);
-        long length = states.getShape().get(1);
-        return states.reshape(rows, length, config.attentionHeads(), config.headSize())
-                .transpose(0, 2, 1, 3);
+        return attention.attend(
+                project(input, LayerLinear.QUERY, layer, delta),
+                project(input, LayerLinear.KEY, layer, delta),
+                project(input, LayerLinear.VALUE, layer, delta),
+                null);
     }
 
     private NDArray project(NDArray input, LayerLinear linear, int layer, LinearDelta delta) {
