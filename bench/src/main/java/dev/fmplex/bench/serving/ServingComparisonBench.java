@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * FMplex vs best-effort co-location vs spatial partitioning vs langchain4j one instance per task on
  * the same tasks, workload and machine, in one run (issue 6), plus FMplex over HTTP and the
  * backbone-only throughput of FMplex's encoder against ONNX Runtime. {@code smoke} runs for seconds
- * and only proves the harness; {@code full} (the default) takes about 40 minutes and writes the
+ * and only proves the harness; {@code full} (the default) takes about 35 minutes and writes the
  * report and plots.
  *
  * <p>Usage: {@code ServingComparisonBench [full|smoke|smoke-http] [output directory]} ({@code
