@@ -42,6 +42,7 @@ final class HttpServedFmplex implements AutoCloseable {
     private static final int RANK = 8;
 
     private final Process server;
+    private final Path data;
     private final String base;
     private final HttpClient http =
             HttpClient.newBuilder()
@@ -51,8 +52,9 @@ final class HttpServedFmplex implements AutoCloseable {
     private final List<String> vfmIds = new ArrayList<>();
     private final int lanes;
 
-    private HttpServedFmplex(Process server, String base, int lanes) {
+    private HttpServedFmplex(Process server, Path data, String base, int lanes) {
         this.server = server;
+        this.data = data;
         this.base = base;
         this.lanes = lanes;
     }
@@ -87,7 +89,8 @@ final class HttpServedFmplex implements AutoCloseable {
                         "--logging.level.dev.fmplex.standalone=INFO");
         builder.redirectErrorStream(true);
         Process process = builder.start();
-        HttpServedFmplex served = new HttpServedFmplex(process, "http://127.0.0.1:" + port, lanes);
+        HttpServedFmplex served =
+                new HttpServedFmplex(process, data, "http://127.0.0.1:" + port, lanes);
         try {
             awaitReady(process, log);
             for (int k = 0; k < tasks; k++) {
@@ -337,6 +340,17 @@ final class HttpServedFmplex implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.destroyForcibly();
+        }
+        deleteData();
+    }
+
+    /** The server's data directory (its PostgreSQL cluster, artifacts) goes with it. */
+    private void deleteData() {
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[serving] could not delete " + data + ": " + e.getMessage());
         }
     }
 }
