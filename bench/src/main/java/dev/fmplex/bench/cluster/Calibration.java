@@ -12,9 +12,11 @@ import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.text.TextTokenizer;
 import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.task.EmbeddingTask;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Measures real forward batches on this machine, on one intra-op thread as an executor lane runs
@@ -133,7 +138,7 @@ final class Calibration {
                 samples.add(time(minilm, BackboneProfile.MINILM, shape, grid.repetitions()));
             }
             double slowdown = concurrentSlowdown(minilm, grid.repetitions());
-            try (BackboneRuntime bert = randomBertBase(minilm)) {
+            try (BackboneRuntime bert = randomBertBase()) {
                 for (int[] shape : grid.bertBase()) {
                     samples.add(
                             time(
@@ -177,7 +182,8 @@ final class Calibration {
         List<EncodedText> rows = rows(8, 32);
         double alone = medianMs(runtime, rows, repetitions);
         double[] together = new double[2];
-        CountDownLatch start = new CountDownLatch(1);
+        // Both lanes warm up, then meet here, so that their timed batches really overlap.
+        CyclicBarrier start = new CyclicBarrier(2);
         List<CompletableFuture<Void>> lanes = new ArrayList<>();
         for (int lane = 0; lane < 2; lane++) {
             int index = lane;
@@ -187,16 +193,18 @@ final class Calibration {
                                 IntraOpThreads.setForThisThread(1);
                                 runtime.embed(rows, MEAN);
                                 try {
-                                    start.await();
+                                    start.await(1, TimeUnit.MINUTES);
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
+                                    return;
+                                } catch (BrokenBarrierException | TimeoutException e) {
+                                    // The other lane failed: its error surfaces through join().
                                     return;
                                 }
                                 together[index] = medianMs(runtime, rows, repetitions);
                             },
                             command -> new Thread(command, "calibration-lane-" + index).start()));
         }
-        start.countDown();
         lanes.forEach(CompletableFuture::join);
         double slowdown = (together[0] + together[1]) / 2 / alone;
         ClusterSimulatorBench.progress(
@@ -215,6 +223,22 @@ final class Calibration {
         }
         Arrays.sort(ms);
         return ms[ms.length / 2];
+    }
+
+    /**
+     * The bundled vocabulary (BERT's, 30,522 word pieces) for the BERT-shaped runtime; its own
+     * instance, because a runtime closes its tokenizer when it closes.
+     */
+    private static TextTokenizer ownTokenizer() throws IOException {
+        try (InputStream json =
+                Calibration.class
+                        .getClassLoader()
+                        .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            if (json == null) {
+                throw new IOException("all-minilm-l6-v2-tokenizer.json not on the classpath");
+            }
+            return TextTokenizer.fromJson(json, 512);
+        }
     }
 
     /** {@code count} rows of exactly {@code length} tokens: [CLS], random word pieces, [SEP]. */
@@ -237,8 +261,7 @@ final class Calibration {
      * A BERT-base-shaped encoder with random weights (the costs of a forward do not depend on
      * them).
      */
-    private static BackboneRuntime randomBertBase(BackboneRuntime tokenizerSource)
-            throws WeightLoadException {
+    private static BackboneRuntime randomBertBase() throws WeightLoadException, IOException {
         NDManager root = BackboneRuntime.newRootManager(Device.cpu());
         try {
             NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
@@ -254,7 +277,7 @@ final class Calibration {
             return BackboneRuntime.create(
                     "bert-base-shaped",
                     BertWeights.of(BERT_BASE_CONFIG, arrays),
-                    tokenizerSource.tokenizer(),
+                    ownTokenizer(),
                     weightsManager,
                     root);
         } catch (WeightLoadException | RuntimeException e) {

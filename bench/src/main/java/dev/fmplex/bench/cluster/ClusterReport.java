@@ -97,7 +97,7 @@ final class ClusterReport {
                         "%d workers, each %d lanes (one core each) and %d GiB for models;"
                                 + " each worker process holds %,d bytes before any model and a"
                                 + " backbone copy holds %.2fx its fp32 weights (both measured"
-                                + " here by loading the bundled backbone three times)."
+                                + " here by loading the bundled backbone nine times)."
                                 + " Placement plans lanes to at most %.0f%% busy. Traces: N tasks,"
                                 + " %.2f req/s per task on average, Zipf-skewed (task k's share"
                                 + " ~ 1/(k+1)^0.8, shuffled over backbones), Poisson arrivals for"

@@ -167,8 +167,8 @@ final class ClusterSimulation {
 
         /**
          * The oldest queued requests, up to 32 rows and 2048 padded units, and no more than keep
-         * the batch within a third of the tightest SLO in it (SLO-aware batch sizing: a bigger
-         * batch would serve more per second but make every request in it late).
+         * the batch within half the tightest SLO in it (SLO-aware batch sizing: a bigger batch
+         * would serve more per second but make every request in it late).
          */
         private List<Request> takeBatch(ArrayDeque<Request> queue, BackboneProfile backbone) {
             List<Request> batch = new ArrayList<>();
@@ -184,7 +184,7 @@ final class ClusterSimulation {
                         && (newRows > MAX_ROWS
                                 || (long) newRows * newLongest > MAX_PADDED_UNITS
                                 || cost.predictMs(backbone, newRows, newLongest)
-                                        > newTightest / 3)) {
+                                        > newTightest / 2)) {
                     break;
                 }
                 tightest = newTightest;
@@ -200,23 +200,26 @@ final class ClusterSimulation {
             List<TaskTrace.Task> tasks, Layout layout, double seconds, long seed) {
         Random random = new Random(seed);
         List<Request> arrivals = new ArrayList<>();
+        // Every task's arrivals are drawn, hosted or not, so that two layouts of one trace see the
+        // very same requests of the tasks they both host (common random numbers).
         for (TaskTrace.Task task : tasks) {
-            if (!layout.routes.containsKey(task.id())) {
-                continue;
-            }
+            boolean hosted = layout.routes.containsKey(task.id());
             double t = 0;
             while (true) {
                 t += -Math.log(1 - random.nextDouble()) / task.ratePerSecond();
                 if (t >= seconds) {
                     break;
                 }
-                arrivals.add(
-                        new Request(
-                                task.id(),
-                                t * 1000,
-                                task.backbone().rowsPerRequest(),
-                                task.backbone().units().sample(random),
-                                task.sloMs()));
+                int units = task.backbone().units().sample(random);
+                if (hosted) {
+                    arrivals.add(
+                            new Request(
+                                    task.id(),
+                                    t * 1000,
+                                    task.backbone().rowsPerRequest(),
+                                    units,
+                                    task.sloMs()));
+                }
             }
         }
         arrivals.sort(Comparator.comparingDouble(Request::arrivalMs));

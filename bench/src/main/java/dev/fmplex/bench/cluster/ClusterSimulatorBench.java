@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <p>Usage: {@code ClusterSimulatorBench [full|smoke] [output directory] [calibration CSV]}; {@code
  * full} writes {@code docs/cluster-simulation.md}, the measured batches to {@code
- * docs/cluster-calibration.csv} and {@code docs/img/cluster-*.png} (about 3 minutes). Given a
+ * docs/cluster-calibration.csv} and {@code docs/img/cluster-*.png} (about 1 minute). Given a
  * calibration CSV, it simulates again from those measurements instead of measuring.
  */
 public final class ClusterSimulatorBench {
@@ -49,6 +49,8 @@ public final class ClusterSimulatorBench {
 
     /** One trace size: the median outcome over the seeds for each way of placing. */
     record Row(int tasks, ClusterSimulation.Outcome fmplex, ClusterSimulation.Outcome perTask) {}
+
+    private static final int MORE_COPIES = 8;
 
     private ClusterSimulatorBench() {}
 
@@ -172,7 +174,9 @@ public final class ClusterSimulatorBench {
 
     /**
      * What a worker process holds before any model, and per further loaded copy, measured by
-     * loading the bundled backbone three times: {runtime bytes, bytes per copy}.
+     * loading the bundled backbone once, then eight more times: {runtime bytes, bytes per copy}. A
+     * few copies are not enough: the allocator's first arenas make the second copy look far bigger
+     * than the tenth.
      */
     private static long[] measureMemory() throws Exception {
         progress("measuring resident memory per backbone copy");
@@ -181,10 +185,11 @@ public final class ClusterSimulatorBench {
         try {
             copies.add(BundledMiniLm.load(Device.cpu(), 256));
             long one = MemoryProbe.residentBytes();
-            copies.add(BundledMiniLm.load(Device.cpu(), 256));
-            copies.add(BundledMiniLm.load(Device.cpu(), 256));
-            long three = MemoryProbe.residentBytes();
-            long perCopy = (three - one) / 2;
+            for (int k = 0; k < MORE_COPIES; k++) {
+                copies.add(BundledMiniLm.load(Device.cpu(), 256));
+            }
+            long all = MemoryProbe.residentBytes();
+            long perCopy = (all - one) / MORE_COPIES;
             return new long[] {Math.max(0, one - start - perCopy), perCopy};
         } finally {
             copies.forEach(BackboneRuntime::close);

@@ -42,8 +42,8 @@ final class Placement {
 
     /**
      * Whether requests at {@code rate} can meet {@code sloMs}: a request may wait for a running
-     * batch and then run in its own, and queueing adds to both, so a planned batch must take at
-     * most a third of the SLO.
+     * batch and then run in its own, so a planned batch (slowed by a busy second lane) must take at
+     * most half the SLO.
      */
     static boolean meetsSlo(
             Cluster cluster,
@@ -53,7 +53,7 @@ final class Placement {
             int lanes,
             double sloMs) {
         int batched = plannedBatch(cost, backbone, rate, lanes);
-        return batchMs(cost, backbone, batched) * cluster.concurrentSlowdown() <= sloMs / 3;
+        return batchMs(cost, backbone, batched) * cluster.concurrentSlowdown() <= sloMs / 2;
     }
 
     /** Requests per batch: those arriving during one request's time alone, per lane. */

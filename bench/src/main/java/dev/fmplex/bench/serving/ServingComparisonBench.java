@@ -137,6 +137,12 @@ public final class ServingComparisonBench {
 
     /** Runs the plan and returns the markdown report (also written under {@code output}). */
     static String run(Plan plan, Path output) throws Exception {
+        if (plan.httpServer() != null && !Files.isRegularFile(plan.httpServer())) {
+            // Fail before minutes of loading, not after.
+            throw new IllegalStateException(
+                    plan.httpServer().toAbsolutePath()
+                            + " is missing: build it first with ./mvnw -B -DskipTests package");
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         int maxTasks = plan.taskCounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
         long rssStart = MemoryProbe.residentBytes();

@@ -28,7 +28,9 @@ public final class MicroBatches {
     /**
      * A pass's fixed cost in multiply-adds per layer: the cluster calibration on this project's
      * 2-core reference machine measured 1.29 ms per layer per pass against 22.1 ms per GMAC of
-     * projections (one intra-op thread), that is about 58 M multiply-adds.
+     * projections (one intra-op thread), that is about 58 M multiply-adds. With more intra-op
+     * threads per lane the token work speeds up more than the per-op cost, so there the plan splits
+     * somewhat more often than the true optimum (not yet measured per thread count).
      */
     private static final double PASS_COST_MACS_PER_LAYER = 5.8e7;
 

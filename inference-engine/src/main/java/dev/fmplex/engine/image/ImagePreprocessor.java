@@ -17,9 +17,12 @@ import tools.jackson.databind.JsonNode;
  * (1/255), normalize per channel by {@code image_mean} and {@code image_std}; output channel-major
  * RGB floats, {@code [3, height, width]}.
  *
- * <p>Resizing uses Java2D's bilinear interpolation, which is not bit-identical to PIL's when
- * downscaling (PIL filters over a wider support). Images already at the model's size are not
- * resized at all, so their pixels are exactly what transformers computes.
+ * <p>Resizing uses Java2D's bilinear interpolation over 2 x 2 source pixels. PIL's bilinear resize
+ * filters over the whole footprint of each output pixel when downscaling, so a large photo shrunk
+ * here aliases where PIL's would not: send images at (or near) the model's size for outputs that
+ * match transformers. Images already at the model's size are not resized at all, so their pixels
+ * are exactly what transformers computes. Grayscale images are read from their single band and
+ * copied to the three channels, as PIL's {@code convert("RGB")} does.
  *
  * @param doResize whether to resize; when false, images must already have the model's size
  */
@@ -155,8 +158,7 @@ public record ImagePreprocessor(
         int plane = height * width;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int rgb = sized.getRGB(x, y);
-                int[] channels = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+                int[] channels = rgb(sized, x, y);
                 for (int c = 0; c < 3; c++) {
                     double value = channels[c];
                     if (doRescale) {
@@ -172,8 +174,27 @@ public record ImagePreprocessor(
         return out;
     }
 
+    /**
+     * 8-bit R, G, B at (x, y). A single-band (grayscale) image is read from its raster: {@code
+     * getRGB} would convert its linear gray to sRGB and brighten it.
+     */
+    private static int[] rgb(BufferedImage image, int x, int y) {
+        if (image.getRaster().getNumBands() == 1 && image.getColorModel().getPixelSize() == 8) {
+            int gray = image.getRaster().getSample(x, y, 0);
+            return new int[] {gray, gray, gray};
+        }
+        int rgb = image.getRGB(x, y);
+        return new int[] {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+    }
+
     private BufferedImage resize(BufferedImage image) {
-        BufferedImage sized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        BufferedImage sized =
+                new BufferedImage(
+                        width,
+                        height,
+                        image.getRaster().getNumBands() == 1
+                                ? BufferedImage.TYPE_BYTE_GRAY
+                                : BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = sized.createGraphics();
         try {
             graphics.setRenderingHint(

@@ -89,4 +89,65 @@ class MicroBatchesTest {
         assertThat(minilm).isEqualTo(MicroBatches.DEFAULT_PASS_OVERHEAD_TOKENS);
         assertThat(bertBase).isLessThan(minilm / 3);
     }
+
+    @Test
+    void thePlanIsTheCheapestOfEverySplitOfTheSortedRows() {
+        Random random = new Random(9);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 1 + random.nextInt(9);
+            List<EncodedText> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                rows.add(ofLength(1 + random.nextInt(150)));
+            }
+            int budget = 64 + random.nextInt(600);
+            int overhead = random.nextInt(60);
+
+            long planned = cost(rows, MicroBatches.plan(rows, budget, overhead), overhead);
+
+            int[] sorted =
+                    rows.stream()
+                            .mapToInt(r -> r.ids().length)
+                            .boxed()
+                            .sorted(java.util.Comparator.reverseOrder())
+                            .mapToInt(Integer::intValue)
+                            .toArray();
+            assertThat(planned).isEqualTo(cheapestSplit(sorted, budget, overhead));
+        }
+    }
+
+    private static long cost(List<EncodedText> rows, List<List<Integer>> passes, int overhead) {
+        long total = 0;
+        for (List<Integer> pass : passes) {
+            int longest = pass.stream().mapToInt(i -> rows.get(i).ids().length).max().orElseThrow();
+            total += overhead + (long) longest * pass.size();
+        }
+        return total;
+    }
+
+    /** Brute force: every way of cutting the sorted lengths into contiguous passes. */
+    private static long cheapestSplit(int[] sorted, int budget, int overhead) {
+        int n = sorted.length;
+        long best = Long.MAX_VALUE;
+        for (int cuts = 0; cuts < 1 << (n - 1); cuts++) {
+            long total = 0;
+            int start = 0;
+            boolean valid = true;
+            for (int i = 1; i <= n; i++) {
+                if (i == n || (cuts & (1 << (i - 1))) != 0) {
+                    int size = i - start;
+                    long padded = (long) size * sorted[start];
+                    if (size > 1 && padded > budget) {
+                        valid = false;
+                        break;
+                    }
+                    total += overhead + padded;
+                    start = i;
+                }
+            }
+            if (valid) {
+                best = Math.min(best, total);
+            }
+        }
+        return best;
+    }
 }

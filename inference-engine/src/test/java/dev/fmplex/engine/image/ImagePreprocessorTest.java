@@ -37,20 +37,42 @@ class ImagePreprocessorTest {
     }
 
     @Test
-    void aLargerJpegIsResizedToTheModelsSize() throws Exception {
+    void aLargerImageIsResizedAlongBothAxesKeepingItsGradient() throws Exception {
+        // Red rises left to right, green top to bottom, over a 32 x 24 image.
         BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 24; y++) {
             for (int x = 0; x < 32; x++) {
-                image.setRGB(x, y, 0x808080);
+                image.setRGB(x, y, (x * 8) << 16 | (y * 10) << 8);
             }
         }
 
-        float[] pixels = VIT_8.fromBase64(base64(image, "jpg"));
+        float[] pixels = VIT_8.fromBase64(base64(image, "png"));
 
         assertThat(pixels).hasSize(3 * 64);
-        // A uniform grey stays uniform (JPEG may move it by a level or two).
+        for (int y = 0; y < 8; y++) {
+            for (int x = 1; x < 8; x++) {
+                assertThat(pixels[y * 8 + x]).isGreaterThan(pixels[y * 8 + x - 1]);
+                assertThat(pixels[64 + x * 8 + y]).isGreaterThan(pixels[64 + (x - 1) * 8 + y]);
+            }
+        }
+        // The whole range survives: no crop of one corner.
+        assertThat(pixels[0]).isLessThan((float) ((40 / 255.0 - 0.5) / 0.5));
+        assertThat(pixels[7]).isGreaterThan((float) ((200 / 255.0 - 0.5) / 0.5));
+    }
+
+    @Test
+    void aGrayscaleImageKeepsItsGrayLevelsInAllThreeChannels() throws Exception {
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                image.getRaster().setSample(x, y, 0, 128);
+            }
+        }
+
+        float[] pixels = VIT_8.fromBase64(base64(image, "png"));
+
         for (float value : pixels) {
-            assertThat(value).isCloseTo((float) ((128 / 255.0 - 0.5) / 0.5), within(0.03f));
+            assertThat(value).isCloseTo((float) ((128 / 255.0 - 0.5) / 0.5), within(1e-6f));
         }
     }
 

@@ -27,9 +27,13 @@ class TorchVitEncoderTest {
     void theEncoderComputesWhatAPlainJavaViTComputes() throws Exception {
         VitConfig config = TinyVitCheckpoints.TINY;
         Map<String, HostTensor> weights = TinyVitCheckpoints.randomWeights(config, 11);
+        NDManager weightsManager = manager.newSubManager();
         TorchVitEncoder encoder =
                 new TorchVitEncoder(
-                        VitWeights.of(config, TinyVitCheckpoints.toArrays(weights, manager)));
+                        VitWeights.of(
+                                config, TinyVitCheckpoints.toArrays(weights, weightsManager)));
+        // As in a worker: nothing a batch computes may attach to the weights' manager.
+        weightsManager.cap();
         int rows = 3;
         float[] pixels = TinyVitCheckpoints.randomPixels(config, rows, 12);
         int perImage = config.channels() * config.imageSize() * config.imageSize();
