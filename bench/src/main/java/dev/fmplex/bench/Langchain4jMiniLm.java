@@ -22,8 +22,14 @@ public final class Langchain4jMiniLm {
     private Langchain4jMiniLm() {}
 
     public static EmbeddingModel create(Executor executor) throws IOException, OrtException {
+        return create(executor, onnxModel());
+    }
+
+    /** The same from ONNX bytes already read ({@link #onnxModel()}), for callers building many. */
+    public static EmbeddingModel create(Executor executor, byte[] onnxModel)
+            throws IOException, OrtException {
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        OrtSession session = environment.createSession(onnxModel(), withoutSpinning());
+        OrtSession session = environment.createSession(onnxModel, withoutSpinning());
         try (InputStream tokenizer = open("all-minilm-l6-v2-tokenizer.json")) {
             OnnxBertBiEncoder encoder =
                     new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);

@@ -11,7 +11,6 @@ import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TokenBatch;
 import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.task.EmbeddingTask;
-import java.io.IOException;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,18 +39,21 @@ final class BackboneThroughput {
 
     private BackboneThroughput() {}
 
+    /**
+     * @param model the ONNX file's bytes ({@link Langchain4jMiniLm#onnxModel()})
+     */
     static List<Row> measure(
             BackboneRuntime runtime,
+            byte[] model,
             List<EncodedText> texts,
             List<Integer> threadCounts,
             int rounds)
-            throws IOException, OrtException {
+            throws OrtException {
         List<List<EncodedText>> passes = new ArrayList<>();
         for (List<Integer> pass : MicroBatches.plan(texts, 2048)) {
             passes.add(pass.stream().map(texts::get).toList());
         }
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        byte[] model = Langchain4jMiniLm.onnxModel();
         List<Row> rows = new ArrayList<>();
         int defaultThreads = Runtime.getRuntime().availableProcessors();
         for (int threads : threadCounts) {

@@ -161,10 +161,13 @@ public final class ServingComparisonBench {
             long rssAll = MemoryProbe.residentBytes();
             footprint = MemoryProbe.Footprint.of(rssStart, rssOne, rssAll, maxTasks);
             BackboneRuntime first = copies.get(0);
+            // Read once: every ONNX Runtime session below is built from these bytes.
+            byte[] onnxModel = Langchain4jMiniLm.onnxModel();
             progress("backbone-only throughput, FMplex vs ONNX Runtime, same passes");
             throughput =
                     BackboneThroughput.measure(
                             first,
+                            onnxModel,
                             throughputTexts(first, plan.throughputSentences()),
                             plan.throughputThreads(),
                             3);
@@ -173,10 +176,10 @@ public final class ServingComparisonBench {
             if (plan.langchain4j()) {
                 progress("building " + maxTasks + " langchain4j models (one per task)");
                 for (int k = 0; k < maxTasks; k++) {
-                    langchain4j.add(Langchain4jMiniLm.create(Runnable::run));
+                    langchain4j.add(Langchain4jMiniLm.create(Runnable::run, onnxModel));
                 }
             }
-            long onnxBytes = Langchain4jMiniLm.onnxModel().length;
+            long onnxBytes = onnxModel.length;
             if (plan.httpServer() != null) {
                 progress("starting the standalone server with " + maxTasks + " vFMs");
                 http =
