@@ -192,9 +192,9 @@ class StandaloneEndToEndTest {
                 .jsonPath("$.detail")
                 .isEqualTo("inputs[1] must be a string, got a number");
         expectProblem(
-                post(client, infer, "{\"inputs\":[\"ok\", {\"a\":1}]}"),
-                400,
-                "invalid-request",
+                post(client, infer, "{\"inputs\":[\"ok\", {\"image\":\"iVBO\"}]}"),
+                422,
+                "wrong-modality",
                 "inputs[1]");
         expectProblem(
                 post(client, infer, "{\"inputs\":\"not a list\"}"),

@@ -114,7 +114,7 @@ public class CatalogService {
                     Map.of("backbone", request.backbone()),
                     null);
         }
-        TaskRules.check(request.task(), backbone.toDescriptor().layers());
+        TaskRules.check(request.task(), backbone.toDescriptor());
         if (vfms.existsByName(request.name())) {
             throw duplicateName(request.name(), null);
         }

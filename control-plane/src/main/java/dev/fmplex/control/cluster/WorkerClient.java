@@ -55,7 +55,12 @@ final class WorkerClient {
 
     Mono<FanOutResponse> inferMany(String address, List<String> vfms, InferRequest request) {
         FanOutRequest body =
-                new FanOutRequest(vfms, request.inputs(), request.truncate(), request.timeoutMs());
+                new FanOutRequest(
+                        vfms,
+                        request.inputs(),
+                        request.truncate(),
+                        request.timeoutMs(),
+                        request.imageSize());
         return web.post()
                 .uri(address + "/infer")
                 .contentType(MediaType.APPLICATION_JSON)

@@ -7,16 +7,23 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertWeights;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
 import dev.fmplex.engine.text.TokenBatch;
 import dev.fmplex.engine.torch.Pooler;
 import dev.fmplex.engine.torch.TextEncoder;
 import dev.fmplex.engine.torch.TorchBertEncoder;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.EmbeddingTask;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
@@ -25,13 +32,14 @@ import java.util.List;
  * done, so nothing can attach to it afterwards; each batch runs in its own sub-manager of the root,
  * closed when the batch's results have been copied to Java arrays.
  */
-public final class BackboneRuntime implements AutoCloseable {
+public final class BackboneRuntime implements ServedBackbone {
 
     private final BackboneDescriptor descriptor;
     private final BertWeights weights;
     private final TextTokenizer tokenizer;
     private final TextEncoder encoder;
     private final MixedBatchExecutor executor;
+    private final VfmImporter importer;
     private final NDManager root;
 
     private BackboneRuntime(
@@ -45,6 +53,7 @@ public final class BackboneRuntime implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.executor = new MixedBatchExecutor(encoder, root);
+        this.importer = new VfmImporter(weights.config(), tokenizer.maxTokens());
         this.root = root;
     }
 
@@ -87,6 +96,7 @@ public final class BackboneRuntime implements AutoCloseable {
                 descriptor, weights, tokenizer, new TorchBertEncoder(weights), root);
     }
 
+    @Override
     public BackboneDescriptor descriptor() {
         return descriptor;
     }
@@ -108,12 +118,57 @@ public final class BackboneRuntime implements AutoCloseable {
         return weights;
     }
 
+    @Override
+    public VfmImporter importer() {
+        return importer;
+    }
+
+    /**
+     * Tokenizes a request's texts; an input over the token limit is cut, or refused with 413 when
+     * the request sets {@code truncate: false}.
+     */
+    @Override
+    public List<ModelInput> prepare(InferRequest request, int maxInputs) {
+        List<String> texts = TextInputs.require(request.inputs(), maxInputs);
+        List<EncodedText> encoded = tokenizer.encodeAll(texts);
+        if (!request.truncateOrDefault()) {
+            rejectTooLong(encoded, tokenizer.maxTokens());
+        }
+        return List.copyOf(encoded);
+    }
+
+    private static void rejectTooLong(List<EncodedText> encoded, int maxTokens) {
+        for (int i = 0; i < encoded.size(); i++) {
+            EncodedText text = encoded.get(i);
+            if (text.truncated()) {
+                throw new FmplexException(
+                        ProblemType.INPUT_TOO_LONG,
+                        "inputs[" + i + "]",
+                        "inputs["
+                                + i
+                                + "] is "
+                                + text.inputTokens()
+                                + " tokens; the limit is "
+                                + maxTokens
+                                + " (send \"truncate\": true to cut it instead)",
+                        Map.of("limit", maxTokens, "actual", text.inputTokens()),
+                        null);
+            }
+        }
+    }
+
     /** Runs rows of any vFMs of this backbone in one forward pass. */
+    @Override
     public BatchResult execute(List<BatchRow> rows) {
         return executor.execute(rows);
     }
 
-    /** The parent of every vFM version's manager: versions live beside batches, under the root. */
+    @Override
+    public int passOverheadUnits() {
+        return MicroBatches.passOverheadTokens(config());
+    }
+
+    @Override
     public NDManager root() {
         return root;
     }

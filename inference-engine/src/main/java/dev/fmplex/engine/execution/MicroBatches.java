@@ -44,8 +44,16 @@ public final class MicroBatches {
      * this shape: small encoders pay relatively more per pass.
      */
     public static int passOverheadTokens(BertConfig config) {
-        double h = config.hiddenSize();
-        double macsPerTokenLayer = 4 * h * h + 2 * h * config.intermediateSize();
+        return passOverheadUnits(config.hiddenSize(), config.intermediateSize());
+    }
+
+    /**
+     * The pass cost in positions of any pre-norm or post-norm transformer encoder of this width:
+     * what a position costs is its layers' matrix products, whatever the modality.
+     */
+    public static int passOverheadUnits(int hiddenSize, int intermediateSize) {
+        double h = hiddenSize;
+        double macsPerTokenLayer = 4 * h * h + 2 * h * intermediateSize;
         return (int)
                 Math.max(
                         1,
@@ -66,6 +74,18 @@ public final class MicroBatches {
      */
     public static List<List<Integer>> plan(
             List<EncodedText> rows, int maxPaddedTokens, int passOverheadTokens) {
+        return planUnits(
+                rows.stream().mapToInt(EncodedText::units).toArray(),
+                maxPaddedTokens,
+                passOverheadTokens);
+    }
+
+    /**
+     * {@link #plan(List, int, int)} over rows given by their widths in positions (tokens, patches),
+     * whatever their modality.
+     */
+    public static List<List<Integer>> planUnits(
+            int[] widths, int maxPaddedTokens, int passOverheadTokens) {
         if (maxPaddedTokens < 1) {
             throw new IllegalArgumentException(
                     "maxPaddedTokens must be >= 1, is " + maxPaddedTokens);
@@ -75,11 +95,9 @@ public final class MicroBatches {
                     "passOverheadTokens must be >= 0, is " + passOverheadTokens);
         }
         List<Integer> order =
-                IntStream.range(0, rows.size())
+                IntStream.range(0, widths.length)
                         .boxed()
-                        .sorted(
-                                Comparator.comparingInt((Integer i) -> rows.get(i).ids().length)
-                                        .reversed())
+                        .sorted(Comparator.comparingInt((Integer i) -> widths[i]).reversed())
                         .toList();
         int n = order.size();
         // cost[i]: cheapest plan of the i longest rows; start[i]: where its last pass begins. A
@@ -89,7 +107,7 @@ public final class MicroBatches {
         for (int i = 1; i <= n; i++) {
             cost[i] = Long.MAX_VALUE;
             for (int j = i - 1; j >= 0; j--) {
-                long padded = (long) (i - j) * rows.get(order.get(j)).ids().length;
+                long padded = (long) (i - j) * widths[order.get(j)];
                 if (i - j > 1 && padded > maxPaddedTokens) {
                     break; // a longer pass starting earlier is only wider
                 }

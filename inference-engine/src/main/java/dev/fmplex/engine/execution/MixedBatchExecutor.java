@@ -13,7 +13,6 @@ import dev.fmplex.engine.torch.EncoderInputs.PromptInputs;
 import dev.fmplex.engine.torch.LinearDelta;
 import dev.fmplex.engine.torch.Pooler;
 import dev.fmplex.engine.torch.TorchBertEncoder;
-import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -131,28 +130,25 @@ public final class MixedBatchExecutor {
             NDArray[] hidden,
             NDArray inputMask,
             RowResult[] results) {
-        try {
-            NDArray index =
-                    batch.create(rowIndices.stream().mapToLong(i -> backboneRowOf[i]).toArray());
-            NDArray states = hidden[vfm.layer()].get(index);
-            NDArray features =
-                    vfm.head().tokenLevel()
-                            ? states
-                            : Pooler.pool(states, inputMask.get(index), vfm.pooling());
-            List<HeadRow> headRows =
-                    rowIndices.stream()
-                            .map(i -> new HeadRow(rows.get(i).text(), vfm.promptLength()))
-                            .toList();
-            List<TaskOutput> outputs = vfm.head().apply(features, headRows);
-            for (int k = 0; k < rowIndices.size(); k++) {
-                results[rowIndices.get(k)] = new RowResult.Success(outputs.get(k));
-            }
-        } catch (RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            for (int i : rowIndices) {
-                results[i] = new RowResult.Failure(vfm.vfmId(), reason);
-            }
-        }
+        HeadOutputs.store(
+                vfm,
+                rowIndices,
+                () -> {
+                    NDArray index =
+                            batch.create(
+                                    rowIndices.stream().mapToLong(i -> backboneRowOf[i]).toArray());
+                    NDArray states = hidden[vfm.layer()].get(index);
+                    NDArray features =
+                            vfm.head().tokenLevel()
+                                    ? states
+                                    : Pooler.pool(states, inputMask.get(index), vfm.pooling());
+                    List<HeadRow> headRows =
+                            rowIndices.stream()
+                                    .map(i -> new HeadRow(rows.get(i).text(), vfm.promptLength()))
+                                    .toList();
+                    return vfm.head().apply(features, headRows);
+                },
+                results);
     }
 
     private static EncoderInputs inputs(NDManager batch, List<BackboneRow> rows, int length) {

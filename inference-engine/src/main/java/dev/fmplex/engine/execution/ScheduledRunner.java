@@ -1,10 +1,10 @@
 package dev.fmplex.engine.execution;
 
 import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.Outcome;
 import dev.fmplex.engine.scheduler.Work;
-import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,14 +22,18 @@ import java.util.Set;
 public final class ScheduledRunner
         implements FairScheduler.Runner<InferencePayload, List<TaskOutput>> {
 
-    private final BackboneRuntime runtime;
-    private final int maxBatchTokens;
-    private final int passOverheadTokens;
+    private final ServedBackbone backbone;
+    private final int maxBatchUnits;
+    private final int passOverheadUnits;
 
-    public ScheduledRunner(BackboneRuntime runtime, int maxBatchTokens) {
-        this.runtime = runtime;
-        this.maxBatchTokens = maxBatchTokens;
-        this.passOverheadTokens = MicroBatches.passOverheadTokens(runtime.config());
+    /**
+     * @param maxBatchUnits most padded positions in one forward pass, in the family's unit of work
+     *     (tokens, patches)
+     */
+    public ScheduledRunner(ServedBackbone backbone, int maxBatchUnits) {
+        this.backbone = backbone;
+        this.maxBatchUnits = maxBatchUnits;
+        this.passOverheadUnits = backbone.passOverheadUnits();
     }
 
     @Override
@@ -71,20 +75,19 @@ public final class ScheduledRunner
             return outcomes;
         }
         List<BatchRow> rows = new ArrayList<>();
-        List<EncodedText> widths = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
         for (Work<InferencePayload> work : batch) {
             InferencePayload payload = work.payload();
-            for (EncodedText text : payload.rows()) {
-                rows.add(new BatchRow(payload.model(), text));
+            for (ModelInput input : payload.rows()) {
+                rows.add(new BatchRow(payload.model(), input));
                 // Planning counts virtual tokens too: they widen the row like real ones.
-                widths.add(
-                        new EncodedText(
-                                new long[payload.model().promptLength() + text.ids().length], 0));
+                widths.add(payload.model().promptLength() + input.units());
             }
         }
         RowResult[] results = new RowResult[rows.size()];
-        for (List<Integer> pass : MicroBatches.plan(widths, maxBatchTokens, passOverheadTokens)) {
-            BatchResult result = runtime.execute(pass.stream().map(rows::get).toList());
+        int[] units = widths.stream().mapToInt(Integer::intValue).toArray();
+        for (List<Integer> pass : MicroBatches.planUnits(units, maxBatchUnits, passOverheadUnits)) {
+            BatchResult result = backbone.execute(pass.stream().map(rows::get).toList());
             for (int k = 0; k < pass.size(); k++) {
                 results[pass.get(k)] = result.results().get(k);
             }

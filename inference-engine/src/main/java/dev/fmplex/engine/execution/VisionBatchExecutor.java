@@ -2,32 +2,41 @@ package dev.fmplex.engine.execution;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.extension.LoraAdapter;
 import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.extension.head.HeadRow;
+import dev.fmplex.engine.image.ImageInput;
 import dev.fmplex.engine.torch.LinearDelta;
+import dev.fmplex.engine.torch.Pooler;
 import dev.fmplex.engine.torch.TorchVitEncoder;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs images of any number of vFMs of one ViT backbone in ONE forward pass: each row carries its
- * own LoRA adapter (or none), applied to that row only by the same batched deltas as on text
- * ({@link LoraDeltas}). Images need no padding: every row has the same patches.
+ * Runs images of any number of vFMs of one ViT backbone in ONE forward pass.
  *
- * <p>Everything a batch creates lives in one sub-manager closed at the end of the batch.
+ * <ol>
+ *   <li>Rows of vFMs that leave the backbone unchanged (no LoRA) and carry the same image (the same
+ *       prepared input, as a fan-out request has) become one backbone row.
+ *   <li>Each adapted linear layer adds its LoRA delta to its own rows only, by the same batched
+ *       deltas as on text ({@link LoraDeltas}). Images need no padding: every row has the same
+ *       patches.
+ *   <li>The pass stops at the deepest layer any vFM reads. A vFM reading the last layer sees it
+ *       after the final LayerNorm, as {@code ViTModel}'s {@code last_hidden_state} and every
+ *       transformers ViT head do; an earlier layer is {@code hidden_states[layer]}, before any
+ *       norm. Its pooling (CLS by default for classification) then feeds its head; a head that
+ *       throws or yields NaN fails its own rows only.
+ * </ol>
+ *
+ * Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */
 public final class VisionBatchExecutor {
-
-    /**
-     * One image of one vFM.
-     *
-     * @param pixels the preprocessed image, {@code channels x size x size} values, channel-major
-     * @param lora the vFM's adapter, or null for the frozen backbone
-     */
-    public record VisionRow(float[] pixels, LoraAdapter lora) {}
 
     private final TorchVitEncoder encoder;
     private final NDManager root;
@@ -37,55 +46,122 @@ public final class VisionBatchExecutor {
         this.root = root;
     }
 
+    /** A backbone row: the image it runs and the vFM whose adapter it carries, if any. */
+    private record BackboneRow(ImageInput image, VfmModel adapted) {}
+
     /**
-     * The CLS token of every row after the final LayerNorm, what {@code ViTForImageClassification}
-     * feeds its classifier; in row order.
+     * @param rows rows whose inputs are {@link ImageInput}s of this backbone's size
      */
-    public List<float[]> clsFeatures(List<VisionRow> rows) {
+    public BatchResult execute(List<BatchRow> rows) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one row");
         }
         VitConfig config = encoder.config();
         int values = config.channels() * config.imageSize() * config.imageSize();
-        float[] flat = new float[rows.size() * values];
-        List<List<LoraModule>> modules = new ArrayList<>(rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-            VisionRow row = rows.get(r);
-            if (row.pixels().length != values) {
+        List<BackboneRow> backboneRows = new ArrayList<>();
+        int[] backboneRowOf = new int[rows.size()];
+        Map<ImageInput, Integer> shared = new IdentityHashMap<>();
+        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            BatchRow row = rows.get(i);
+            ImageInput image = (ImageInput) row.input();
+            if (image.pixels().length != values) {
                 throw new IllegalArgumentException(
                         "row "
-                                + r
+                                + i
                                 + " has "
-                                + row.pixels().length
+                                + image.pixels().length
                                 + " pixel values; the backbone takes "
                                 + values);
             }
-            System.arraycopy(row.pixels(), 0, flat, r * values, values);
-            modules.add(row.lora() == null ? List.of() : List.copyOf(row.lora().modules()));
+            if (row.vfm().changesBackbone()) {
+                backboneRowOf[i] = backboneRows.size();
+                backboneRows.add(new BackboneRow(image, row.vfm()));
+            } else {
+                backboneRowOf[i] =
+                        shared.computeIfAbsent(
+                                image,
+                                key -> {
+                                    backboneRows.add(new BackboneRow(image, null));
+                                    return backboneRows.size() - 1;
+                                });
+            }
+            rowsByVfm.computeIfAbsent(row.vfm(), key -> new ArrayList<>()).add(i);
         }
+        int lastLayer = rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+
         try (NDManager batch = root.newSubManager()) {
+            float[] flat = new float[backboneRows.size() * values];
+            List<List<LoraModule>> modules = new ArrayList<>(backboneRows.size());
+            for (int r = 0; r < backboneRows.size(); r++) {
+                BackboneRow row = backboneRows.get(r);
+                System.arraycopy(row.image().pixels(), 0, flat, r * values, values);
+                modules.add(
+                        row.adapted() == null || row.adapted().lora() == null
+                                ? List.of()
+                                : List.copyOf(row.adapted().lora().modules()));
+            }
             NDArray pixels =
                     batch.create(
                             flat,
                             new Shape(
-                                    rows.size(),
+                                    backboneRows.size(),
                                     config.channels(),
                                     config.imageSize(),
                                     config.imageSize()));
             LinearDelta lora = LoraDeltas.of(batch, modules);
-            NDArray[] hidden = encoder.forward(pixels, config.layers(), lora);
-            float[] cls =
-                    encoder.finalNorm(hidden[config.layers()])
-                            .get(new NDIndex(":, 0, :"))
-                            .toFloatArray();
-            List<float[]> features = new ArrayList<>(rows.size());
-            int width = config.hiddenSize();
-            for (int r = 0; r < rows.size(); r++) {
-                float[] vector = new float[width];
-                System.arraycopy(cls, r * width, vector, 0, width);
-                features.add(vector);
+            NDArray[] hidden = encoder.forward(pixels, lastLayer, lora);
+            if (lastLayer == config.layers()) {
+                hidden[lastLayer] = encoder.finalNorm(hidden[lastLayer]);
             }
-            return features;
+            NDArray everyPosition =
+                    batch.ones(
+                            new Shape(backboneRows.size(), config.sequenceLength()),
+                            DataType.INT64);
+
+            RowResult[] results = new RowResult[rows.size()];
+            for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {
+                runHead(
+                        batch,
+                        entry.getKey(),
+                        entry.getValue(),
+                        rows,
+                        backboneRowOf,
+                        hidden,
+                        everyPosition,
+                        results);
+            }
+            return new BatchResult(List.of(results), backboneRows.size(), rowsByVfm.size());
         }
+    }
+
+    private static void runHead(
+            NDManager batch,
+            VfmModel vfm,
+            List<Integer> rowIndices,
+            List<BatchRow> rows,
+            int[] backboneRowOf,
+            NDArray[] hidden,
+            NDArray everyPosition,
+            RowResult[] results) {
+        HeadOutputs.store(
+                vfm,
+                rowIndices,
+                () -> {
+                    NDArray index =
+                            batch.create(
+                                    rowIndices.stream().mapToLong(i -> backboneRowOf[i]).toArray());
+                    NDArray features =
+                            Pooler.pool(
+                                    hidden[vfm.layer()].get(index),
+                                    everyPosition.get(index),
+                                    vfm.pooling());
+                    List<HeadRow> headRows =
+                            rowIndices.stream()
+                                    .map(i -> new HeadRow(rows.get(i).input(), 0))
+                                    .toList();
+                    return vfm.head().apply(features, headRows);
+                },
+                results);
     }
 }

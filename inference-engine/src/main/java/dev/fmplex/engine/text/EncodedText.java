@@ -1,5 +1,7 @@
 package dev.fmplex.engine.text;
 
+import dev.fmplex.engine.input.ModelInput;
+
 /**
  * One tokenized input.
  *
@@ -7,10 +9,16 @@ package dev.fmplex.engine.text;
  * @param inputTokens the input's length in tokens before any cut
  * @param tokens the word pieces of {@code ids} (for token-level outputs); may be null
  */
-public record EncodedText(long[] ids, int inputTokens, String[] tokens) {
+public record EncodedText(long[] ids, int inputTokens, String[] tokens) implements ModelInput {
 
     public EncodedText(long[] ids, int inputTokens) {
         this(ids, inputTokens, null);
+    }
+
+    /** Tokens the backbone runs, special tokens included. */
+    @Override
+    public int units() {
+        return ids.length;
     }
 
     public boolean truncated() {

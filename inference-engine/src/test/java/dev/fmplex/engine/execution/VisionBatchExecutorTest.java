@@ -1,128 +1,287 @@
 package dev.fmplex.engine.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.backbone.vit.HfVitBackbone;
+import dev.fmplex.engine.backbone.vit.RandomVitVfm;
 import dev.fmplex.engine.backbone.vit.TinyVitCheckpoints;
 import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.backbone.vit.VitParameterNames;
 import dev.fmplex.engine.backbone.vit.VitWeights;
-import dev.fmplex.engine.extension.LoraAdapter;
-import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.image.ImageInput;
+import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.engine.torch.LinearDelta;
 import dev.fmplex.engine.torch.TorchVitEncoder;
+import dev.fmplex.model.api.ClassificationOutput;
+import dev.fmplex.model.api.EmbeddingOutput;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.RegressionOutput;
+import dev.fmplex.model.task.ClassificationTask;
+import dev.fmplex.model.task.EmbeddingTask;
+import dev.fmplex.model.task.Pooling;
+import dev.fmplex.model.task.RegressionTask;
+import dev.fmplex.model.task.TaskSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exactness invariant on ViT: images of several LoRA vFMs (and of the frozen backbone) in one
- * batch give what each vFM's dedicated model, its adapter merged into the weights, gives alone.
+ * The exactness invariant on ViT, through the real path a worker uses: a checkpoint directory
+ * loaded by {@link HfVitBackbone}, vFMs imported from PEFT files by the backbone's importer, inputs
+ * prepared from a request, and one mixed batch. Each vFM's outputs equal its dedicated model's: its
+ * adapter merged into the weights, one image at a time, no deltas, its head computed by hand.
  */
 class VisionBatchExecutorTest {
 
     private static final VitConfig CONFIG = TinyVitCheckpoints.TINY;
+    private static final List<String> LABELS = List.of("cat", "dog", "bird");
 
-    private final NDManager root = NDManager.newBaseManager();
+    @TempDir Path checkpoint;
+
+    private Map<String, HostTensor> baseWeights;
+    private VisionBackboneRuntime runtime;
+    private final List<VfmModel> models = new ArrayList<>();
+
+    @BeforeEach
+    void load() throws Exception {
+        baseWeights = TinyVitCheckpoints.randomWeights(CONFIG, 21);
+        TinyVitCheckpoints.write(checkpoint, CONFIG, baseWeights);
+        runtime = HfVitBackbone.load("tiny-vit", checkpoint, Device.cpu());
+    }
 
     @AfterEach
     void close() {
-        root.close();
+        models.forEach(VfmModel::release);
+        runtime.close();
     }
 
     @Test
-    void mixedLoraImagesInOneBatchEqualDedicatedMergedWeightModels() throws Exception {
-        NDManager weightsManager = root.newSubManager();
-        Map<String, NDArray> base =
-                TinyVitCheckpoints.toArrays(
-                        TinyVitCheckpoints.randomWeights(CONFIG, 21), weightsManager);
-        VisionBatchExecutor executor =
-                new VisionBatchExecutor(new TorchVitEncoder(VitWeights.of(CONFIG, base)), root);
-        NDManager adapters = root.newSubManager();
-        adapters.getEngine().setRandomSeed(5);
-        // Attention-only, feed-forward-only, and everything, at different ranks.
-        LoraAdapter attention = adapter(adapters, 2, LayerLinear.QUERY, LayerLinear.VALUE);
-        LoraAdapter feedForward =
-                adapter(adapters, 4, LayerLinear.INTERMEDIATE, LayerLinear.OUTPUT);
-        LoraAdapter all = adapter(adapters, 3, LayerLinear.values());
-        List<LoraAdapter> perRow =
-                java.util.Arrays.asList(attention, null, feedForward, all, attention);
-        int perImage = CONFIG.channels() * CONFIG.imageSize() * CONFIG.imageSize();
-        float[] pixels = TinyVitCheckpoints.randomPixels(CONFIG, perRow.size(), 22);
-        List<VisionBatchExecutor.VisionRow> rows = new ArrayList<>();
-        for (int r = 0; r < perRow.size(); r++) {
-            float[] image = java.util.Arrays.copyOfRange(pixels, r * perImage, (r + 1) * perImage);
-            rows.add(new VisionBatchExecutor.VisionRow(image, perRow.get(r)));
-        }
+    void mixedVfmsInOneBatchEqualTheirDedicatedMergedWeightModels() throws Exception {
+        // Attention-only LoRA, classification head in the adapter (modules_to_save).
+        RandomVitVfm attention =
+                new RandomVitVfm(CONFIG, 2, EnumSet.of(LayerLinear.QUERY, LayerLinear.VALUE), 3, 1);
+        VfmModel attentionModel =
+                load(
+                        "attention",
+                        new ClassificationTask(LABELS, null, null, null),
+                        attention,
+                        true);
+        // Every projection at rank 3, keys of a bare ViTModel, regression head beside it.
+        RandomVitVfm everything =
+                new RandomVitVfm(CONFIG, 3, EnumSet.allOf(LayerLinear.class), 1, 2);
+        VfmModel everythingModel =
+                loadBare("everything", new RegressionTask(Pooling.MEAN, null), everything);
+        // No LoRA: a frozen-backbone embedding, and a classifier reading layer 1.
+        RandomVitVfm frozen = new RandomVitVfm(CONFIG, 1, Set.of(), 0, 3);
+        VfmModel frozenModel =
+                load("frozen", new EmbeddingTask(Pooling.MEAN, true, null), frozen, false);
+        RandomVitVfm early = new RandomVitVfm(CONFIG, 1, Set.of(), 3, 4);
+        VfmModel earlyModel =
+                load("early", new ClassificationTask(LABELS, null, null, 1), early, false);
 
-        List<float[]> mixed = executor.clsFeatures(rows);
+        List<ModelInput> images = prepare(4, 22);
+        List<BatchRow> rows =
+                List.of(
+                        new BatchRow(attentionModel, images.get(0)),
+                        new BatchRow(frozenModel, images.get(0)),
+                        new BatchRow(earlyModel, images.get(0)),
+                        new BatchRow(everythingModel, images.get(1)),
+                        new BatchRow(attentionModel, images.get(2)),
+                        new BatchRow(frozenModel, images.get(3)));
 
+        BatchResult result = runtime.execute(rows);
+
+        // The frozen and early rows of image 0 share one backbone row.
+        assertThat(result.backboneRows()).isEqualTo(5);
+        assertThat(result.tasks()).isEqualTo(4);
         double maxDiff = 0;
         for (int r = 0; r < rows.size(); r++) {
-            float[] dedicated = dedicatedCls(base, perRow.get(r), rows.get(r).pixels());
-            for (int j = 0; j < dedicated.length; j++) {
-                maxDiff = Math.max(maxDiff, Math.abs(mixed.get(r)[j] - dedicated[j]));
+            RowResult row = result.results().get(r);
+            assertThat(row).isInstanceOf(RowResult.Success.class);
+            Object output = ((RowResult.Success) row).output();
+            BatchRow input = rows.get(r);
+            float[] pixels = ((ImageInput) input.input()).pixels();
+            RandomVitVfm vfm =
+                    input.vfm() == attentionModel
+                            ? attention
+                            : input.vfm() == everythingModel
+                                    ? everything
+                                    : input.vfm() == frozenModel ? frozen : early;
+            float[] features = dedicatedFeatures(vfm, input.vfm().task(), pixels);
+            if (output instanceof ClassificationOutput classified) {
+                double[] expected = softmax(vfm.head(features));
+                for (int c = 0; c < LABELS.size(); c++) {
+                    maxDiff =
+                            Math.max(
+                                    maxDiff,
+                                    Math.abs(classified.scores().get(LABELS.get(c)) - expected[c]));
+                }
+            } else if (output instanceof RegressionOutput regression) {
+                maxDiff = Math.max(maxDiff, Math.abs(regression.value() - vfm.head(features)[0]));
+            } else {
+                float[] embedding = ((EmbeddingOutput) output).embedding();
+                double norm = 0;
+                for (float value : features) {
+                    norm += value * value;
+                }
+                for (int j = 0; j < features.length; j++) {
+                    maxDiff =
+                            Math.max(
+                                    maxDiff,
+                                    Math.abs(embedding[j] - features[j] / Math.sqrt(norm)));
+                }
             }
         }
         System.out.printf(
-                "ViT mixed LoRA batch vs dedicated merged models: max abs diff %.2e%n", maxDiff);
+                "ViT mixed vFMs vs dedicated merged models: max abs diff %.2e%n", maxDiff);
         assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
-        // The adapters change the output: the rows of one image under two vFMs differ.
-        float[] frozen = dedicatedCls(base, null, rows.get(0).pixels());
-        assertThat(maxAbsDiff(frozen, mixed.get(0))).isGreaterThan(1e-3);
+        // The adapter changes the output: image 0 under the attention vFM differs from frozen.
+        float[] adapted = dedicatedFeatures(attention, attentionModel.task(), pixelsOf(images, 0));
+        float[] plain = dedicatedFeatures(frozen, attentionModel.task(), pixelsOf(images, 0));
+        assertThat(maxAbsDiff(adapted, plain)).isGreaterThan(1e-3);
     }
 
-    /** The vFM's own model: W + (s B)(A) merged, one image, no batching, no deltas. */
-    private float[] dedicatedCls(Map<String, NDArray> base, LoraAdapter lora, float[] image)
+    @Test
+    void aHeadThatYieldsNaNFailsOnlyItsOwnRows() throws Exception {
+        RandomVitVfm broken = new RandomVitVfm(CONFIG, 1, Set.of(), 1, 5);
+        // Finite weights (NaN ones are refused at import) whose outputs overflow to infinity.
+        java.util.Arrays.fill(broken.headWeight, 3e38f);
+        VfmModel brokenModel = load("broken", new RegressionTask(null, null), broken, false);
+        RandomVitVfm healthy = new RandomVitVfm(CONFIG, 2, EnumSet.of(LayerLinear.KEY), 3, 6);
+        VfmModel healthyModel =
+                load("healthy", new ClassificationTask(LABELS, null, null, null), healthy, true);
+        List<ModelInput> images = prepare(2, 23);
+
+        BatchResult result =
+                runtime.execute(
+                        List.of(
+                                new BatchRow(brokenModel, images.get(0)),
+                                new BatchRow(healthyModel, images.get(0)),
+                                new BatchRow(brokenModel, images.get(1))));
+
+        assertThat(result.results().get(0))
+                .isInstanceOfSatisfying(
+                        RowResult.Failure.class,
+                        failure -> {
+                            assertThat(failure.vfmId()).isEqualTo("broken");
+                            assertThat(failure.reason()).contains("non-finite");
+                        });
+        assertThat(result.results().get(2)).isInstanceOf(RowResult.Failure.class);
+        ClassificationOutput output =
+                (ClassificationOutput) ((RowResult.Success) result.results().get(1)).output();
+        double[] expected =
+                softmax(
+                        healthy.head(
+                                dedicatedFeatures(
+                                        healthy, healthyModel.task(), pixelsOf(images, 0))));
+        assertThat(output.scores().get("cat")).isCloseTo(expected[0], within(1e-4));
+    }
+
+    private VfmModel load(String id, TaskSpec task, RandomVitVfm vfm, boolean headInAdapter)
             throws Exception {
-        try (NDManager scope = root.newSubManager()) {
-            Map<String, NDArray> merged = new HashMap<>(base);
-            if (lora != null) {
-                for (LoraModule module : lora.modules()) {
-                    String name = VitParameterNames.weight(module.layer(), module.linear());
-                    // [in, r] x [r, out] = [in, out]; the weight is [out, in].
-                    NDArray delta = module.downT().matMul(module.upT()).transpose();
-                    merged.put(
-                            name,
-                            scope.zeros(base.get(name).getShape()).add(base.get(name)).add(delta));
+        VfmModel model =
+                runtime.importer()
+                        .load(id, 1, task, vfm.files(headInAdapter, false), runtime.root());
+        models.add(model);
+        return model;
+    }
+
+    private VfmModel loadBare(String id, TaskSpec task, RandomVitVfm vfm) throws Exception {
+        VfmModel model =
+                runtime.importer().load(id, 1, task, vfm.files(false, true), runtime.root());
+        models.add(model);
+        return model;
+    }
+
+    /** Images as a request carries them: preprocessed pixel tensors, through the input checks. */
+    private List<ModelInput> prepare(int count, long seed) {
+        float[] pixels = TinyVitCheckpoints.randomPixels(CONFIG, count, seed);
+        int size = CONFIG.imageSize();
+        List<Object> inputs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<Object> planes = new ArrayList<>();
+            for (int c = 0; c < CONFIG.channels(); c++) {
+                List<Object> rows = new ArrayList<>();
+                for (int y = 0; y < size; y++) {
+                    List<Object> row = new ArrayList<>();
+                    for (int x = 0; x < size; x++) {
+                        row.add(
+                                (double)
+                                        pixels[
+                                                ((i * CONFIG.channels() + c) * size + y) * size
+                                                        + x]);
+                    }
+                    rows.add(row);
                 }
+                planes.add(rows);
             }
-            TorchVitEncoder dedicated = new TorchVitEncoder(VitWeights.of(CONFIG, merged));
+            inputs.add(Map.of("pixels", planes));
+        }
+        return runtime.prepare(new InferRequest(inputs, null), count);
+    }
+
+    private static float[] pixelsOf(List<ModelInput> images, int index) {
+        return ((ImageInput) images.get(index)).pixels();
+    }
+
+    /**
+     * The dedicated model's features: merged weights, one image, the task's layer (after the final
+     * LayerNorm when it is the last), its pooling over every position.
+     */
+    private float[] dedicatedFeatures(RandomVitVfm vfm, TaskSpec task, float[] image)
+            throws Exception {
+        try (NDManager scope = runtime.root().newSubManager()) {
+            Map<String, NDArray> base = TinyVitCheckpoints.toArrays(baseWeights, scope);
+            TorchVitEncoder dedicated =
+                    new TorchVitEncoder(VitWeights.of(CONFIG, vfm.merged(base, scope)));
             NDArray input =
                     scope.create(
                             image,
                             new Shape(
                                     1, CONFIG.channels(), CONFIG.imageSize(), CONFIG.imageSize()));
-            return dedicated.encode(input).get(new NDIndex(":, 0, :")).toFloatArray();
+            int layer = task.layer() == null ? CONFIG.layers() : task.layer();
+            NDArray states = dedicated.forward(input, layer, LinearDelta.NONE)[layer];
+            if (layer == CONFIG.layers()) {
+                states = dedicated.finalNorm(states);
+            }
+            NDArray pooled =
+                    task.pooling() == Pooling.CLS
+                            ? states.get(new NDIndex(":, 0, :"))
+                            : states.mean(new int[] {1});
+            return pooled.toFloatArray();
         }
     }
 
-    private static LoraAdapter adapter(NDManager manager, int rank, LayerLinear... linears) {
-        List<LoraModule> modules = new ArrayList<>();
-        long h = CONFIG.hiddenSize();
-        long i = CONFIG.intermediateSize();
-        for (int layer = 0; layer < CONFIG.layers(); layer++) {
-            for (LayerLinear linear : linears) {
-                long in = linear == LayerLinear.OUTPUT ? i : h;
-                long out = linear == LayerLinear.INTERMEDIATE ? i : h;
-                modules.add(
-                        new LoraModule(
-                                layer,
-                                linear,
-                                manager.randomNormal(
-                                        0, 0.3f, new Shape(in, rank), DataType.FLOAT32),
-                                manager.randomNormal(
-                                        0, 0.3f, new Shape(rank, out), DataType.FLOAT32)));
-            }
+    private static double[] softmax(double[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double logit : logits) {
+            max = Math.max(max, logit);
         }
-        return new LoraAdapter(modules);
+        double sum = 0;
+        double[] out = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = Math.exp(logits[i] - max);
+            sum += out[i];
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] /= sum;
+        }
+        return out;
     }
 
     private static double maxAbsDiff(float[] a, float[] b) {

@@ -3,11 +3,10 @@ package dev.fmplex.worker.inference;
 import ai.djl.Device;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.backbone.hf.HfBertBackbone;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.backbone.checkpoint.CheckpointBackbones;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
-import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulingPolicy;
@@ -27,17 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The backbones this worker has loaded, each with its scheduler (and the one thread that runs its
- * batches), the vFM versions it serves and the importer that validates new ones against it.
+ * The backbones this worker has loaded, of any family, each with its scheduler (and the threads
+ * that run its batches) and the vFM versions it serves.
  */
 public final class BackboneHost implements AutoCloseable {
 
     /** One hosted backbone. */
     public record HostedBackbone(
-            BackboneRuntime runtime,
+            ServedBackbone runtime,
             FairScheduler<InferencePayload, List<TaskOutput>> scheduler,
             VfmRegistry registry,
-            VfmImporter importer,
             SchedulerMetrics metrics) {}
 
     private final Map<String, HostedBackbone> backbones = new ConcurrentHashMap<>();
@@ -66,7 +64,7 @@ public final class BackboneHost implements AutoCloseable {
             for (Map.Entry<String, Path> checkpoint :
                     new TreeMap<>(properties.checkpoints()).entrySet()) {
                 host.add(
-                        HfBertBackbone.load(
+                        CheckpointBackbones.load(
                                 checkpoint.getKey(),
                                 checkpoint.getValue(),
                                 device,
@@ -88,7 +86,7 @@ public final class BackboneHost implements AutoCloseable {
         return () -> IntraOpThreads.setForThisThread(threads);
     }
 
-    public void add(BackboneRuntime runtime) {
+    public void add(ServedBackbone runtime) {
         String name = runtime.descriptor().name();
         SchedulerMetrics metrics = new SchedulerMetrics(meters, name);
         FairScheduler<InferencePayload, List<TaskOutput>> scheduler =
@@ -104,13 +102,7 @@ public final class BackboneHost implements AutoCloseable {
                                 properties.executorLanes(), laneSetup(properties.executorLanes()))
                         .build();
         metrics.observe(scheduler::stats, scheduler::queuedRequests);
-        HostedBackbone hosted =
-                new HostedBackbone(
-                        runtime,
-                        scheduler,
-                        new VfmRegistry(),
-                        new VfmImporter(runtime.config(), runtime.tokenizer().maxTokens()),
-                        metrics);
+        HostedBackbone hosted = new HostedBackbone(runtime, scheduler, new VfmRegistry(), metrics);
         if (backbones.putIfAbsent(name, hosted) != null) {
             throw new IllegalStateException("backbone " + name + " is already loaded");
         }

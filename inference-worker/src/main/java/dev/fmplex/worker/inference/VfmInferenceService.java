@@ -4,15 +4,14 @@ import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.VfmExecutionException;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.ArtifactException;
+import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.scheduler.AdmissionException;
 import dev.fmplex.engine.scheduler.Completed;
 import dev.fmplex.engine.scheduler.SchedulerStats;
-import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.api.TaskOutput;
-import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.api.Timing;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
@@ -38,11 +37,12 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Loads vFM versions and runs their requests through their backbone's fair scheduler.
  *
- * <p>A request is checked and tokenized before it is queued (off the event loop), so a bad request
- * costs no batch slot. It then holds a reference to the vFM's serving version until its batch
- * finished, so it completes on the version it started on even if a new one is installed meanwhile.
- * Its deadline is enforced twice: the scheduler drops it if it is still queued, and the reply fails
- * with 504 when it passes; a client that goes away cancels it out of the queue.
+ * <p>A request is checked and converted (tokenized, decoded) before it is queued (off the event
+ * loop), so a bad request costs no batch slot. It then holds a reference to the vFM's serving
+ * version until its batch finished, so it completes on the version it started on even if a new one
+ * is installed meanwhile. Its deadline is enforced twice: the scheduler drops it if it is still
+ * queued, and the reply fails with 504 when it passes; a client that goes away cancels it out of
+ * the queue.
  */
 public final class VfmInferenceService {
 
@@ -69,7 +69,8 @@ public final class VfmInferenceService {
         VfmModel model;
         try {
             model =
-                    backbone.importer()
+                    backbone.runtime()
+                            .importer()
                             .load(
                                     deployment.vfmId(),
                                     deployment.version(),
@@ -158,13 +159,11 @@ public final class VfmInferenceService {
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
         return Mono.defer(
                 () -> {
-                    List<String> texts =
-                            TextInputs.require(request.inputs(), inputLimit(deployment));
                     HostedBackbone backbone = backbone(deployment);
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     return withinDeadline(
-                            tokenize(backbone, texts, request.truncateOrDefault())
+                            prepare(backbone, request, inputLimit(deployment))
                                     .flatMap(
                                             encoded ->
                                                     run(
@@ -202,7 +201,7 @@ public final class VfmInferenceService {
     private static final long GRACE_MS = 500;
 
     /**
-     * The same inputs through several vFMs of one backbone: tokenized once, one queue entry per vFM
+     * The same inputs through several vFMs of one backbone: prepared once, one queue entry per vFM
      * (each charged for its own rows), and the backbone work shared where extensions allow.
      */
     public Mono<FanOutResponse> inferMany(List<VfmDeployment> targets, InferRequest request) {
@@ -234,12 +233,11 @@ public final class VfmInferenceService {
                         }
                     }
                     int limit = targets.stream().mapToInt(this::inputLimit).min().orElseThrow();
-                    List<String> texts = TextInputs.require(request.inputs(), limit);
                     HostedBackbone backbone = backbone(targets.get(0));
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     return withinDeadline(
-                            tokenize(backbone, texts, request.truncateOrDefault())
+                            prepare(backbone, request, limit)
                                     .flatMap(
                                             encoded ->
                                                     Flux.fromIterable(targets)
@@ -259,24 +257,20 @@ public final class VfmInferenceService {
                 });
     }
 
-    private Mono<List<EncodedText>> tokenize(
-            HostedBackbone backbone, List<String> texts, boolean truncate) {
-        return Mono.fromCallable(
-                        () -> {
-                            List<EncodedText> encoded =
-                                    backbone.runtime().tokenizer().encodeAll(texts);
-                            if (!truncate) {
-                                rejectTooLong(encoded, backbone.runtime().tokenizer().maxTokens());
-                            }
-                            return encoded;
-                        })
+    /**
+     * Checks and converts the inputs (tokenizing, decoding) off the event loop, so a bad request
+     * fails before it costs a batch slot.
+     */
+    private Mono<List<ModelInput>> prepare(
+            HostedBackbone backbone, InferRequest request, int maxInputs) {
+        return Mono.fromCallable(() -> backbone.runtime().prepare(request, maxInputs))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
     private Mono<InferResponse> run(
             VfmDeployment deployment,
             HostedBackbone backbone,
-            List<EncodedText> encoded,
+            List<ModelInput> encoded,
             long deadlineNanos,
             Duration timeout) {
         VfmModel model =
@@ -406,26 +400,6 @@ public final class VfmInferenceService {
         return quota == null
                 ? properties.maxInputsPerRequest()
                 : Math.min(quota, properties.maxInputsPerRequest());
-    }
-
-    private static void rejectTooLong(List<EncodedText> encoded, int maxTokens) {
-        for (int i = 0; i < encoded.size(); i++) {
-            EncodedText text = encoded.get(i);
-            if (text.truncated()) {
-                throw new FmplexException(
-                        ProblemType.INPUT_TOO_LONG,
-                        "inputs[" + i + "]",
-                        "inputs["
-                                + i
-                                + "] is "
-                                + text.inputTokens()
-                                + " tokens; the limit is "
-                                + maxTokens
-                                + " (send \"truncate\": true to cut it instead)",
-                        Map.of("limit", maxTokens, "actual", text.inputTokens()),
-                        null);
-            }
-        }
     }
 
     private static double round(double millis) {

@@ -24,9 +24,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param executorLanes batches in flight at once per backbone, each lane on an even share of the
  *     cores' intra-op threads (1: one batch at a time on all cores)
  * @param bundledBackbone whether to load the bundled {@code all-minilm-l6-v2}
- * @param checkpoints further backbones by name, each a Hugging Face BERT-family checkpoint
- *     directory ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}), e.g.
- *     {@code fmplex.worker.checkpoints.bert-base=/models/bert-base-uncased}
+ * @param checkpoints further backbones by name, each a Hugging Face checkpoint directory, loaded as
+ *     the family its {@code config.json} {@code model_type} names: BERT family ({@code
+ *     config.json}, {@code model.safetensors}, {@code tokenizer.json}) or {@code vit} ({@code
+ *     config.json}, {@code model.safetensors}, {@code preprocessor_config.json}), e.g. {@code
+ *     fmplex.worker.checkpoints.bert-base=/models/bert-base-uncased}
  */
 @ConfigurationProperties("fmplex.worker")
 public record WorkerProperties(

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Checks the {@code inputs} of a text infer request before any model work is queued. */
+/** Checks the {@code inputs} of an infer request before any model work is queued. */
 public final class TextInputs {
 
     private TextInputs() {}
@@ -18,13 +18,45 @@ public final class TextInputs {
      * @param maxInputs the most inputs this request may carry
      */
     public static List<String> require(List<Object> inputs, int maxInputs) {
+        requireCount(inputs, maxInputs, "a list of strings");
+        List<String> texts = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Object value = inputs.get(i);
+            if (value instanceof Map<?, ?> object) {
+                throw new FmplexException(
+                        ProblemType.WRONG_MODALITY,
+                        "inputs[" + i + "]",
+                        "inputs["
+                                + i
+                                + "] is an object "
+                                + object.keySet()
+                                + "; this backbone takes text: send each input as a string");
+            }
+            if (!(value instanceof String text)) {
+                throw new FmplexException(
+                        ProblemType.INVALID_REQUEST,
+                        "inputs[" + i + "]",
+                        "inputs[" + i + "] must be a string, got " + jsonKind(value));
+            }
+            texts.add(text);
+        }
+        return texts;
+    }
+
+    /**
+     * Checks that {@code inputs} is present, not empty and within {@code maxInputs}, whatever the
+     * modality.
+     *
+     * @param expected what the inputs should be, for the message, e.g. {@code a list of strings}
+     */
+    public static void requireCount(List<Object> inputs, int maxInputs, String expected) {
         if (inputs == null) {
             throw new FmplexException(
-                    ProblemType.INVALID_REQUEST, "inputs", "inputs is required: a list of strings");
+                    ProblemType.INVALID_REQUEST, "inputs", "inputs is required: " + expected);
         }
         if (inputs.isEmpty()) {
             throw new FmplexException(
-                    ProblemType.INVALID_REQUEST, "inputs", "inputs must hold at least 1 string");
+                    ProblemType.INVALID_REQUEST, "inputs", "inputs must hold at least 1 input");
         }
         if (inputs.size() > maxInputs) {
             throw new FmplexException(
@@ -38,23 +70,14 @@ public final class TextInputs {
                     Map.of("limit", maxInputs, "actual", inputs.size()),
                     null);
         }
-        List<String> texts = new ArrayList<>(inputs.size());
-        for (int i = 0; i < inputs.size(); i++) {
-            Object value = inputs.get(i);
-            if (!(value instanceof String text)) {
-                throw new FmplexException(
-                        ProblemType.INVALID_REQUEST,
-                        "inputs[" + i + "]",
-                        "inputs[" + i + "] must be a string, got " + jsonKind(value));
-            }
-            texts.add(text);
-        }
-        return texts;
     }
 
-    private static String jsonKind(Object value) {
+    /** How a JSON value reads in a message: {@code a number}, {@code an object}, ... */
+    public static String jsonKind(Object value) {
         if (value == null) {
             return "null";
+        } else if (value instanceof String) {
+            return "a string";
         } else if (value instanceof Number) {
             return "a number";
         } else if (value instanceof Boolean) {

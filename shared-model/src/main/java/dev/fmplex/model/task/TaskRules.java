@@ -1,5 +1,6 @@
 package dev.fmplex.model.task;
 
+import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import java.util.HashSet;
@@ -12,6 +13,22 @@ public final class TaskRules {
     public static final int MAX_LABELS = 10_000;
 
     private TaskRules() {}
+
+    /** Checks {@code task} against the layers and the modality of {@code backbone}. */
+    public static void check(TaskSpec task, BackboneDescriptor backbone) {
+        check(task, backbone.layers());
+        if (task instanceof TokenClassificationTask && !backbone.modality().equals("text")) {
+            throw invalid(
+                    "task.kind",
+                    "task kind "
+                            + TokenClassificationTask.KIND
+                            + " labels text tokens; backbone "
+                            + backbone.name()
+                            + " takes "
+                            + backbone.modality()
+                            + " inputs");
+        }
+    }
 
     /**
      * @param backboneLayers the backbone's encoder layer count, the largest valid {@code layer}

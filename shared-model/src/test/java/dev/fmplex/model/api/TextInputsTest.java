@@ -27,10 +27,23 @@ class TextInputsTest {
                             assertThat(e.getMessage())
                                     .isEqualTo("inputs[1] must be a string, got null");
                         });
-        assertThatThrownBy(() -> TextInputs.require(List.of("a", "b", Map.of()), 5))
-                .hasMessage("inputs[2] must be a string, got an object");
         assertThatThrownBy(() -> TextInputs.require(List.of(true), 5))
                 .hasMessage("inputs[0] must be a string, got a boolean");
+    }
+
+    @Test
+    void anObjectIsAnInputOfAnotherModality() {
+        assertThatThrownBy(() -> TextInputs.require(List.of("a", "b", Map.of("image", "iVBO")), 5))
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> {
+                            assertThat(e.type()).isEqualTo(ProblemType.WRONG_MODALITY);
+                            assertThat(e.field()).isEqualTo("inputs[2]");
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "inputs[2] is an object [image]; this backbone takes"
+                                                    + " text: send each input as a string");
+                        });
     }
 
     @Test

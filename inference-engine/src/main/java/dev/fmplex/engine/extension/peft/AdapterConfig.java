@@ -36,7 +36,7 @@ record AdapterConfig(
         return rsLora ? alpha / Math.sqrt(rank) : alpha / rank;
     }
 
-    static AdapterConfig parse(byte[] bytes) throws ArtifactException {
+    static AdapterConfig parse(byte[] bytes, AdapterTargets backbone) throws ArtifactException {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
@@ -48,7 +48,7 @@ record AdapterConfig(
         }
         String type = text(root, "peft_type");
         if (LORA.equals(type)) {
-            return lora(root);
+            return lora(root, backbone);
         }
         if (PROMPT_TUNING.equals(type)) {
             int tokens = positiveInt(root, "num_virtual_tokens");
@@ -69,7 +69,8 @@ record AdapterConfig(
         throw fail("peft_type '" + type + "' is not supported; expected LORA or PROMPT_TUNING");
     }
 
-    private static AdapterConfig lora(JsonNode root) throws ArtifactException {
+    private static AdapterConfig lora(JsonNode root, AdapterTargets backbone)
+            throws ArtifactException {
         int rank = positiveInt(root, "r");
         JsonNode alphaNode = root.get("lora_alpha");
         double alpha = alphaNode == null || alphaNode.isNull() ? 8 : alphaNode.asDouble();
@@ -94,17 +95,18 @@ record AdapterConfig(
                 rank,
                 alpha,
                 root.path("use_rslora").asBoolean(false),
-                targets(root.get("target_modules")),
+                targets(root.get("target_modules"), backbone),
                 0,
                 null);
     }
 
     /**
      * PEFT matches a list entry against a module's full name or its end (after a dot), and a string
-     * as a regular expression over the whole name; both are resolved here against BERT's six
-     * projections.
+     * as a regular expression over the whole name; both are resolved here against the backbone's
+     * six projections.
      */
-    private static Set<LayerLinear> targets(JsonNode node) throws ArtifactException {
+    private static Set<LayerLinear> targets(JsonNode node, AdapterTargets backbone)
+            throws ArtifactException {
         if (node == null || node.isNull()) {
             throw fail("target_modules is required for LORA");
         }
@@ -118,14 +120,19 @@ record AdapterConfig(
                         "target_modules is not a valid regular expression: " + e.getDescription());
             }
             for (LayerLinear linear : LayerLinear.values()) {
-                for (String name : moduleNames(linear)) {
+                for (String name : moduleNames(linear, backbone)) {
                     if (pattern.matcher(name).matches()) {
                         targets.add(linear);
                     }
                 }
             }
             if (targets.isEmpty()) {
-                throw fail("target_modules '" + node.stringValue() + "' matches no BERT module");
+                throw fail(
+                        "target_modules '"
+                                + node.stringValue()
+                                + "' matches no "
+                                + backbone.family()
+                                + " module");
             }
             return targets;
         }
@@ -137,7 +144,7 @@ record AdapterConfig(
             String name = item.asString();
             boolean matched = false;
             for (LayerLinear linear : LayerLinear.values()) {
-                for (String module : moduleNames(linear)) {
+                for (String module : moduleNames(linear, backbone)) {
                     if (module.equals(name) || module.endsWith("." + name)) {
                         targets.add(linear);
                         matched = true;
@@ -152,22 +159,25 @@ record AdapterConfig(
             throw fail(
                     "unknown target module(s) "
                             + unknown
-                            + "; BERT's are query, key, value, attention.output.dense,"
-                            + " intermediate.dense, output.dense");
+                            + "; "
+                            + backbone.family()
+                            + "'s are "
+                            + backbone.pathList());
         }
         return targets;
     }
 
     /**
      * The names PEFT matches entries against: the module's full name in the wrapped model, with and
-     * without the base model's {@code bert.} attribute (layers up to 64 cover every BERT).
+     * without the base model's attribute ({@code bert.}, {@code vit.}); layers up to 64 cover every
+     * released model of these families.
      */
-    private static List<String> moduleNames(LayerLinear linear) {
+    private static List<String> moduleNames(LayerLinear linear, AdapterTargets backbone) {
         List<String> names = new ArrayList<>();
         for (int layer = 0; layer < 64; layer++) {
-            String name = "encoder.layer." + layer + "." + linear.path();
+            String name = "encoder.layer." + layer + "." + backbone.paths().get(linear);
             names.add(name);
-            names.add("bert." + name);
+            names.add(backbone.modelPrefix() + name);
         }
         return names;
     }

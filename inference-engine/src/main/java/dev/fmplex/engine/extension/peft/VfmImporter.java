@@ -51,11 +51,6 @@ public final class VfmImporter {
     public static final Set<String> ACCEPTED_FILES =
             Set.of(AdapterConfig.FILE, ADAPTER_WEIGHTS, HEAD_FILE);
 
-    private static final Pattern LORA_KEY =
-            Pattern.compile(
-                    "encoder\\.layer\\.(\\d+)\\.((?:attention\\.self\\.(?:query|key|value))"
-                            + "|attention\\.output\\.dense|intermediate\\.dense|output\\.dense)"
-                            + "\\.lora_([AB])\\.weight");
     private static final String PROMPT_KEY = "prompt_embeddings";
     private static final Set<String> HEAD_KEYS =
             Set.of(
@@ -68,15 +63,21 @@ public final class VfmImporter {
                     "classifier.out_proj.weight",
                     "classifier.out_proj.bias");
 
-    private final BertConfig config;
-    private final int maxInputTokens;
+    private final AdapterTargets backbone;
+    private final Pattern loraKey;
 
     /**
+     * An importer for a BERT backbone.
+     *
      * @param maxInputTokens the worker's token limit per input; a prompt must fit beside it
      */
     public VfmImporter(BertConfig config, int maxInputTokens) {
-        this.config = config;
-        this.maxInputTokens = maxInputTokens;
+        this(AdapterTargets.bert(config, maxInputTokens));
+    }
+
+    public VfmImporter(AdapterTargets backbone) {
+        this.backbone = backbone;
+        this.loraKey = backbone.loraKey();
     }
 
     /**
@@ -96,10 +97,10 @@ public final class VfmImporter {
                                 + new TreeSet<>(ACCEPTED_FILES));
             }
         }
-        int layer = task.layer() == null ? config.layers() : task.layer();
-        if (layer < 0 || layer > config.layers()) {
+        int layer = task.layer() == null ? backbone.layers() : task.layer();
+        if (layer < 0 || layer > backbone.layers()) {
             throw new ArtifactException(
-                    null, "task.layer " + layer + " is outside [0, " + config.layers() + "]");
+                    null, "task.layer " + layer + " is outside [0, " + backbone.layers() + "]");
         }
         AdapterConfig adapter = null;
         Map<String, HostTensor> adapterTensors = Map.of();
@@ -109,7 +110,7 @@ public final class VfmImporter {
                     "a PEFT adapter needs both " + AdapterConfig.FILE + " and " + ADAPTER_WEIGHTS);
         }
         if (files.containsKey(AdapterConfig.FILE)) {
-            adapter = AdapterConfig.parse(files.get(AdapterConfig.FILE));
+            adapter = AdapterConfig.parse(files.get(AdapterConfig.FILE), backbone);
             adapterTensors =
                     canonical(read(ADAPTER_WEIGHTS, files.get(ADAPTER_WEIGHTS)), ADAPTER_WEIGHTS);
         }
@@ -197,8 +198,11 @@ public final class VfmImporter {
         }
     }
 
-    /** Strips PEFT's wrapper prefix and the base model's attribute name. */
-    private static Map<String, HostTensor> canonical(Map<String, HostTensor> tensors, String file)
+    /**
+     * Strips PEFT's wrapper prefix and the base model's attribute name ({@code bert.}, {@code
+     * vit.}): an adapter trained on a task model carries it, one trained on the bare encoder not.
+     */
+    private Map<String, HostTensor> canonical(Map<String, HostTensor> tensors, String file)
             throws ArtifactException {
         Map<String, HostTensor> result = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
@@ -210,7 +214,8 @@ public final class VfmImporter {
                     break;
                 }
             }
-            key = key.startsWith("bert.") ? key.substring("bert.".length()) : key;
+            String model = backbone.modelPrefix();
+            key = key.startsWith(model) ? key.substring(model.length()) : key;
             if (result.put(key, entry.getValue()) != null) {
                 throw new ArtifactException(file, file + ": tensor '" + key + "' appears twice");
             }
@@ -239,15 +244,17 @@ public final class VfmImporter {
             throws ArtifactException {
         Map<String, HostTensor[]> pairs = new TreeMap<>();
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
-            Matcher matcher = LORA_KEY.matcher(entry.getKey());
+            Matcher matcher = loraKey.matcher(entry.getKey());
             if (!matcher.matches()) {
                 String why =
                         entry.getKey().startsWith("pooler.")
-                                ? "adapts BERT's pooler, which is not part of FMplex's backbone"
+                                ? "adapts the pooler, which is not part of FMplex's backbone"
                                         + " (heads read pooled hidden states; train without"
                                         + " targeting pooler.dense)"
-                                : "adapts an unknown target module; BERT's are query, key, value,"
-                                        + " attention.output.dense, intermediate.dense, output.dense";
+                                : "adapts an unknown target module; "
+                                        + backbone.family()
+                                        + "'s are "
+                                        + backbone.pathList();
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
                         ADAPTER_WEIGHTS + ": tensor '" + entry.getKey() + "' " + why);
@@ -263,7 +270,7 @@ public final class VfmImporter {
                                 + " names layer "
                                 + matcher.group(1)
                                 + " but the backbone has "
-                                + config.layers()
+                                + backbone.layers()
                                 + " layers");
             }
             // Keyed by the parsed layer, so "layer.07" and "layer.7" collide as they should.
@@ -290,14 +297,15 @@ public final class VfmImporter {
             }
             int layer = Integer.parseInt(module.split("\\.")[2]);
             LayerLinear linear =
-                    linearOf(module.substring(module.indexOf('.', "encoder.layer.".length()) + 1));
-            if (layer >= config.layers()) {
+                    backbone.linearAt(
+                            module.substring(module.indexOf('.', "encoder.layer.".length()) + 1));
+            if (layer >= backbone.layers()) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
                         "adapter for another base: "
                                 + module
                                 + " but the backbone has "
-                                + config.layers()
+                                + backbone.layers()
                                 + " layers");
             }
             if (!adapter.targets().contains(linear)) {
@@ -305,7 +313,7 @@ public final class VfmImporter {
                         ADAPTER_WEIGHTS,
                         module + " is not among the target_modules of " + AdapterConfig.FILE);
             }
-            long[] weight = linear.weightShape(config); // [out, in]
+            long[] weight = backbone.weightShape(linear); // [out, in]
             if (down.shape().length != 2 || up.shape().length != 2) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS, module + ": lora_A and lora_B must be matrices");
@@ -379,17 +387,15 @@ public final class VfmImporter {
         return modules;
     }
 
-    private static LayerLinear linearOf(String path) {
-        for (LayerLinear linear : LayerLinear.values()) {
-            if (linear.path().equals(path)) {
-                return linear;
-            }
-        }
-        throw new IllegalStateException("no linear " + path);
-    }
-
     private void checkPrompt(AdapterConfig adapter, HostTensor prompt) throws ArtifactException {
         boolean tuning = adapter != null && adapter.peftType().equals(AdapterConfig.PROMPT_TUNING);
+        if (tuning && !backbone.promptTuning()) {
+            throw new ArtifactException(
+                    AdapterConfig.FILE,
+                    "prompt tuning needs positions for virtual tokens beside the inputs; this "
+                            + backbone.family()
+                            + " backbone has none left");
+        }
         if (!tuning) {
             if (prompt != null) {
                 throw new ArtifactException(ADAPTER_WEIGHTS, PROMPT_KEY + " in a LORA adapter");
@@ -400,14 +406,14 @@ public final class VfmImporter {
             throw new ArtifactException(
                     ADAPTER_WEIGHTS, ADAPTER_WEIGHTS + " has no '" + PROMPT_KEY + "' tensor");
         }
-        long[] expected = {adapter.virtualTokens(), config.hiddenSize()};
-        if (adapter.tokenDim() != null && adapter.tokenDim() != config.hiddenSize()) {
+        long[] expected = {adapter.virtualTokens(), backbone.hiddenSize()};
+        if (adapter.tokenDim() != null && adapter.tokenDim() != backbone.hiddenSize()) {
             throw new ArtifactException(
                     AdapterConfig.FILE,
                     "adapter for another base: token_dim "
                             + adapter.tokenDim()
                             + " but the backbone's hidden size is "
-                            + config.hiddenSize());
+                            + backbone.hiddenSize());
         }
         if (!Arrays.equals(prompt.shape(), expected)) {
             throw new ArtifactException(
@@ -419,15 +425,14 @@ public final class VfmImporter {
                             + " size require "
                             + Arrays.toString(expected));
         }
-        if (adapter.virtualTokens() + maxInputTokens > config.maxPositions()) {
+        if (adapter.virtualTokens() > backbone.promptPositions()) {
             throw new ArtifactException(
                     AdapterConfig.FILE,
                     adapter.virtualTokens()
-                            + " virtual tokens plus the "
-                            + maxInputTokens
-                            + "-token input limit exceed the backbone's "
-                            + config.maxPositions()
-                            + " positions");
+                            + " virtual tokens do not fit: beside the input token limit the"
+                            + " backbone has "
+                            + backbone.promptPositions()
+                            + " positions left");
         }
     }
 
@@ -439,6 +444,14 @@ public final class VfmImporter {
 
     private PendingHead head(TaskSpec task, Map<String, HostTensor> tensors)
             throws ArtifactException {
+        if (task instanceof TokenClassificationTask && !backbone.tokenOutputs()) {
+            throw new ArtifactException(
+                    null,
+                    "task kind "
+                            + task.kind()
+                            + " needs a text backbone, not "
+                            + backbone.family());
+        }
         if (task instanceof EmbeddingTask embedding) {
             if (!tensors.isEmpty()) {
                 throw new ArtifactException(
@@ -473,10 +486,10 @@ public final class VfmImporter {
                     require(
                             tensors,
                             "classifier.dense.weight",
-                            config.hiddenSize(),
-                            config.hiddenSize());
+                            backbone.hiddenSize(),
+                            backbone.hiddenSize());
             HostTensor denseBias =
-                    optionalBias(tensors, "classifier.dense.bias", config.hiddenSize());
+                    optionalBias(tensors, "classifier.dense.bias", backbone.hiddenSize());
             HostTensor out =
                     requireRows(
                             tensors,
@@ -532,7 +545,7 @@ public final class VfmImporter {
         if (tensor == null) {
             throw new ArtifactException(null, "head tensor '" + name + "' is missing");
         }
-        if (tensor.shape().length != 2 || tensor.shape()[1] != config.hiddenSize()) {
+        if (tensor.shape().length != 2 || tensor.shape()[1] != backbone.hiddenSize()) {
             throw new ArtifactException(
                     null,
                     "adapter for another base: "
@@ -540,7 +553,7 @@ public final class VfmImporter {
                             + " has shape "
                             + tensor.shapeText()
                             + " but the backbone's hidden size is "
-                            + config.hiddenSize());
+                            + backbone.hiddenSize());
         }
         if (tensor.shape()[0] != rows) {
             throw new ArtifactException(

@@ -326,6 +326,6 @@ class VfmImporterTest {
                 new EmbeddingTask(null, null),
                 files,
                 "adapter_config.json",
-                "exceed the backbone's 40 positions");
+                "the backbone has 16 positions left");
     }
 }

@@ -1,0 +1,81 @@
+package dev.fmplex.engine.backbone.vit;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.backbone.WeightLoadException;
+import dev.fmplex.engine.backbone.hf.CheckpointFiles;
+import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.execution.VisionBackboneRuntime;
+import dev.fmplex.engine.image.ImagePreprocessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A ViT backbone from a Hugging Face checkpoint directory, as {@code save_pretrained} writes it for
+ * {@code ViTModel} or {@code ViTForImageClassification}: {@code config.json}, {@code
+ * model.safetensors} and the image processor's {@code preprocessor_config.json}.
+ */
+public final class HfVitBackbone {
+
+    private static final Logger log = LoggerFactory.getLogger(HfVitBackbone.class);
+
+    private HfVitBackbone() {}
+
+    /**
+     * Loads the checkpoint in {@code directory} onto {@code device} under {@code name}. Without a
+     * {@code preprocessor_config.json} images get {@code ViTImageProcessor}'s defaults (resize to
+     * the model's size, rescale by 1/255, mean and std 0.5), which the log says.
+     */
+    public static VisionBackboneRuntime load(String name, Path directory, Device device)
+            throws WeightLoadException {
+        long start = System.nanoTime();
+        NDManager root = BackboneRuntime.newRootManager(device);
+        try {
+            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
+            VitWeights weights;
+            ImagePreprocessor preprocessor;
+            try {
+                weights = HfVitCheckpoint.load(directory, weightsManager);
+                preprocessor = preprocessor(name, directory, weights.config());
+            } catch (WeightLoadException e) {
+                throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
+            }
+            VisionBackboneRuntime runtime =
+                    VisionBackboneRuntime.create(name, weights, preprocessor, weightsManager, root);
+            VitConfig config = weights.config();
+            log.info(
+                    "Loaded backbone {} from {} (vit, {} layers, hidden {}, {} x {} images in {}"
+                            + " patches, {} MB) on {} in {} ms",
+                    name,
+                    directory,
+                    config.layers(),
+                    config.hiddenSize(),
+                    config.imageSize(),
+                    config.imageSize(),
+                    config.patches(),
+                    weights.byteSize() / (1024 * 1024),
+                    device,
+                    (System.nanoTime() - start) / 1_000_000);
+            return runtime;
+        } catch (WeightLoadException | RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    private static ImagePreprocessor preprocessor(String name, Path directory, VitConfig config)
+            throws WeightLoadException {
+        Path file = directory.resolve(ImagePreprocessor.FILE);
+        if (!Files.isRegularFile(file)) {
+            log.warn(
+                    "Backbone {}: {} has no {}; images get ViTImageProcessor's defaults",
+                    name,
+                    directory,
+                    ImagePreprocessor.FILE);
+            return ImagePreprocessor.vitDefaults(config.imageSize());
+        }
+        return ImagePreprocessor.fromJson(CheckpointFiles.read(file), config.imageSize());
+    }
+}
