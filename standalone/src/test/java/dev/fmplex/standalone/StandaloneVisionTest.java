@@ -14,10 +14,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
-import dev.fmplex.engine.backbone.vit.RandomVitVfm;
 import dev.fmplex.engine.backbone.vit.TinyVitCheckpoints;
 import dev.fmplex.engine.backbone.vit.VitConfig;
 import dev.fmplex.engine.backbone.vit.VitWeights;
+import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.torch.TorchVitEncoder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -92,8 +92,8 @@ class StandaloneVisionTest {
     @Test
     void aLoraClassifierAndAFrozenEmbeddingServeImagesAsTheirDedicatedModels() throws Exception {
         WebTestClient client = server.client();
-        RandomVitVfm classifier =
-                new RandomVitVfm(
+        RandomLoraTask classifier =
+                RandomLoraTask.vit(
                         CONFIG,
                         2,
                         EnumSet.of(LayerLinear.QUERY, LayerLinear.VALUE, LayerLinear.OUTPUT),
@@ -165,7 +165,7 @@ class StandaloneVisionTest {
                                 .get("embedding");
         float[] frozen =
                 dedicatedCls(
-                        new RandomVitVfm(CONFIG, 1, EnumSet.noneOf(LayerLinear.class), 0, 1),
+                        RandomLoraTask.vit(CONFIG, 1, EnumSet.noneOf(LayerLinear.class), 0, 1),
                         pixels);
         double norm = 0;
         for (float value : frozen) {
@@ -268,7 +268,7 @@ class StandaloneVisionTest {
     }
 
     /** The CLS features of the vFM's dedicated model: merged weights, one image, final norm. */
-    private static float[] dedicatedCls(RandomVitVfm vfm, float[] pixels) {
+    private static float[] dedicatedCls(RandomLoraTask vfm, float[] pixels) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> base = TinyVitCheckpoints.toArrays(baseWeights, manager);
             TorchVitEncoder encoder =

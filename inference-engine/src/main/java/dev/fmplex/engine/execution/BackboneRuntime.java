@@ -21,6 +21,7 @@ import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.EmbeddingTask;
+import dev.fmplex.model.task.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ public final class BackboneRuntime implements ServedBackbone {
      * the request sets {@code truncate: false}.
      */
     @Override
-    public List<ModelInput> prepare(InferRequest request, int maxInputs) {
+    public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
         List<String> texts = TextInputs.require(request.inputs(), maxInputs);
         List<EncodedText> encoded = tokenizer.encodeAll(texts);
         if (!request.truncateOrDefault()) {

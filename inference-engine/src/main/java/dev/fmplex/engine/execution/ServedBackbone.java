@@ -5,6 +5,7 @@ import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.task.TaskSpec;
 import java.util.List;
 
 /**
@@ -28,10 +29,12 @@ public interface ServedBackbone extends AutoCloseable {
      * Checks and converts a request's inputs (tokenizing, decoding, preprocessing); blocking, so
      * call it off the event loop.
      *
+     * @param task the task of the vFM the inputs are for: its policies (missing values in a series)
+     *     apply
      * @param maxInputs the most inputs this request may carry
      * @throws dev.fmplex.model.problem.FmplexException naming the first offending input and limit
      */
-    List<ModelInput> prepare(InferRequest request, int maxInputs);
+    List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs);
 
     /** Runs rows of any vFMs of this backbone, inputs of its own modality, in one forward pass. */
     BatchResult execute(List<BatchRow> rows);

@@ -11,6 +11,7 @@ import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.torch.TorchVitEncoder;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.task.TaskSpec;
 import java.util.List;
 
 /**
@@ -102,7 +103,7 @@ public final class VisionBackboneRuntime implements ServedBackbone {
 
     /** Decodes and preprocesses a request's images (or checks its pixel tensors). */
     @Override
-    public List<ModelInput> prepare(InferRequest request, int maxInputs) {
+    public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
         return List.copyOf(inputs.require(request.inputs(), maxInputs, request.imageSizePolicy()));
     }
 

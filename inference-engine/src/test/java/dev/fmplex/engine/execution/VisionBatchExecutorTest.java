@@ -11,11 +11,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.backbone.vit.HfVitBackbone;
-import dev.fmplex.engine.backbone.vit.RandomVitVfm;
 import dev.fmplex.engine.backbone.vit.TinyVitCheckpoints;
 import dev.fmplex.engine.backbone.vit.VitConfig;
 import dev.fmplex.engine.backbone.vit.VitWeights;
 import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.image.ImageInput;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.torch.LinearDelta;
@@ -73,8 +73,9 @@ class VisionBatchExecutorTest {
     @Test
     void mixedVfmsInOneBatchEqualTheirDedicatedMergedWeightModels() throws Exception {
         // Attention-only LoRA, classification head in the adapter (modules_to_save).
-        RandomVitVfm attention =
-                new RandomVitVfm(CONFIG, 2, EnumSet.of(LayerLinear.QUERY, LayerLinear.VALUE), 3, 1);
+        RandomLoraTask attention =
+                RandomLoraTask.vit(
+                        CONFIG, 2, EnumSet.of(LayerLinear.QUERY, LayerLinear.VALUE), 3, 1);
         VfmModel attentionModel =
                 load(
                         "attention",
@@ -82,15 +83,15 @@ class VisionBatchExecutorTest {
                         attention,
                         true);
         // Every projection at rank 3, keys of a bare ViTModel, regression head beside it.
-        RandomVitVfm everything =
-                new RandomVitVfm(CONFIG, 3, EnumSet.allOf(LayerLinear.class), 1, 2);
+        RandomLoraTask everything =
+                RandomLoraTask.vit(CONFIG, 3, EnumSet.allOf(LayerLinear.class), 1, 2);
         VfmModel everythingModel =
                 loadBare("everything", new RegressionTask(Pooling.MEAN, null), everything);
         // No LoRA: a frozen-backbone embedding, and a classifier reading layer 1.
-        RandomVitVfm frozen = new RandomVitVfm(CONFIG, 1, Set.of(), 0, 3);
+        RandomLoraTask frozen = RandomLoraTask.vit(CONFIG, 1, Set.of(), 0, 3);
         VfmModel frozenModel =
                 load("frozen", new EmbeddingTask(Pooling.MEAN, true, null), frozen, false);
-        RandomVitVfm early = new RandomVitVfm(CONFIG, 1, Set.of(), 3, 4);
+        RandomLoraTask early = RandomLoraTask.vit(CONFIG, 1, Set.of(), 3, 4);
         VfmModel earlyModel =
                 load("early", new ClassificationTask(LABELS, null, null, 1), early, false);
 
@@ -116,7 +117,7 @@ class VisionBatchExecutorTest {
             Object output = ((RowResult.Success) row).output();
             BatchRow input = rows.get(r);
             float[] pixels = ((ImageInput) input.input()).pixels();
-            RandomVitVfm vfm =
+            RandomLoraTask vfm =
                     input.vfm() == attentionModel
                             ? attention
                             : input.vfm() == everythingModel
@@ -158,11 +159,11 @@ class VisionBatchExecutorTest {
 
     @Test
     void aHeadThatYieldsNaNFailsOnlyItsOwnRows() throws Exception {
-        RandomVitVfm broken = new RandomVitVfm(CONFIG, 1, Set.of(), 1, 5);
+        RandomLoraTask broken = RandomLoraTask.vit(CONFIG, 1, Set.of(), 1, 5);
         // Finite weights (NaN ones are refused at import) whose outputs overflow to infinity.
         java.util.Arrays.fill(broken.headWeight, 3e38f);
         VfmModel brokenModel = load("broken", new RegressionTask(null, null), broken, false);
-        RandomVitVfm healthy = new RandomVitVfm(CONFIG, 2, EnumSet.of(LayerLinear.KEY), 3, 6);
+        RandomLoraTask healthy = RandomLoraTask.vit(CONFIG, 2, EnumSet.of(LayerLinear.KEY), 3, 6);
         VfmModel healthyModel =
                 load("healthy", new ClassificationTask(LABELS, null, null, null), healthy, true);
         List<ModelInput> images = prepare(2, 23);
@@ -192,7 +193,7 @@ class VisionBatchExecutorTest {
         assertThat(output.scores().get("cat")).isCloseTo(expected[0], within(1e-4));
     }
 
-    private VfmModel load(String id, TaskSpec task, RandomVitVfm vfm, boolean headInAdapter)
+    private VfmModel load(String id, TaskSpec task, RandomLoraTask vfm, boolean headInAdapter)
             throws Exception {
         VfmModel model =
                 runtime.importer()
@@ -201,7 +202,7 @@ class VisionBatchExecutorTest {
         return model;
     }
 
-    private VfmModel loadBare(String id, TaskSpec task, RandomVitVfm vfm) throws Exception {
+    private VfmModel loadBare(String id, TaskSpec task, RandomLoraTask vfm) throws Exception {
         VfmModel model =
                 runtime.importer().load(id, 1, task, vfm.files(false, true), runtime.root());
         models.add(model);
@@ -232,7 +233,8 @@ class VisionBatchExecutorTest {
             }
             inputs.add(Map.of("pixels", planes));
         }
-        return runtime.prepare(new InferRequest(inputs, null), count);
+        return runtime.prepare(
+                new InferRequest(inputs, null), new EmbeddingTask(null, null), count);
     }
 
     private static float[] pixelsOf(List<ModelInput> images, int index) {
@@ -243,7 +245,7 @@ class VisionBatchExecutorTest {
      * The dedicated model's features: merged weights, one image, the task's layer (after the final
      * LayerNorm when it is the last), its pooling over every position.
      */
-    private float[] dedicatedFeatures(RandomVitVfm vfm, TaskSpec task, float[] image)
+    private float[] dedicatedFeatures(RandomLoraTask vfm, TaskSpec task, float[] image)
             throws Exception {
         try (NDManager scope = runtime.root().newSubManager()) {
             Map<String, NDArray> base = TinyVitCheckpoints.toArrays(baseWeights, scope);

@@ -15,6 +15,8 @@ import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.api.Timing;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.task.MissingValues;
+import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.BackboneHost.HostedBackbone;
 import java.time.Duration;
@@ -163,7 +165,7 @@ public final class VfmInferenceService {
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     return withinDeadline(
-                            prepare(backbone, request, inputLimit(deployment))
+                            prepare(backbone, request, deployment.task(), inputLimit(deployment))
                                     .flatMap(
                                             encoded ->
                                                     run(
@@ -232,12 +234,28 @@ public final class VfmInferenceService {
                                             + targets.get(i).backbone());
                         }
                     }
+                    for (int i = 1; i < targets.size(); i++) {
+                        MissingValues first = targets.get(0).task().missingValues();
+                        MissingValues other = targets.get(i).task().missingValues();
+                        if (!java.util.Objects.equals(first, other)) {
+                            throw new FmplexException(
+                                    ProblemType.INVALID_REQUEST,
+                                    "vfms[" + i + "]",
+                                    "the vFMs of a fan-out share one preparation of the inputs:"
+                                            + " vfms[0] handles missing values as "
+                                            + wireName(first)
+                                            + ", vfms["
+                                            + i
+                                            + "] as "
+                                            + wireName(other));
+                        }
+                    }
                     int limit = targets.stream().mapToInt(this::inputLimit).min().orElseThrow();
                     HostedBackbone backbone = backbone(targets.get(0));
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     return withinDeadline(
-                            prepare(backbone, request, limit)
+                            prepare(backbone, request, targets.get(0).task(), limit)
                                     .flatMap(
                                             encoded ->
                                                     Flux.fromIterable(targets)
@@ -262,8 +280,8 @@ public final class VfmInferenceService {
      * fails before it costs a batch slot.
      */
     private Mono<List<ModelInput>> prepare(
-            HostedBackbone backbone, InferRequest request, int maxInputs) {
-        return Mono.fromCallable(() -> backbone.runtime().prepare(request, maxInputs))
+            HostedBackbone backbone, InferRequest request, TaskSpec task, int maxInputs) {
+        return Mono.fromCallable(() -> backbone.runtime().prepare(request, task, maxInputs))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
@@ -400,6 +418,10 @@ public final class VfmInferenceService {
         return quota == null
                 ? properties.maxInputsPerRequest()
                 : Math.min(quota, properties.maxInputsPerRequest());
+    }
+
+    private static String wireName(MissingValues policy) {
+        return (policy == null ? MissingValues.REJECT : policy).wireName();
     }
 
     private static double round(double millis) {

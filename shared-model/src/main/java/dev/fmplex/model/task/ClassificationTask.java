@@ -1,6 +1,7 @@
 package dev.fmplex.model.task;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -11,9 +12,15 @@ import java.util.List;
  * @param multiLabel sigmoid per label instead of one softmax; {@code false} when absent
  * @param pooling features for the head; {@code cls} (position 0, as Hugging Face) when absent
  * @param layer hidden-state index (see {@link TaskSpec})
+ * @param missingValues on a time-series backbone, what missing values in an input do; {@code
+ *     reject} when absent
  */
 public record ClassificationTask(
-        List<String> labels, Boolean multiLabel, Pooling pooling, Integer layer)
+        List<String> labels,
+        Boolean multiLabel,
+        Pooling pooling,
+        Integer layer,
+        @JsonInclude(JsonInclude.Include.NON_NULL) MissingValues missingValues)
         implements TaskSpec {
 
     public static final String KIND = "classification";
@@ -22,6 +29,11 @@ public record ClassificationTask(
         labels = labels == null ? null : List.copyOf(labels);
         multiLabel = multiLabel == null ? Boolean.FALSE : multiLabel;
         pooling = pooling == null ? Pooling.CLS : pooling;
+    }
+
+    public ClassificationTask(
+            List<String> labels, Boolean multiLabel, Pooling pooling, Integer layer) {
+        this(labels, multiLabel, pooling, layer, null);
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class TaskRules {
     /** Checks {@code task} against the layers and the modality of {@code backbone}. */
     public static void check(TaskSpec task, BackboneDescriptor backbone) {
         check(task, backbone.layers());
+        boolean series = backbone.modality().equals(SERIES);
         if (task instanceof TokenClassificationTask && !backbone.modality().equals("text")) {
             throw invalid(
                     "task.kind",
@@ -28,7 +29,33 @@ public final class TaskRules {
                             + backbone.modality()
                             + " inputs");
         }
+        if (task instanceof ForecastingTask && !series) {
+            throw invalid(
+                    "task.kind",
+                    "task kind "
+                            + ForecastingTask.KIND
+                            + " needs a time-series backbone; backbone "
+                            + backbone.name()
+                            + " takes "
+                            + backbone.modality()
+                            + " inputs");
+        }
+        if (task.missingValues() != null && !series) {
+            throw invalid(
+                    "task.missingValues",
+                    "task.missingValues applies to time-series backbones; backbone "
+                            + backbone.name()
+                            + " takes "
+                            + backbone.modality()
+                            + " inputs, which have no missing values");
+        }
     }
+
+    /** The modality of time-series backbones. */
+    public static final String SERIES = "series";
+
+    /** The longest forecast a task may ask for. */
+    public static final int MAX_HORIZON = 10_000;
 
     /**
      * @param backboneLayers the backbone's encoder layer count, the largest valid {@code layer}
@@ -46,6 +73,16 @@ public final class TaskRules {
             checkLabels(classification.labels(), classification.multiLabel() ? 1 : 2);
         } else if (task instanceof TokenClassificationTask tokens) {
             checkLabels(tokens.labels(), 1);
+        } else if (task instanceof ForecastingTask forecasting) {
+            Integer horizon = forecasting.horizon();
+            if (horizon == null || horizon < 1 || horizon > MAX_HORIZON) {
+                throw invalid(
+                        "task.horizon",
+                        "task.horizon is required: the steps to forecast, in [1, "
+                                + MAX_HORIZON
+                                + "]"
+                                + (horizon == null ? "" : ", is " + horizon));
+            }
         }
     }
 

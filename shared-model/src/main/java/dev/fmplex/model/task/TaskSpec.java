@@ -17,10 +17,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = EmbeddingTask.class, name = EmbeddingTask.KIND),
     @JsonSubTypes.Type(value = ClassificationTask.class, name = ClassificationTask.KIND),
     @JsonSubTypes.Type(value = RegressionTask.class, name = RegressionTask.KIND),
-    @JsonSubTypes.Type(value = TokenClassificationTask.class, name = TokenClassificationTask.KIND)
+    @JsonSubTypes.Type(value = TokenClassificationTask.class, name = TokenClassificationTask.KIND),
+    @JsonSubTypes.Type(value = ForecastingTask.class, name = ForecastingTask.KIND)
 })
 public sealed interface TaskSpec
-        permits EmbeddingTask, ClassificationTask, RegressionTask, TokenClassificationTask {
+        permits EmbeddingTask,
+                ClassificationTask,
+                RegressionTask,
+                TokenClassificationTask,
+                ForecastingTask {
 
     /** The wire name of this task kind, e.g. {@code embedding}. */
     String kind();
@@ -33,4 +38,12 @@ public sealed interface TaskSpec
 
     /** Whether this kind needs trained head weights in an uploaded version before it serves. */
     boolean needsHead();
+
+    /**
+     * What missing values in a time series do; null (absent) means {@link MissingValues#REJECT}.
+     * Only time-series backbones have missing values.
+     */
+    default MissingValues missingValues() {
+        return null;
+    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 /** Turns features of a vFM's rows into that vFM's outputs. */
 public sealed interface Head
         permits EmbeddingHead,
+                ForecastHead,
                 LinearClassifierHead,
                 MlpClassifierHead,
                 RegressionHead,
@@ -21,6 +22,14 @@ public sealed interface Head
 
     /** Whether the head reads every token's state instead of pooled features. */
     default boolean tokenLevel() {
+        return false;
+    }
+
+    /**
+     * Whether the head reads a multichannel series' pooled features per channel, {@code [rows,
+     * channels, hidden]}, instead of one vector per input (the channels' features concatenated).
+     */
+    default boolean channelLevel() {
         return false;
     }
 

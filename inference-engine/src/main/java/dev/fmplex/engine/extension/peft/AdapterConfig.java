@@ -175,7 +175,7 @@ record AdapterConfig(
     private static List<String> moduleNames(LayerLinear linear, AdapterTargets backbone) {
         List<String> names = new ArrayList<>();
         for (int layer = 0; layer < 64; layer++) {
-            String name = "encoder.layer." + layer + "." + backbone.paths().get(linear);
+            String name = backbone.layerPath() + "." + layer + "." + backbone.paths().get(linear);
             names.add(name);
             names.add(backbone.modelPrefix() + name);
         }

@@ -2,6 +2,8 @@ package dev.fmplex.engine.extension.peft;
 
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
+import dev.fmplex.engine.backbone.patchtst.PatchTstParameterNames;
 import dev.fmplex.engine.backbone.vit.VitConfig;
 import dev.fmplex.engine.backbone.vit.VitParameterNames;
 import java.util.EnumMap;
@@ -15,24 +17,40 @@ import java.util.regex.Pattern;
  *
  * @param family the family's name in messages, e.g. {@code BERT}
  * @param modelPrefix the attribute a task model keeps the encoder under ({@code bert.}, {@code
- *     vit.}); PEFT keys may carry it or not
+ *     vit.}, {@code model.}); PEFT keys may carry it or not
+ * @param layerPath the module list holding the layers: {@code encoder.layer} or {@code
+ *     encoder.layers}
+ * @param hiddenSize width of the projections' hidden states
  * @param paths each projection's module path inside an encoder layer
  * @param promptPositions positions free for virtual tokens beside the longest input; 0 when the
  *     family takes no soft prompts
  * @param tokenOutputs whether token-level heads (token classification) apply
+ * @param featureSize what a head reads per input: the hidden size, or for a series the channels'
+ *     pooled features concatenated ({@code channels x d_model})
+ * @param channelFeatures what a forecast head reads per channel ({@code d_model}); 0 when the
+ *     family does not forecast
+ * @param clsPosition whether position 0 is a class token, so {@code cls} pooling means something
+ * @param headAliases the family's own head tensor names, mapped to the canonical {@code
+ *     classifier.*}, e.g. PatchTST's {@code head.linear.weight}
  */
 public record AdapterTargets(
         String family,
         String modelPrefix,
+        String layerPath,
         int layers,
         int hiddenSize,
         int intermediateSize,
         Map<LayerLinear, String> paths,
         int promptPositions,
-        boolean tokenOutputs) {
+        boolean tokenOutputs,
+        int featureSize,
+        int channelFeatures,
+        boolean clsPosition,
+        Map<String, String> headAliases) {
 
     public AdapterTargets {
         paths = Map.copyOf(paths);
+        headAliases = Map.copyOf(headAliases);
     }
 
     /**
@@ -48,12 +66,17 @@ public record AdapterTargets(
         return new AdapterTargets(
                 "BERT",
                 "bert.",
+                "encoder.layer",
                 config.layers(),
                 config.hiddenSize(),
                 config.intermediateSize(),
                 paths,
                 Math.max(0, config.maxPositions() - maxInputTokens),
-                true);
+                true,
+                config.hiddenSize(),
+                0,
+                true,
+                Map.of());
     }
 
     /** A ViT encoder: fixed positions (no soft prompts), one output per image. */
@@ -65,12 +88,47 @@ public record AdapterTargets(
         return new AdapterTargets(
                 "ViT",
                 "vit.",
+                "encoder.layer",
                 config.layers(),
                 config.hiddenSize(),
                 config.intermediateSize(),
                 paths,
                 0,
-                false);
+                false,
+                config.hiddenSize(),
+                0,
+                true,
+                Map.of());
+    }
+
+    /**
+     * A PatchTST encoder: heads read every channel's pooled features ({@code head.linear} of the
+     * classification model, {@code head.projection} of the regression and prediction models), a
+     * forecast head each channel's own.
+     */
+    public static AdapterTargets patchTst(PatchTstConfig config) {
+        Map<LayerLinear, String> paths = new EnumMap<>(LayerLinear.class);
+        for (LayerLinear linear : LayerLinear.values()) {
+            paths.put(linear, PatchTstParameterNames.path(linear));
+        }
+        return new AdapterTargets(
+                "PatchTST",
+                "model.",
+                "encoder.layers",
+                config.layers(),
+                config.dModel(),
+                config.ffnDim(),
+                paths,
+                0,
+                false,
+                config.channels() * config.dModel(),
+                config.dModel(),
+                config.clsToken(),
+                Map.of(
+                        "head.linear.weight", "classifier.weight",
+                        "head.linear.bias", "classifier.bias",
+                        "head.projection.weight", "classifier.weight",
+                        "head.projection.bias", "classifier.bias"));
     }
 
     public boolean promptTuning() {
@@ -108,7 +166,10 @@ public record AdapterTargets(
             alternatives.append(Pattern.quote(paths.get(linear)));
         }
         return Pattern.compile(
-                "encoder\\.layer\\.(\\d+)\\.(" + alternatives + ")\\.lora_([AB])\\.weight");
+                Pattern.quote(layerPath)
+                        + "\\.(\\d+)\\.("
+                        + alternatives
+                        + ")\\.lora_([AB])\\.weight");
     }
 
     /** The six projections' paths, for messages. */

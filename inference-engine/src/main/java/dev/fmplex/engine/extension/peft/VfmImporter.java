@@ -13,6 +13,7 @@ import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.SoftPrompt;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.extension.head.ForecastHead;
 import dev.fmplex.engine.extension.head.Head;
 import dev.fmplex.engine.extension.head.LinearClassifierHead;
 import dev.fmplex.engine.extension.head.MlpClassifierHead;
@@ -20,6 +21,8 @@ import dev.fmplex.engine.extension.head.RegressionHead;
 import dev.fmplex.engine.extension.head.TokenClassifierHead;
 import dev.fmplex.model.task.ClassificationTask;
 import dev.fmplex.model.task.EmbeddingTask;
+import dev.fmplex.model.task.ForecastingTask;
+import dev.fmplex.model.task.Pooling;
 import dev.fmplex.model.task.RegressionTask;
 import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.task.TokenClassificationTask;
@@ -216,6 +219,7 @@ public final class VfmImporter {
             }
             String model = backbone.modelPrefix();
             key = key.startsWith(model) ? key.substring(model.length()) : key;
+            key = backbone.headAliases().getOrDefault(key, key);
             if (result.put(key, entry.getValue()) != null) {
                 throw new ArtifactException(file, file + ": tensor '" + key + "' appears twice");
             }
@@ -274,7 +278,7 @@ public final class VfmImporter {
                                 + " layers");
             }
             // Keyed by the parsed layer, so "layer.07" and "layer.7" collide as they should.
-            String module = "encoder.layer." + layer + "." + matcher.group(2);
+            String module = backbone.layerPath() + "." + layer + "." + matcher.group(2);
             HostTensor[] pair = pairs.computeIfAbsent(module, key -> new HostTensor[2]);
             int slot = matcher.group(3).equals("A") ? 0 : 1;
             if (pair[slot] != null) {
@@ -298,7 +302,8 @@ public final class VfmImporter {
             int layer = Integer.parseInt(module.split("\\.")[2]);
             LayerLinear linear =
                     backbone.linearAt(
-                            module.substring(module.indexOf('.', "encoder.layer.".length()) + 1));
+                            module.substring(
+                                    module.indexOf('.', backbone.layerPath().length() + 1) + 1));
             if (layer >= backbone.layers()) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
@@ -452,6 +457,21 @@ public final class VfmImporter {
                             + " needs a text backbone, not "
                             + backbone.family());
         }
+        if (task instanceof ForecastingTask && backbone.channelFeatures() == 0) {
+            throw new ArtifactException(
+                    null,
+                    "task kind "
+                            + task.kind()
+                            + " needs a time-series backbone, not "
+                            + backbone.family());
+        }
+        if (task.pooling() == Pooling.CLS && !backbone.clsPosition()) {
+            throw new ArtifactException(
+                    null,
+                    "task.pooling cls reads a class token, and this "
+                            + backbone.family()
+                            + " backbone has none (use_cls_token is false): use mean or max");
+        }
         if (task instanceof EmbeddingTask embedding) {
             if (!tensors.isEmpty()) {
                 throw new ArtifactException(
@@ -486,15 +506,16 @@ public final class VfmImporter {
                     require(
                             tensors,
                             "classifier.dense.weight",
-                            backbone.hiddenSize(),
-                            backbone.hiddenSize());
+                            backbone.featureSize(),
+                            backbone.featureSize());
             HostTensor denseBias =
-                    optionalBias(tensors, "classifier.dense.bias", backbone.hiddenSize());
+                    optionalBias(tensors, "classifier.dense.bias", backbone.featureSize());
             HostTensor out =
                     requireRows(
                             tensors,
                             "classifier.out_proj.weight",
                             labels,
+                            backbone.featureSize(),
                             "task.labels names " + labels);
             HostTensor outBias = optionalBias(tensors, "classifier.out_proj.bias", labels);
             return manager ->
@@ -518,10 +539,17 @@ public final class VfmImporter {
         } else if (task instanceof RegressionTask) {
             rows = 1;
             why = "a regression head has 1";
+        } else if (task instanceof ForecastingTask forecasting) {
+            rows = forecasting.horizon();
+            why = "task.horizon is " + rows;
         } else {
             throw new ArtifactException(null, "no head for task kind " + task.kind());
         }
-        HostTensor weight = requireRows(tensors, prefix + ".weight", rows, why);
+        int inputs =
+                task instanceof ForecastingTask
+                        ? backbone.channelFeatures()
+                        : backbone.featureSize();
+        HostTensor weight = requireRows(tensors, prefix + ".weight", rows, inputs, why);
         HostTensor bias = optionalBias(tensors, prefix + ".bias", rows);
         if (task instanceof ClassificationTask classification) {
             return manager ->
@@ -534,26 +562,31 @@ public final class VfmImporter {
             return manager ->
                     new TokenClassifierHead(
                             array(manager, weight), array(manager, bias), tokens.labels());
+        } else if (task instanceof ForecastingTask) {
+            return manager -> new ForecastHead(array(manager, weight), array(manager, bias));
         }
         return manager -> new RegressionHead(array(manager, weight), array(manager, bias));
     }
 
     private HostTensor requireRows(
-            Map<String, HostTensor> tensors, String name, int rows, String why)
+            Map<String, HostTensor> tensors, String name, int rows, int columns, String why)
             throws ArtifactException {
         HostTensor tensor = tensors.get(name);
         if (tensor == null) {
             throw new ArtifactException(null, "head tensor '" + name + "' is missing");
         }
-        if (tensor.shape().length != 2 || tensor.shape()[1] != backbone.hiddenSize()) {
+        if (tensor.shape().length != 2 || tensor.shape()[1] != columns) {
             throw new ArtifactException(
                     null,
                     "adapter for another base: "
                             + name
                             + " has shape "
                             + tensor.shapeText()
-                            + " but the backbone's hidden size is "
-                            + backbone.hiddenSize());
+                            + " but the backbone's "
+                            + (columns == backbone.hiddenSize()
+                                    ? "hidden size is "
+                                    : "head input is ")
+                            + columns);
         }
         if (tensor.shape()[0] != rows) {
             throw new ArtifactException(

@@ -1,0 +1,156 @@
+package dev.fmplex.engine.execution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
+import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.extension.head.HeadRow;
+import dev.fmplex.engine.series.SeriesInput;
+import dev.fmplex.engine.torch.LinearDelta;
+import dev.fmplex.engine.torch.Pooler;
+import dev.fmplex.engine.torch.TorchPatchTstEncoder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs series of any number of vFMs of one PatchTST backbone in ONE forward pass.
+ *
+ * <ol>
+ *   <li>Rows of vFMs without LoRA that carry the same prepared series (a fan-out's) become one
+ *       backbone row.
+ *   <li>Every channel of a row runs as its own sequence of patches, so the encoder sees {@code rows
+ *       x channels} sequences; each carries its row's LoRA adapter ({@link LoraDeltas}).
+ *   <li>The pass stops at the deepest layer any vFM reads. Each vFM pools its layer's states over
+ *       the patches of every channel ({@code mean}, {@code max}, or the class token); a forecast
+ *       head reads those per channel, any other head all channels' concatenated (channel-major, as
+ *       transformers' classification and regression heads flatten them). A head that throws or
+ *       yields NaN fails its own rows only.
+ * </ol>
+ *
+ * Everything a batch creates lives in one sub-manager closed at the end of the batch.
+ */
+public final class SeriesBatchExecutor {
+
+    private final TorchPatchTstEncoder encoder;
+    private final NDManager root;
+
+    public SeriesBatchExecutor(TorchPatchTstEncoder encoder, NDManager root) {
+        this.encoder = encoder;
+        this.root = root;
+    }
+
+    private record BackboneRow(SeriesInput series, VfmModel adapted) {}
+
+    /**
+     * @param rows rows whose inputs are {@link SeriesInput}s of this backbone's shape
+     */
+    public BatchResult execute(List<BatchRow> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one row");
+        }
+        PatchTstConfig config = encoder.config();
+        int channels = config.channels();
+        int values = channels * config.patches() * config.patchLength();
+        List<BackboneRow> backboneRows = new ArrayList<>();
+        int[] backboneRowOf = new int[rows.size()];
+        Map<SeriesInput, Integer> shared = new IdentityHashMap<>();
+        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            BatchRow row = rows.get(i);
+            SeriesInput series = (SeriesInput) row.input();
+            if (series.patches().length != values) {
+                throw new IllegalArgumentException(
+                        "row "
+                                + i
+                                + " has "
+                                + series.patches().length
+                                + " patch values; the backbone takes "
+                                + values);
+            }
+            if (row.vfm().changesBackbone()) {
+                backboneRowOf[i] = backboneRows.size();
+                backboneRows.add(new BackboneRow(series, row.vfm()));
+            } else {
+                backboneRowOf[i] =
+                        shared.computeIfAbsent(
+                                series,
+                                key -> {
+                                    backboneRows.add(new BackboneRow(series, null));
+                                    return backboneRows.size() - 1;
+                                });
+            }
+            rowsByVfm.computeIfAbsent(row.vfm(), key -> new ArrayList<>()).add(i);
+        }
+        int lastLayer = rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+
+        try (NDManager batch = root.newSubManager()) {
+            int count = backboneRows.size();
+            float[] flat = new float[count * values];
+            List<List<LoraModule>> modules = new ArrayList<>(count * channels);
+            for (int r = 0; r < count; r++) {
+                BackboneRow row = backboneRows.get(r);
+                System.arraycopy(row.series().patches(), 0, flat, r * values, values);
+                List<LoraModule> adapter =
+                        row.adapted() == null || row.adapted().lora() == null
+                                ? List.of()
+                                : List.copyOf(row.adapted().lora().modules());
+                // One encoder sequence per channel, each with its row's adapter.
+                modules.addAll(Collections.nCopies(channels, adapter));
+            }
+            NDArray patches =
+                    batch.create(
+                            flat,
+                            new Shape(count, channels, config.patches(), config.patchLength()));
+            LinearDelta lora = LoraDeltas.of(batch, modules);
+            NDArray[] hidden = encoder.forward(patches, lastLayer, lora);
+            NDArray everyPosition =
+                    batch.ones(new Shape(count * channels, config.positions()), DataType.INT64);
+
+            RowResult[] results = new RowResult[rows.size()];
+            for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {
+                VfmModel vfm = entry.getKey();
+                List<Integer> rowIndices = entry.getValue();
+                HeadOutputs.store(
+                        vfm,
+                        rowIndices,
+                        () -> {
+                            // The vFM's rows' sequences: channels consecutive per backbone row.
+                            long[] sequences = new long[rowIndices.size() * channels];
+                            for (int k = 0; k < rowIndices.size(); k++) {
+                                for (int c = 0; c < channels; c++) {
+                                    sequences[k * channels + c] =
+                                            (long) backboneRowOf[rowIndices.get(k)] * channels + c;
+                                }
+                            }
+                            NDArray index = batch.create(sequences);
+                            NDArray pooled =
+                                    Pooler.pool(
+                                            hidden[vfm.layer()].get(index),
+                                            everyPosition.get(index),
+                                            vfm.pooling());
+                            NDArray features =
+                                    vfm.head().channelLevel()
+                                            ? pooled.reshape(
+                                                    rowIndices.size(), channels, config.dModel())
+                                            : pooled.reshape(
+                                                    rowIndices.size(),
+                                                    (long) channels * config.dModel());
+                            List<HeadRow> headRows =
+                                    rowIndices.stream()
+                                            .map(i -> new HeadRow(rows.get(i).input(), 0))
+                                            .toList();
+                            return vfm.head().apply(features, headRows);
+                        },
+                        results);
+            }
+            return new BatchResult(List.of(results), count, rowsByVfm.size());
+        }
+    }
+}
