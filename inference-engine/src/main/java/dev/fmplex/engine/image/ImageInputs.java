@@ -73,7 +73,11 @@ public final class ImageInputs {
         return images;
     }
 
-    private ImageInput one(String field, Object value, ImageSizePolicy policy) {
+    /**
+     * One input, named {@code field} in messages; for backbones whose requests mix images with
+     * other inputs.
+     */
+    public ImageInput one(String field, Object value, ImageSizePolicy policy) {
         if (value instanceof String) {
             throw new FmplexException(
                     ProblemType.WRONG_MODALITY,

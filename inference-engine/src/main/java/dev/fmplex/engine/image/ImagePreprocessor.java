@@ -24,7 +24,15 @@ import tools.jackson.databind.JsonNode;
  * are exactly what transformers computes. Grayscale images are read from their single band and
  * copied to the three channels, as PIL's {@code convert("RGB")} does.
  *
+ * <p>For CLIP ({@code CLIPImageProcessor}) the image is instead resized so that its short side is
+ * {@code shortestEdge} (the long side truncated to an integer, as transformers computes it) and
+ * then center-cropped to {@code height x width}; CLIP resizes bicubically (Java2D's bicubic, whose
+ * kernel and lack of antialiasing differ from PIL's).
+ *
  * @param doResize whether to resize; when false, images must already have the model's size
+ * @param shortestEdge 0 to resize to exactly {@code height x width}; else the short side to resize
+ *     to before a center crop to {@code height x width}
+ * @param bicubic bicubic interpolation (PIL resample 3) instead of bilinear
  */
 public record ImagePreprocessor(
         boolean doResize,
@@ -34,7 +42,9 @@ public record ImagePreprocessor(
         double rescaleFactor,
         boolean doNormalize,
         double[] mean,
-        double[] std) {
+        double[] std,
+        int shortestEdge,
+        boolean bicubic) {
 
     /** The file a vision checkpoint keeps its preprocessing in. */
     public static final String FILE = "preprocessor_config.json";
@@ -49,7 +59,88 @@ public record ImagePreprocessor(
                 1 / 255.0,
                 true,
                 new double[] {0.5, 0.5, 0.5},
-                new double[] {0.5, 0.5, 0.5});
+                new double[] {0.5, 0.5, 0.5},
+                0,
+                false);
+    }
+
+    /**
+     * The defaults of {@code CLIPImageProcessor}: short side to {@code size} (bicubic), center crop
+     * {@code size x size}, 1/255, OpenAI's CLIP mean and std.
+     */
+    public static ImagePreprocessor clipDefaults(int size) {
+        return new ImagePreprocessor(
+                true,
+                size,
+                size,
+                true,
+                1 / 255.0,
+                true,
+                new double[] {0.48145466, 0.4578275, 0.40821073},
+                new double[] {0.26862954, 0.26130258, 0.27577711},
+                size,
+                true);
+    }
+
+    /**
+     * Reads a CLIP {@code preprocessor_config.json}: {@code size} as an integer or {@code
+     * {shortest_edge}}, {@code crop_size} as an integer or {@code {height, width}}, which must be
+     * the model's image size; absent fields take {@code CLIPImageProcessor}'s defaults.
+     */
+    public static ImagePreprocessor clipFromJson(byte[] json, int modelSize)
+            throws WeightLoadException {
+        ConfigFields root = ConfigFields.parse(FILE, json);
+        ImagePreprocessor defaults = clipDefaults(modelSize);
+        int shortest = modelSize;
+        ConfigFields size = root.object("size");
+        if (size != null) {
+            shortest = size.optionalInt("shortest_edge", modelSize);
+        } else if (root.node("size") != null) {
+            shortest = root.requiredInt("size");
+        }
+        int cropHeight = modelSize;
+        int cropWidth = modelSize;
+        ConfigFields crop = root.object("crop_size");
+        if (crop != null) {
+            cropHeight = crop.optionalInt("height", modelSize);
+            cropWidth = crop.optionalInt("width", modelSize);
+        } else if (root.node("crop_size") != null) {
+            cropHeight = root.requiredInt("crop_size");
+            cropWidth = cropHeight;
+        }
+        if (cropHeight != modelSize || cropWidth != modelSize) {
+            throw new WeightLoadException(
+                    FILE
+                            + " crop_size "
+                            + cropHeight
+                            + " x "
+                            + cropWidth
+                            + " does not match the model's image_size "
+                            + modelSize);
+        }
+        if (!root.optionalBoolean("do_center_crop", true) || shortest < modelSize) {
+            throw new WeightLoadException(
+                    FILE
+                            + ": only a resize of the short side to at least the crop size, then"
+                            + " a center crop, is supported (do_center_crop true, size >= "
+                            + modelSize
+                            + ")");
+        }
+        try {
+            return new ImagePreprocessor(
+                    root.optionalBoolean("do_resize", true),
+                    modelSize,
+                    modelSize,
+                    root.optionalBoolean("do_rescale", true),
+                    root.optionalDouble("rescale_factor", 1 / 255.0),
+                    root.optionalBoolean("do_normalize", true),
+                    triple(root, "image_mean", defaults.mean()),
+                    triple(root, "image_std", defaults.std()),
+                    shortest,
+                    root.optionalInt("resample", 3) == 3);
+        } catch (IllegalArgumentException e) {
+            throw new WeightLoadException(FILE + ": " + e.getMessage(), e);
+        }
     }
 
     public ImagePreprocessor {
@@ -104,7 +195,9 @@ public record ImagePreprocessor(
                     root.optionalDouble("rescale_factor", 1 / 255.0),
                     root.optionalBoolean("do_normalize", true),
                     triple(root, "image_mean", defaults.mean()),
-                    triple(root, "image_std", defaults.std()));
+                    triple(root, "image_std", defaults.std()),
+                    0,
+                    false);
         } catch (IllegalArgumentException e) {
             throw new WeightLoadException(FILE + ": " + e.getMessage(), e);
         }
@@ -152,7 +245,10 @@ public record ImagePreprocessor(
                                 + height
                                 + " and does not resize");
             }
-            sized = resize(image);
+            sized =
+                    shortestEdge > 0
+                            ? centerCrop(resizeShortSide(image))
+                            : resize(image, width, height);
         }
         float[] out = new float[3 * height * width];
         int plane = height * width;
@@ -187,7 +283,26 @@ public record ImagePreprocessor(
         return new int[] {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
     }
 
-    private BufferedImage resize(BufferedImage image) {
+    /** The short side to {@code shortestEdge}; the long side scaled and truncated. */
+    private BufferedImage resizeShortSide(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (Math.min(w, h) == shortestEdge) {
+            return image;
+        }
+        return w <= h
+                ? resize(image, shortestEdge, (int) ((long) shortestEdge * h / w))
+                : resize(image, (int) ((long) shortestEdge * w / h), shortestEdge);
+    }
+
+    /** The central {@code width x height}, its top-left corner rounded down. */
+    private BufferedImage centerCrop(BufferedImage image) {
+        int left = (image.getWidth() - width) / 2;
+        int top = (image.getHeight() - height) / 2;
+        return image.getSubimage(left, top, width, height);
+    }
+
+    private BufferedImage resize(BufferedImage image, int width, int height) {
         BufferedImage sized =
                 new BufferedImage(
                         width,
@@ -198,7 +313,10 @@ public record ImagePreprocessor(
         Graphics2D graphics = sized.createGraphics();
         try {
             graphics.setRenderingHint(
-                    RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                    RenderingHints.KEY_INTERPOLATION,
+                    bicubic
+                            ? RenderingHints.VALUE_INTERPOLATION_BICUBIC
+                            : RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             graphics.drawImage(image, 0, 0, width, height, null);
         } finally {
             graphics.dispose();

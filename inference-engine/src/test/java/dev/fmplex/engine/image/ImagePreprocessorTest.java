@@ -141,4 +141,34 @@ class ImagePreprocessorTest {
         assertThat(ImageIO.write(image, format, bytes)).isTrue();
         return Base64.getEncoder().encodeToString(bytes.toByteArray());
     }
+
+    @Test
+    void clipResizesTheShortSideThenCropsTheCenter() throws Exception {
+        // 16 x 8: the short side becomes 4 (the long side 8), then the central 4 x 4 is kept.
+        BufferedImage image = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 16; x++) {
+                image.setRGB(x, y, (x * 16) << 16);
+            }
+        }
+        ImagePreprocessor clip =
+                ImagePreprocessor.clipFromJson(
+                        "{\"size\":{\"shortest_edge\":4},\"crop_size\":4,\"do_center_crop\":true}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        4);
+
+        float[] pixels = clip.fromBase64(base64(image, "png"));
+
+        assertThat(pixels).hasSize(3 * 16);
+        // Red rises left to right; the crop keeps the middle of the range, not an edge.
+        double left = pixels[0] * 0.26862954 + 0.48145466;
+        double right = pixels[3] * 0.26862954 + 0.48145466;
+        assertThat(left).isGreaterThan(50 / 255.0);
+        assertThat(right).isLessThan(205 / 255.0).isGreaterThan(left);
+        assertThatThrownBy(
+                        () ->
+                                ImagePreprocessor.clipFromJson(
+                                        "{\"crop_size\":6}".getBytes(StandardCharsets.UTF_8), 4))
+                .hasMessageContaining("crop_size 6 x 6 does not match the model's image_size 4");
+    }
 }

@@ -12,6 +12,12 @@ final class ReferenceMath {
 
     /** {@code softmax(Q Kᵀ / sqrt(d)) V} per head, heads side by side; no mask. */
     static double[][] attention(double[][] q, double[][] k, double[][] v, int heads) {
+        return attention(q, k, v, heads, false);
+    }
+
+    /** As above; with {@code causal} a position attends to itself and earlier ones only. */
+    static double[][] attention(
+            double[][] q, double[][] k, double[][] v, int heads, boolean causal) {
         int tokens = q.length;
         int width = q[0].length;
         int d = width / heads;
@@ -20,7 +26,8 @@ final class ReferenceMath {
             for (int i = 0; i < tokens; i++) {
                 double[] scores = new double[tokens];
                 double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < tokens; j++) {
+                int keys = causal ? i + 1 : tokens;
+                for (int j = 0; j < keys; j++) {
                     double dot = 0;
                     for (int e = 0; e < d; e++) {
                         dot += q[i][head * d + e] * k[j][head * d + e];
@@ -29,11 +36,11 @@ final class ReferenceMath {
                     max = Math.max(max, scores[j]);
                 }
                 double total = 0;
-                for (int j = 0; j < tokens; j++) {
+                for (int j = 0; j < keys; j++) {
                     scores[j] = Math.exp(scores[j] - max);
                     total += scores[j];
                 }
-                for (int j = 0; j < tokens; j++) {
+                for (int j = 0; j < keys; j++) {
                     for (int e = 0; e < d; e++) {
                         out[i][head * d + e] += scores[j] / total * v[j][head * d + e];
                     }

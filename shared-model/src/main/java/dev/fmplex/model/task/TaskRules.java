@@ -29,6 +29,35 @@ public final class TaskRules {
                             + backbone.modality()
                             + " inputs");
         }
+        boolean imageText = backbone.modality().equals(IMAGE_TEXT);
+        if (task instanceof ZeroShotClassificationTask && !imageText) {
+            throw invalid(
+                    "task.kind",
+                    "task kind "
+                            + ZeroShotClassificationTask.KIND
+                            + " compares images with text; backbone "
+                            + backbone.name()
+                            + " takes "
+                            + backbone.modality()
+                            + " inputs (use an image-text backbone such as CLIP)");
+        }
+        if (imageText
+                && !(task instanceof EmbeddingTask || task instanceof ZeroShotClassificationTask)) {
+            throw invalid(
+                    "task.kind",
+                    "backbone "
+                            + backbone.name()
+                            + " is an image-text backbone: its vFMs are "
+                            + EmbeddingTask.KIND
+                            + " (text and images in one space) or "
+                            + ZeroShotClassificationTask.KIND);
+        }
+        if (imageText && task.layer() != null) {
+            throw invalid(
+                    "task.layer",
+                    "an image-text backbone's vFMs read its projected embeddings; task.layer does"
+                            + " not apply");
+        }
         if (task instanceof ForecastingTask && !series) {
             throw invalid(
                     "task.kind",
@@ -50,6 +79,12 @@ public final class TaskRules {
                             + " inputs, which have no missing values");
         }
     }
+
+    /** The modality of backbones that embed images and text into one space (CLIP). */
+    public static final String IMAGE_TEXT = "image-text";
+
+    /** The longest prompt template. */
+    public static final int MAX_TEMPLATE_LENGTH = 1000;
 
     /** The modality of time-series backbones. */
     public static final String SERIES = "series";
@@ -73,6 +108,18 @@ public final class TaskRules {
             checkLabels(classification.labels(), classification.multiLabel() ? 1 : 2);
         } else if (task instanceof TokenClassificationTask tokens) {
             checkLabels(tokens.labels(), 1);
+        } else if (task instanceof ZeroShotClassificationTask zeroShot) {
+            checkLabels(zeroShot.labels(), 2);
+            String template = zeroShot.promptTemplate();
+            if (!template.contains("{}") || template.length() > MAX_TEMPLATE_LENGTH) {
+                throw invalid(
+                        "task.promptTemplate",
+                        "task.promptTemplate must contain {} where the label goes and be at most "
+                                + MAX_TEMPLATE_LENGTH
+                                + " characters, is '"
+                                + template
+                                + "'");
+            }
         } else if (task instanceof ForecastingTask forecasting) {
             Integer horizon = forecasting.horizon();
             if (horizon == null || horizon < 1 || horizon > MAX_HORIZON) {

@@ -18,14 +18,18 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ClassificationTask.class, name = ClassificationTask.KIND),
     @JsonSubTypes.Type(value = RegressionTask.class, name = RegressionTask.KIND),
     @JsonSubTypes.Type(value = TokenClassificationTask.class, name = TokenClassificationTask.KIND),
-    @JsonSubTypes.Type(value = ForecastingTask.class, name = ForecastingTask.KIND)
+    @JsonSubTypes.Type(value = ForecastingTask.class, name = ForecastingTask.KIND),
+    @JsonSubTypes.Type(
+            value = ZeroShotClassificationTask.class,
+            name = ZeroShotClassificationTask.KIND)
 })
 public sealed interface TaskSpec
         permits EmbeddingTask,
                 ClassificationTask,
                 RegressionTask,
                 TokenClassificationTask,
-                ForecastingTask {
+                ForecastingTask,
+                ZeroShotClassificationTask {
 
     /** The wire name of this task kind, e.g. {@code embedding}. */
     String kind();

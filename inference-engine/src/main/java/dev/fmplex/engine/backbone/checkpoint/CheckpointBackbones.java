@@ -2,6 +2,7 @@ package dev.fmplex.engine.backbone.checkpoint;
 
 import ai.djl.Device;
 import dev.fmplex.engine.backbone.WeightLoadException;
+import dev.fmplex.engine.backbone.clip.HfClipBackbone;
 import dev.fmplex.engine.backbone.hf.CheckpointFiles;
 import dev.fmplex.engine.backbone.hf.ConfigFields;
 import dev.fmplex.engine.backbone.hf.HfBertBackbone;
@@ -13,8 +14,9 @@ import java.nio.file.Path;
 
 /**
  * Loads a checkpoint directory as the family its {@code config.json} {@code model_type} names:
- * {@code vit} as a vision backbone, {@code patchtst} as a time-series one, anything else by the
- * BERT loader, which accepts the BERT family and refuses other types by name.
+ * {@code vit} as a vision backbone, {@code clip} as an image-text one, {@code patchtst} as a
+ * time-series one, anything else by the BERT loader, which accepts the BERT family and refuses
+ * other types by name.
  */
 public final class CheckpointBackbones {
 
@@ -38,6 +40,9 @@ public final class CheckpointBackbones {
         }
         if (modelType.equals("vit")) {
             return HfVitBackbone.load(name, directory, device);
+        }
+        if (modelType.equals("clip")) {
+            return HfClipBackbone.load(name, directory, device, maxTokens);
         }
         if (modelType.equals("patchtst")) {
             return HfPatchTstBackbone.load(name, directory, device);

@@ -11,7 +11,8 @@ public sealed interface Head
                 LinearClassifierHead,
                 MlpClassifierHead,
                 RegressionHead,
-                TokenClassifierHead {
+                TokenClassifierHead,
+                ZeroShotHead {
 
     /**
      * @param features pooled features {@code [rows, hidden]}, or for a {@link #tokenLevel()} head

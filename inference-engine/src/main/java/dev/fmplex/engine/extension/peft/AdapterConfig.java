@@ -174,10 +174,12 @@ record AdapterConfig(
      */
     private static List<String> moduleNames(LayerLinear linear, AdapterTargets backbone) {
         List<String> names = new ArrayList<>();
-        for (int layer = 0; layer < 64; layer++) {
-            String name = backbone.layerPath() + "." + layer + "." + backbone.paths().get(linear);
-            names.add(name);
-            names.add(backbone.modelPrefix() + name);
+        for (AdapterTargets.Tower tower : backbone.towers()) {
+            for (int layer = 0; layer < 64; layer++) {
+                String name = tower.layerPath() + "." + layer + "." + backbone.paths().get(linear);
+                names.add(name);
+                names.add(backbone.modelPrefix() + name);
+            }
         }
         return names;
     }

@@ -2,11 +2,14 @@ package dev.fmplex.engine.extension.peft;
 
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.backbone.clip.ClipConfig;
+import dev.fmplex.engine.backbone.clip.ClipParameterNames;
 import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
 import dev.fmplex.engine.backbone.patchtst.PatchTstParameterNames;
 import dev.fmplex.engine.backbone.vit.VitConfig;
 import dev.fmplex.engine.backbone.vit.VitParameterNames;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -18,9 +21,7 @@ import java.util.regex.Pattern;
  * @param family the family's name in messages, e.g. {@code BERT}
  * @param modelPrefix the attribute a task model keeps the encoder under ({@code bert.}, {@code
  *     vit.}, {@code model.}); PEFT keys may carry it or not
- * @param layerPath the module list holding the layers: {@code encoder.layer} or {@code
- *     encoder.layers}
- * @param hiddenSize width of the projections' hidden states
+ * @param towers the encoders LoRA may adapt, the first the one heads read; CLIP has two
  * @param paths each projection's module path inside an encoder layer
  * @param promptPositions positions free for virtual tokens beside the longest input; 0 when the
  *     family takes no soft prompts
@@ -36,10 +37,7 @@ import java.util.regex.Pattern;
 public record AdapterTargets(
         String family,
         String modelPrefix,
-        String layerPath,
-        int layers,
-        int hiddenSize,
-        int intermediateSize,
+        List<Tower> towers,
         Map<LayerLinear, String> paths,
         int promptPositions,
         boolean tokenOutputs,
@@ -48,9 +46,55 @@ public record AdapterTargets(
         boolean clsPosition,
         Map<String, String> headAliases) {
 
+    /**
+     * One encoder of a backbone.
+     *
+     * @param layerPath the module list holding its layers, e.g. {@code encoder.layer}, {@code
+     *     vision_model.encoder.layers}
+     * @param hiddenSize width of its hidden states
+     * @param layerBase added to a layer's index in the {@link
+     *     dev.fmplex.engine.extension.LoraModule}s of this tower, so that two towers' layers never
+     *     share an index (0 for the first)
+     */
+    public record Tower(
+            String layerPath, int layers, int hiddenSize, int intermediateSize, int layerBase) {
+
+        /** {@code [out, in]} of a projection. */
+        public long[] weightShape(LayerLinear linear) {
+            long h = hiddenSize;
+            long i = intermediateSize;
+            return switch (linear) {
+                case INTERMEDIATE -> new long[] {i, h};
+                case OUTPUT -> new long[] {h, i};
+                default -> new long[] {h, h};
+            };
+        }
+    }
+
     public AdapterTargets {
+        towers = List.copyOf(towers);
         paths = Map.copyOf(paths);
         headAliases = Map.copyOf(headAliases);
+    }
+
+    /** The first tower's layer count: the range of {@code task.layer}. */
+    public int layers() {
+        return towers.get(0).layers();
+    }
+
+    /** The first tower's width. */
+    public int hiddenSize() {
+        return towers.get(0).hiddenSize();
+    }
+
+    /** The tower whose layers sit at {@code layerPath}, or null. */
+    public Tower towerAt(String layerPath) {
+        for (Tower tower : towers) {
+            if (tower.layerPath().equals(layerPath)) {
+                return tower;
+            }
+        }
+        return null;
     }
 
     /**
@@ -66,10 +110,13 @@ public record AdapterTargets(
         return new AdapterTargets(
                 "BERT",
                 "bert.",
-                "encoder.layer",
-                config.layers(),
-                config.hiddenSize(),
-                config.intermediateSize(),
+                List.of(
+                        new Tower(
+                                "encoder.layer",
+                                config.layers(),
+                                config.hiddenSize(),
+                                config.intermediateSize(),
+                                0)),
                 paths,
                 Math.max(0, config.maxPositions() - maxInputTokens),
                 true,
@@ -88,10 +135,13 @@ public record AdapterTargets(
         return new AdapterTargets(
                 "ViT",
                 "vit.",
-                "encoder.layer",
-                config.layers(),
-                config.hiddenSize(),
-                config.intermediateSize(),
+                List.of(
+                        new Tower(
+                                "encoder.layer",
+                                config.layers(),
+                                config.hiddenSize(),
+                                config.intermediateSize(),
+                                0)),
                 paths,
                 0,
                 false,
@@ -114,10 +164,13 @@ public record AdapterTargets(
         return new AdapterTargets(
                 "PatchTST",
                 "model.",
-                "encoder.layers",
-                config.layers(),
-                config.dModel(),
-                config.ffnDim(),
+                List.of(
+                        new Tower(
+                                "encoder.layers",
+                                config.layers(),
+                                config.dModel(),
+                                config.ffnDim(),
+                                0)),
                 paths,
                 0,
                 false,
@@ -131,19 +184,44 @@ public record AdapterTargets(
                         "head.projection.bias", "classifier.bias"));
     }
 
-    public boolean promptTuning() {
-        return promptPositions > 0;
+    /**
+     * CLIP: both towers may be adapted (text layers at 0, vision layers from {@link
+     * ClipParameterNames#VISION_LAYER_BASE}); heads read the projected embedding.
+     */
+    public static AdapterTargets clip(ClipConfig config) {
+        Map<LayerLinear, String> paths = new EnumMap<>(LayerLinear.class);
+        for (LayerLinear linear : LayerLinear.values()) {
+            paths.put(linear, ClipParameterNames.path(linear));
+        }
+        ClipConfig.Text text = config.text();
+        ClipConfig.Vision vision = config.vision();
+        return new AdapterTargets(
+                "CLIP",
+                "",
+                List.of(
+                        new Tower(
+                                ClipParameterNames.Tower.TEXT.layerPath(),
+                                text.layers(),
+                                text.hiddenSize(),
+                                text.intermediateSize(),
+                                0),
+                        new Tower(
+                                ClipParameterNames.Tower.VISION.layerPath(),
+                                vision.layers(),
+                                vision.hiddenSize(),
+                                vision.intermediateSize(),
+                                ClipParameterNames.VISION_LAYER_BASE)),
+                paths,
+                0,
+                false,
+                config.projectionDim(),
+                0,
+                true,
+                Map.of());
     }
 
-    /** {@code [out, in]} of a projection. */
-    public long[] weightShape(LayerLinear linear) {
-        long h = hiddenSize;
-        long i = intermediateSize;
-        return switch (linear) {
-            case INTERMEDIATE -> new long[] {i, h};
-            case OUTPUT -> new long[] {h, i};
-            default -> new long[] {h, h};
-        };
+    public boolean promptTuning() {
+        return promptPositions > 0;
     }
 
     /** The projection at {@code path} inside a layer, or null. */
@@ -156,20 +234,24 @@ public record AdapterTargets(
         return null;
     }
 
-    /** Matches PEFT's canonical LoRA tensor names: layer, module path, A or B. */
+    /** Matches PEFT's canonical LoRA tensor names: tower, layer, module path, A or B. */
     Pattern loraKey() {
-        StringBuilder alternatives = new StringBuilder();
+        StringBuilder modules = new StringBuilder();
         for (LayerLinear linear : LayerLinear.values()) {
-            if (!alternatives.isEmpty()) {
-                alternatives.append('|');
+            if (!modules.isEmpty()) {
+                modules.append('|');
             }
-            alternatives.append(Pattern.quote(paths.get(linear)));
+            modules.append(Pattern.quote(paths.get(linear)));
+        }
+        StringBuilder layerPaths = new StringBuilder();
+        for (Tower tower : towers) {
+            if (!layerPaths.isEmpty()) {
+                layerPaths.append('|');
+            }
+            layerPaths.append(Pattern.quote(tower.layerPath()));
         }
         return Pattern.compile(
-                Pattern.quote(layerPath)
-                        + "\\.(\\d+)\\.("
-                        + alternatives
-                        + ")\\.lora_([AB])\\.weight");
+                "(" + layerPaths + ")\\.(\\d+)\\.(" + modules + ")\\.lora_([AB])\\.weight");
     }
 
     /** The six projections' paths, for messages. */

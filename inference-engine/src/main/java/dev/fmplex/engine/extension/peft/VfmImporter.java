@@ -19,6 +19,8 @@ import dev.fmplex.engine.extension.head.LinearClassifierHead;
 import dev.fmplex.engine.extension.head.MlpClassifierHead;
 import dev.fmplex.engine.extension.head.RegressionHead;
 import dev.fmplex.engine.extension.head.TokenClassifierHead;
+import dev.fmplex.engine.extension.head.ZeroShotHead;
+import dev.fmplex.engine.extension.peft.AdapterTargets.Tower;
 import dev.fmplex.model.task.ClassificationTask;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.ForecastingTask;
@@ -26,8 +28,10 @@ import dev.fmplex.model.task.Pooling;
 import dev.fmplex.model.task.RegressionTask;
 import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.task.TokenClassificationTask;
+import dev.fmplex.model.task.ZeroShotClassificationTask;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +70,24 @@ public final class VfmImporter {
                     "classifier.out_proj.weight",
                     "classifier.out_proj.bias");
 
+    /**
+     * What a backbone with a text tower beside its image tower (CLIP) offers to build zero-shot
+     * heads at load: prompts embedded through the text tower with the vFM's own adapter.
+     */
+    public interface PromptEncoder {
+
+        /**
+         * @return one unit-normalized embedding per prompt
+         */
+        float[][] embed(List<String> prompts, List<LoraModule> adapter);
+
+        /** {@code exp(logit_scale)}. */
+        float logitScale();
+    }
+
     private final AdapterTargets backbone;
     private final Pattern loraKey;
+    private final PromptEncoder prompts;
 
     /**
      * An importer for a BERT backbone.
@@ -79,8 +99,16 @@ public final class VfmImporter {
     }
 
     public VfmImporter(AdapterTargets backbone) {
+        this(backbone, null);
+    }
+
+    /**
+     * @param prompts builds zero-shot heads; null for backbones without a text tower beside images
+     */
+    public VfmImporter(AdapterTargets backbone, PromptEncoder prompts) {
         this.backbone = backbone;
         this.loraKey = backbone.loraKey();
+        this.prompts = prompts;
     }
 
     /**
@@ -182,7 +210,7 @@ public final class VfmImporter {
                             layer,
                             modules.isEmpty() ? null : new LoraAdapter(modules),
                             prompt,
-                            head.build(manager),
+                            head.build(manager, modules),
                             manager);
             // From here on any op that tried to attach a result to this version would throw.
             manager.cap();
@@ -227,6 +255,9 @@ public final class VfmImporter {
         return result;
     }
 
+    /** Where an adapted projection sits: its tower, its layer there, and which projection. */
+    private record ModuleSite(Tower tower, int layer, LayerLinear linear) {}
+
     /** A LoRA module checked on the host, ready to become tensors. */
     private record PendingLora(
             int layer,
@@ -247,6 +278,7 @@ public final class VfmImporter {
     private List<PendingLora> lora(AdapterConfig adapter, Map<String, HostTensor> tensors)
             throws ArtifactException {
         Map<String, HostTensor[]> pairs = new TreeMap<>();
+        Map<String, ModuleSite> where = new HashMap<>();
         for (Map.Entry<String, HostTensor> entry : tensors.entrySet()) {
             Matcher matcher = loraKey.matcher(entry.getKey());
             if (!matcher.matches()) {
@@ -263,27 +295,30 @@ public final class VfmImporter {
                         ADAPTER_WEIGHTS,
                         ADAPTER_WEIGHTS + ": tensor '" + entry.getKey() + "' " + why);
             }
+            Tower tower = backbone.towerAt(matcher.group(1));
             int layer;
             try {
-                layer = Integer.parseInt(matcher.group(1));
+                layer = Integer.parseInt(matcher.group(2));
             } catch (NumberFormatException e) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
                         "adapter for another base: "
                                 + entry.getKey()
                                 + " names layer "
-                                + matcher.group(1)
+                                + matcher.group(2)
                                 + " but the backbone has "
-                                + backbone.layers()
+                                + tower.layers()
                                 + " layers");
             }
             // Keyed by the parsed layer, so "layer.07" and "layer.7" collide as they should.
-            String module = backbone.layerPath() + "." + layer + "." + matcher.group(2);
+            String module = tower.layerPath() + "." + layer + "." + matcher.group(3);
             HostTensor[] pair = pairs.computeIfAbsent(module, key -> new HostTensor[2]);
-            int slot = matcher.group(3).equals("A") ? 0 : 1;
+            where.putIfAbsent(
+                    module, new ModuleSite(tower, layer, backbone.linearAt(matcher.group(3))));
+            int slot = matcher.group(4).equals("A") ? 0 : 1;
             if (pair[slot] != null) {
                 throw new ArtifactException(
-                        ADAPTER_WEIGHTS, module + ".lora_" + matcher.group(3) + " appears twice");
+                        ADAPTER_WEIGHTS, module + ".lora_" + matcher.group(4) + " appears twice");
             }
             pair[slot] = entry.getValue();
         }
@@ -299,18 +334,17 @@ public final class VfmImporter {
                                 + " has lora_"
                                 + (down == null ? "B without lora_A" : "A without lora_B"));
             }
-            int layer = Integer.parseInt(module.split("\\.")[2]);
-            LayerLinear linear =
-                    backbone.linearAt(
-                            module.substring(
-                                    module.indexOf('.', backbone.layerPath().length() + 1) + 1));
-            if (layer >= backbone.layers()) {
+            ModuleSite site = where.get(module);
+            Tower tower = site.tower();
+            int layer = site.layer();
+            LayerLinear linear = site.linear();
+            if (layer >= tower.layers()) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
                         "adapter for another base: "
                                 + module
                                 + " but the backbone has "
-                                + backbone.layers()
+                                + tower.layers()
                                 + " layers");
             }
             if (!adapter.targets().contains(linear)) {
@@ -318,7 +352,7 @@ public final class VfmImporter {
                         ADAPTER_WEIGHTS,
                         module + " is not among the target_modules of " + AdapterConfig.FILE);
             }
-            long[] weight = backbone.weightShape(linear); // [out, in]
+            long[] weight = tower.weightShape(linear); // [out, in]
             if (down.shape().length != 2 || up.shape().length != 2) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS, module + ": lora_A and lora_B must be matrices");
@@ -382,7 +416,7 @@ public final class VfmImporter {
             }
             modules.add(
                     new PendingLora(
-                            layer,
+                            tower.layerBase() + layer,
                             linear,
                             downT,
                             new long[] {in, rank},
@@ -444,7 +478,11 @@ public final class VfmImporter {
     /** A head checked on the host, ready to become tensors. */
     @FunctionalInterface
     private interface PendingHead {
-        Head build(NDManager manager);
+        /**
+         * @param adapter the version's LoRA modules, already built (a zero-shot head embeds its
+         *     prompts through them)
+         */
+        Head build(NDManager manager, List<LoraModule> adapter);
     }
 
     private PendingHead head(TaskSpec task, Map<String, HostTensor> tensors)
@@ -472,6 +510,35 @@ public final class VfmImporter {
                             + backbone.family()
                             + " backbone has none (use_cls_token is false): use mean or max");
         }
+        if (task instanceof ZeroShotClassificationTask zeroShot) {
+            if (prompts == null) {
+                throw new ArtifactException(
+                        null,
+                        "task kind " + task.kind() + " needs an image-text backbone such as CLIP");
+            }
+            if (!tensors.isEmpty()) {
+                throw new ArtifactException(
+                        null,
+                        "task kind "
+                                + task.kind()
+                                + " builds its head from its label prompts, but the artifacts hold "
+                                + tensors.keySet());
+            }
+            return (manager, adapter) -> {
+                float[][] embeddings = prompts.embed(zeroShot.prompts(), adapter);
+                int width = embeddings[0].length;
+                float[] transposed = new float[width * embeddings.length];
+                for (int i = 0; i < embeddings.length; i++) {
+                    for (int j = 0; j < width; j++) {
+                        transposed[j * embeddings.length + i] = embeddings[i][j];
+                    }
+                }
+                return new ZeroShotHead(
+                        manager.create(transposed, new Shape(width, embeddings.length)),
+                        prompts.logitScale(),
+                        zeroShot.labels());
+            };
+        }
         if (task instanceof EmbeddingTask embedding) {
             if (!tensors.isEmpty()) {
                 throw new ArtifactException(
@@ -479,7 +546,7 @@ public final class VfmImporter {
                         "task kind embedding takes no head, but the artifacts hold "
                                 + tensors.keySet());
             }
-            return manager -> new EmbeddingHead(embedding.normalize());
+            return (manager, adapter) -> new EmbeddingHead(embedding.normalize());
         }
         if (tensors.isEmpty()) {
             throw new ArtifactException(
@@ -518,7 +585,7 @@ public final class VfmImporter {
                             backbone.featureSize(),
                             "task.labels names " + labels);
             HostTensor outBias = optionalBias(tensors, "classifier.out_proj.bias", labels);
-            return manager ->
+            return (manager, adapter) ->
                     new MlpClassifierHead(
                             array(manager, dense),
                             array(manager, denseBias),
@@ -552,20 +619,22 @@ public final class VfmImporter {
         HostTensor weight = requireRows(tensors, prefix + ".weight", rows, inputs, why);
         HostTensor bias = optionalBias(tensors, prefix + ".bias", rows);
         if (task instanceof ClassificationTask classification) {
-            return manager ->
+            return (manager, adapter) ->
                     new LinearClassifierHead(
                             array(manager, weight),
                             array(manager, bias),
                             classification.labels(),
                             classification.multiLabel());
         } else if (task instanceof TokenClassificationTask tokens) {
-            return manager ->
+            return (manager, adapter) ->
                     new TokenClassifierHead(
                             array(manager, weight), array(manager, bias), tokens.labels());
         } else if (task instanceof ForecastingTask) {
-            return manager -> new ForecastHead(array(manager, weight), array(manager, bias));
+            return (manager, adapter) ->
+                    new ForecastHead(array(manager, weight), array(manager, bias));
         }
-        return manager -> new RegressionHead(array(manager, weight), array(manager, bias));
+        return (manager, adapter) ->
+                new RegressionHead(array(manager, weight), array(manager, bias));
     }
 
     private HostTensor requireRows(

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.backbone.clip.ClipParameterNames;
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
 import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
@@ -14,6 +15,7 @@ import dev.fmplex.model.safetensors.SafetensorsDType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -35,7 +37,7 @@ public final class RandomLoraTask {
             int intermediate,
             int layers,
             String modelPrefix,
-            String layerPath,
+            List<String> layerPaths,
             Function<LayerLinear, String> paths,
             String headName) {
 
@@ -45,7 +47,7 @@ public final class RandomLoraTask {
                     config.intermediateSize(),
                     config.layers(),
                     "vit.",
-                    "encoder.layer",
+                    List.of("encoder.layer"),
                     VitParameterNames::path,
                     "classifier");
         }
@@ -60,9 +62,21 @@ public final class RandomLoraTask {
                     config.ffnDim(),
                     config.layers(),
                     "model.",
-                    "encoder.layers",
+                    List.of("encoder.layers"),
                     PatchTstParameterNames::path,
                     headName);
+        }
+
+        /** Both CLIP towers, which the tiny test configuration gives equal widths. */
+        public static Layout clip(int hidden, int intermediate, int layers) {
+            return new Layout(
+                    hidden,
+                    intermediate,
+                    layers,
+                    "",
+                    List.of("text_model.encoder.layers", "vision_model.encoder.layers"),
+                    ClipParameterNames::path,
+                    "none");
         }
 
         long[] shape(LayerLinear linear) {
@@ -73,7 +87,7 @@ public final class RandomLoraTask {
             };
         }
 
-        String weight(int layer, LayerLinear linear) {
+        String weight(String layerPath, int layer, LayerLinear linear) {
             return layerPath + "." + layer + "." + paths.apply(linear) + ".weight";
         }
     }
@@ -83,7 +97,7 @@ public final class RandomLoraTask {
     public final double alpha;
     public final Set<LayerLinear> targets;
 
-    /** "layer/LINEAR" -> {A [r, in], B [out, r]}. */
+    /** "layerPath/layer/LINEAR" -> {A [r, in], B [out, r]}. */
     public final Map<String, float[][]> lora = new LinkedHashMap<>();
 
     public final int headRows;
@@ -105,15 +119,17 @@ public final class RandomLoraTask {
         this.headRows = headRows;
         this.headInputs = headInputs;
         Random random = new Random(seed);
-        for (int layer = 0; layer < layout.layers(); layer++) {
-            for (LayerLinear linear : targets) {
-                long[] shape = layout.shape(linear);
-                lora.put(
-                        layer + "/" + linear.name(),
-                        new float[][] {
-                            gaussian(random, rank * (int) shape[1], 0.2),
-                            gaussian(random, (int) shape[0] * rank, 0.2)
-                        });
+        for (String layerPath : layout.layerPaths()) {
+            for (int layer = 0; layer < layout.layers(); layer++) {
+                for (LayerLinear linear : targets) {
+                    long[] shape = layout.shape(linear);
+                    lora.put(
+                            layerPath + "/" + layer + "/" + linear.name(),
+                            new float[][] {
+                                gaussian(random, rank * (int) shape[1], 0.2),
+                                gaussian(random, (int) shape[0] * rank, 0.2)
+                            });
+                }
             }
         }
         headWeight = gaussian(random, headRows * headInputs, 0.5);
@@ -142,16 +158,11 @@ public final class RandomLoraTask {
             String prefix = "base_model.model." + (bareModel ? "" : layout.modelPrefix());
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, float[][]> entry : lora.entrySet()) {
-                int layer = Integer.parseInt(entry.getKey().split("/")[0]);
-                LayerLinear linear = LayerLinear.valueOf(entry.getKey().split("/")[1]);
+                String[] key = entry.getKey().split("/");
+                int layer = Integer.parseInt(key[1]);
+                LayerLinear linear = LayerLinear.valueOf(key[2]);
                 long[] shape = layout.shape(linear);
-                String module =
-                        prefix
-                                + layout.layerPath()
-                                + "."
-                                + layer
-                                + "."
-                                + layout.paths().apply(linear);
+                String module = prefix + key[0] + "." + layer + "." + layout.paths().apply(linear);
                 tensors.put(module + ".lora_A.weight", tensor(entry.getValue()[0], rank, shape[1]));
                 tensors.put(module + ".lora_B.weight", tensor(entry.getValue()[1], shape[0], rank));
             }
@@ -189,12 +200,12 @@ public final class RandomLoraTask {
     public Map<String, NDArray> merged(Map<String, NDArray> base, NDManager manager) {
         Map<String, NDArray> merged = new HashMap<>(base);
         for (Map.Entry<String, float[][]> entry : lora.entrySet()) {
-            int layer = Integer.parseInt(entry.getKey().split("/")[0]);
-            LayerLinear linear = LayerLinear.valueOf(entry.getKey().split("/")[1]);
+            String[] key = entry.getKey().split("/");
+            LayerLinear linear = LayerLinear.valueOf(key[2]);
             long[] shape = layout.shape(linear);
             NDArray a = manager.create(entry.getValue()[0], new Shape(rank, shape[1]));
             NDArray b = manager.create(entry.getValue()[1], new Shape(shape[0], rank));
-            String name = layout.weight(layer, linear);
+            String name = layout.weight(key[0], Integer.parseInt(key[1]), linear);
             merged.put(name, base.get(name).add(b.matMul(a).mul(alpha / rank)));
         }
         return merged;
@@ -205,12 +216,12 @@ public final class RandomLoraTask {
         Map<String, HostTensor> merged = new HashMap<>(base);
         double scale = alpha / rank;
         for (Map.Entry<String, float[][]> entry : lora.entrySet()) {
-            int layer = Integer.parseInt(entry.getKey().split("/")[0]);
-            LayerLinear linear = LayerLinear.valueOf(entry.getKey().split("/")[1]);
+            String[] key = entry.getKey().split("/");
+            LayerLinear linear = LayerLinear.valueOf(key[2]);
             long[] shape = layout.shape(linear);
             int out = (int) shape[0];
             int in = (int) shape[1];
-            String name = layout.weight(layer, linear);
+            String name = layout.weight(key[0], Integer.parseInt(key[1]), linear);
             float[] values = base.get(name).values().clone();
             float[] a = entry.getValue()[0];
             float[] b = entry.getValue()[1];
