@@ -1,5 +1,6 @@
 package dev.fmplex.standalone;
 
+import static dev.fmplex.engine.torch.ReferenceVectors.unit;
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
@@ -241,17 +242,5 @@ class StandaloneClipTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.write(image, "png", bytes);
         return Base64.getEncoder().encodeToString(bytes.toByteArray());
-    }
-
-    private static double[] unit(double[] vector) {
-        double norm = 0;
-        for (double value : vector) {
-            norm += value * value;
-        }
-        double[] out = new double[vector.length];
-        for (int j = 0; j < vector.length; j++) {
-            out[j] = vector[j] / Math.sqrt(norm);
-        }
-        return out;
     }
 }

@@ -191,6 +191,17 @@ class StandaloneSeriesTest {
                 post(
                         client,
                         "/vfms",
+                        "{\"name\":\"cls-series\",\"backbone\":\""
+                                + SERIES
+                                + "\",\"task\":{\"kind\":\"classification\","
+                                + "\"labels\":[\"ok\",\"fault\"]}}"),
+                422,
+                "invalid-task",
+                "task.pooling");
+        expectProblem(
+                post(
+                        client,
+                        "/vfms",
                         "{\"name\":\"text-forecast\",\"backbone\":\""
                                 + BACKBONE
                                 + "\",\"task\":{\"kind\":\"forecasting\",\"horizon\":3}}"),

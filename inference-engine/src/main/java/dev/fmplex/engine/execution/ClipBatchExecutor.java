@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.clip.ClipConfig;
-import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.HeadRow;
 import dev.fmplex.engine.image.ImageInput;
@@ -14,8 +13,6 @@ import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.torch.TorchClipEncoder;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,52 +36,33 @@ public final class ClipBatchExecutor {
         this.root = root;
     }
 
-    private record BackboneRow(ModelInput input, VfmModel adapted) {
-        List<LoraModule> modules() {
-            return adapted == null || adapted.lora() == null
-                    ? List.of()
-                    : List.copyOf(adapted.lora().modules());
-        }
-    }
-
     /**
      * @param rows rows whose inputs are {@link EncodedText}s or {@link ImageInput}s of this
      *     backbone
      */
     public BatchResult execute(List<BatchRow> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("a batch needs at least one row");
-        }
-        // Text rows first, then image rows: the order of the embeddings below.
-        List<BackboneRow> texts = new ArrayList<>();
-        List<BackboneRow> images = new ArrayList<>();
-        Map<ModelInput, BackboneRow> shared = new IdentityHashMap<>();
-        BackboneRow[] backboneRowOf = new BackboneRow[rows.size()];
-        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            BatchRow row = rows.get(i);
-            ModelInput input = row.input();
+            ModelInput input = rows.get(i).input();
             if (!(input instanceof EncodedText) && !(input instanceof ImageInput)) {
                 throw new IllegalArgumentException(
                         "row " + i + " is a " + input.getClass().getSimpleName());
             }
-            List<BackboneRow> tower = input instanceof EncodedText ? texts : images;
-            BackboneRow backboneRow;
-            if (row.vfm().changesBackbone()) {
-                backboneRow = new BackboneRow(input, row.vfm());
-                tower.add(backboneRow);
-            } else {
-                backboneRow =
-                        shared.computeIfAbsent(
-                                input,
-                                key -> {
-                                    BackboneRow plain = new BackboneRow(input, null);
-                                    tower.add(plain);
-                                    return plain;
-                                });
+        }
+        SharedRows shared = SharedRows.of(rows);
+        // Each tower's rows; their embeddings are concatenated texts first, then images.
+        List<SharedRows.BackboneRow> texts = new ArrayList<>();
+        List<SharedRows.BackboneRow> images = new ArrayList<>();
+        int[] position = new int[shared.backboneRows().size()];
+        for (int b = 0; b < position.length; b++) {
+            SharedRows.BackboneRow row = shared.backboneRows().get(b);
+            boolean text = row.input() instanceof EncodedText;
+            position[b] = text ? texts.size() : images.size();
+            (text ? texts : images).add(row);
+        }
+        for (int b = 0; b < position.length; b++) {
+            if (!(shared.backboneRows().get(b).input() instanceof EncodedText)) {
+                position[b] += texts.size();
             }
-            backboneRowOf[i] = backboneRow;
-            rowsByVfm.computeIfAbsent(row.vfm(), key -> new ArrayList<>()).add(i);
         }
         try (NDManager batch = root.newSubManager()) {
             List<NDArray> embeds = new ArrayList<>(2);
@@ -94,7 +72,10 @@ public final class ClipBatchExecutor {
                                 batch,
                                 texts.stream().map(r -> ((EncodedText) r.input()).ids()).toList(),
                                 LoraDeltas.of(
-                                        batch, texts.stream().map(BackboneRow::modules).toList())));
+                                        batch,
+                                        texts.stream()
+                                                .map(SharedRows.BackboneRow::modules)
+                                                .toList())));
             }
             if (!images.isEmpty()) {
                 embeds.add(
@@ -102,19 +83,14 @@ public final class ClipBatchExecutor {
                                 pixels(batch, images),
                                 LoraDeltas.of(
                                         batch,
-                                        images.stream().map(BackboneRow::modules).toList())));
+                                        images.stream()
+                                                .map(SharedRows.BackboneRow::modules)
+                                                .toList())));
             }
             NDArray all = embeds.size() == 1 ? embeds.get(0) : NDArrays.concat(new NDList(embeds));
-            Map<BackboneRow, Integer> position = new IdentityHashMap<>();
-            for (int k = 0; k < texts.size(); k++) {
-                position.put(texts.get(k), k);
-            }
-            for (int k = 0; k < images.size(); k++) {
-                position.put(images.get(k), texts.size() + k);
-            }
-
             RowResult[] results = new RowResult[rows.size()];
-            for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {
+            int[] backboneRowOf = shared.backboneRowOf();
+            for (Map.Entry<VfmModel, List<Integer>> entry : shared.rowsByVfm().entrySet()) {
                 VfmModel vfm = entry.getKey();
                 List<Integer> rowIndices = entry.getValue();
                 HeadOutputs.store(
@@ -124,7 +100,7 @@ public final class ClipBatchExecutor {
                             NDArray index =
                                     batch.create(
                                             rowIndices.stream()
-                                                    .mapToLong(i -> position.get(backboneRowOf[i]))
+                                                    .mapToLong(i -> position[backboneRowOf[i]])
                                                     .toArray());
                             List<HeadRow> headRows =
                                     rowIndices.stream()
@@ -134,12 +110,11 @@ public final class ClipBatchExecutor {
                         },
                         results);
             }
-            return new BatchResult(
-                    List.of(results), texts.size() + images.size(), rowsByVfm.size());
+            return new BatchResult(List.of(results), position.length, shared.rowsByVfm().size());
         }
     }
 
-    private NDArray pixels(NDManager batch, List<BackboneRow> images) {
+    private NDArray pixels(NDManager batch, List<SharedRows.BackboneRow> images) {
         ClipConfig.Vision vision = encoder.config().vision();
         int values = vision.channels() * vision.imageSize() * vision.imageSize();
         float[] flat = new float[images.size() * values];

@@ -14,8 +14,6 @@ import dev.fmplex.engine.torch.Pooler;
 import dev.fmplex.engine.torch.TorchPatchTstEncoder;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,25 +44,15 @@ public final class SeriesBatchExecutor {
         this.root = root;
     }
 
-    private record BackboneRow(SeriesInput series, VfmModel adapted) {}
-
     /**
      * @param rows rows whose inputs are {@link SeriesInput}s of this backbone's shape
      */
     public BatchResult execute(List<BatchRow> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("a batch needs at least one row");
-        }
         PatchTstConfig config = encoder.config();
         int channels = config.channels();
         int values = channels * config.patches() * config.patchLength();
-        List<BackboneRow> backboneRows = new ArrayList<>();
-        int[] backboneRowOf = new int[rows.size()];
-        Map<SeriesInput, Integer> shared = new IdentityHashMap<>();
-        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            BatchRow row = rows.get(i);
-            SeriesInput series = (SeriesInput) row.input();
+            SeriesInput series = (SeriesInput) rows.get(i).input();
             if (series.patches().length != values) {
                 throw new IllegalArgumentException(
                         "row "
@@ -74,35 +62,22 @@ public final class SeriesBatchExecutor {
                                 + " patch values; the backbone takes "
                                 + values);
             }
-            if (row.vfm().changesBackbone()) {
-                backboneRowOf[i] = backboneRows.size();
-                backboneRows.add(new BackboneRow(series, row.vfm()));
-            } else {
-                backboneRowOf[i] =
-                        shared.computeIfAbsent(
-                                series,
-                                key -> {
-                                    backboneRows.add(new BackboneRow(series, null));
-                                    return backboneRows.size() - 1;
-                                });
-            }
-            rowsByVfm.computeIfAbsent(row.vfm(), key -> new ArrayList<>()).add(i);
         }
-        int lastLayer = rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+        SharedRows shared = SharedRows.of(rows);
+        List<SharedRows.BackboneRow> backboneRows = shared.backboneRows();
+        int[] backboneRowOf = shared.backboneRowOf();
+        int lastLayer = shared.lastLayer();
 
         try (NDManager batch = root.newSubManager()) {
             int count = backboneRows.size();
             float[] flat = new float[count * values];
             List<List<LoraModule>> modules = new ArrayList<>(count * channels);
             for (int r = 0; r < count; r++) {
-                BackboneRow row = backboneRows.get(r);
-                System.arraycopy(row.series().patches(), 0, flat, r * values, values);
-                List<LoraModule> adapter =
-                        row.adapted() == null || row.adapted().lora() == null
-                                ? List.of()
-                                : List.copyOf(row.adapted().lora().modules());
+                SharedRows.BackboneRow row = backboneRows.get(r);
+                System.arraycopy(
+                        ((SeriesInput) row.input()).patches(), 0, flat, r * values, values);
                 // One encoder sequence per channel, each with its row's adapter.
-                modules.addAll(Collections.nCopies(channels, adapter));
+                modules.addAll(Collections.nCopies(channels, row.modules()));
             }
             NDArray patches =
                     batch.create(
@@ -114,7 +89,7 @@ public final class SeriesBatchExecutor {
                     batch.ones(new Shape(count * channels, config.positions()), DataType.INT64);
 
             RowResult[] results = new RowResult[rows.size()];
-            for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {
+            for (Map.Entry<VfmModel, List<Integer>> entry : shared.rowsByVfm().entrySet()) {
                 VfmModel vfm = entry.getKey();
                 List<Integer> rowIndices = entry.getValue();
                 HeadOutputs.store(
@@ -150,7 +125,7 @@ public final class SeriesBatchExecutor {
                         },
                         results);
             }
-            return new BatchResult(List.of(results), count, rowsByVfm.size());
+            return new BatchResult(List.of(results), count, shared.rowsByVfm().size());
         }
     }
 }

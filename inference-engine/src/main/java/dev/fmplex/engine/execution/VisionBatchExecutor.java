@@ -5,16 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.HeadRow;
 import dev.fmplex.engine.image.ImageInput;
 import dev.fmplex.engine.torch.LinearDelta;
 import dev.fmplex.engine.torch.Pooler;
 import dev.fmplex.engine.torch.TorchVitEncoder;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,25 +42,14 @@ public final class VisionBatchExecutor {
         this.root = root;
     }
 
-    /** A backbone row: the image it runs and the vFM whose adapter it carries, if any. */
-    private record BackboneRow(ImageInput image, VfmModel adapted) {}
-
     /**
      * @param rows rows whose inputs are {@link ImageInput}s of this backbone's size
      */
     public BatchResult execute(List<BatchRow> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("a batch needs at least one row");
-        }
         VitConfig config = encoder.config();
         int values = config.channels() * config.imageSize() * config.imageSize();
-        List<BackboneRow> backboneRows = new ArrayList<>();
-        int[] backboneRowOf = new int[rows.size()];
-        Map<ImageInput, Integer> shared = new IdentityHashMap<>();
-        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
-            BatchRow row = rows.get(i);
-            ImageInput image = (ImageInput) row.input();
+            ImageInput image = (ImageInput) rows.get(i).input();
             if (image.pixels().length != values) {
                 throw new IllegalArgumentException(
                         "row "
@@ -74,32 +59,17 @@ public final class VisionBatchExecutor {
                                 + " pixel values; the backbone takes "
                                 + values);
             }
-            if (row.vfm().changesBackbone()) {
-                backboneRowOf[i] = backboneRows.size();
-                backboneRows.add(new BackboneRow(image, row.vfm()));
-            } else {
-                backboneRowOf[i] =
-                        shared.computeIfAbsent(
-                                image,
-                                key -> {
-                                    backboneRows.add(new BackboneRow(image, null));
-                                    return backboneRows.size() - 1;
-                                });
-            }
-            rowsByVfm.computeIfAbsent(row.vfm(), key -> new ArrayList<>()).add(i);
         }
-        int lastLayer = rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+        SharedRows shared = SharedRows.of(rows);
+        List<SharedRows.BackboneRow> backboneRows = shared.backboneRows();
+        int[] backboneRowOf = shared.backboneRowOf();
+        int lastLayer = shared.lastLayer();
 
         try (NDManager batch = root.newSubManager()) {
             float[] flat = new float[backboneRows.size() * values];
-            List<List<LoraModule>> modules = new ArrayList<>(backboneRows.size());
             for (int r = 0; r < backboneRows.size(); r++) {
-                BackboneRow row = backboneRows.get(r);
-                System.arraycopy(row.image().pixels(), 0, flat, r * values, values);
-                modules.add(
-                        row.adapted() == null || row.adapted().lora() == null
-                                ? List.of()
-                                : List.copyOf(row.adapted().lora().modules()));
+                float[] pixels = ((ImageInput) backboneRows.get(r).input()).pixels();
+                System.arraycopy(pixels, 0, flat, r * values, values);
             }
             NDArray pixels =
                     batch.create(
@@ -109,7 +79,7 @@ public final class VisionBatchExecutor {
                                     config.channels(),
                                     config.imageSize(),
                                     config.imageSize()));
-            LinearDelta lora = LoraDeltas.of(batch, modules);
+            LinearDelta lora = LoraDeltas.of(batch, shared.modules());
             NDArray[] hidden = encoder.forward(pixels, lastLayer, lora);
             if (lastLayer == config.layers()) {
                 hidden[lastLayer] = encoder.finalNorm(hidden[lastLayer]);
@@ -120,7 +90,7 @@ public final class VisionBatchExecutor {
                             DataType.INT64);
 
             RowResult[] results = new RowResult[rows.size()];
-            for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {
+            for (Map.Entry<VfmModel, List<Integer>> entry : shared.rowsByVfm().entrySet()) {
                 runHead(
                         batch,
                         entry.getKey(),
@@ -131,7 +101,8 @@ public final class VisionBatchExecutor {
                         everyPosition,
                         results);
             }
-            return new BatchResult(List.of(results), backboneRows.size(), rowsByVfm.size());
+            return new BatchResult(
+                    List.of(results), backboneRows.size(), shared.rowsByVfm().size());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.fmplex.engine.execution;
 
+import static dev.fmplex.engine.torch.ReferenceVectors.softmax;
+import static dev.fmplex.engine.torch.ReferenceVectors.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -223,34 +225,5 @@ class ClipBatchExecutorTest {
             planes.add(rowsOut);
         }
         return Map.of("pixels", planes);
-    }
-
-    private static double[] unit(double[] vector) {
-        double norm = 0;
-        for (double value : vector) {
-            norm += value * value;
-        }
-        double[] out = new double[vector.length];
-        for (int j = 0; j < vector.length; j++) {
-            out[j] = vector[j] / Math.sqrt(norm);
-        }
-        return out;
-    }
-
-    private static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = Math.exp(logits[i] - max);
-            sum += out[i];
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= sum;
-        }
-        return out;
     }
 }

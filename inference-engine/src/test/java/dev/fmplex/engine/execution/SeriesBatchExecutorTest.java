@@ -1,5 +1,6 @@
 package dev.fmplex.engine.execution;
 
+import static dev.fmplex.engine.torch.ReferenceVectors.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -266,22 +267,5 @@ class SeriesBatchExecutorTest {
             System.arraycopy(perChannel[c], 0, flat, c * d, d);
         }
         return flat;
-    }
-
-    private static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = Math.exp(logits[i] - max);
-            sum += out[i];
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= sum;
-        }
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package dev.fmplex.engine.execution;
 
+import static dev.fmplex.engine.torch.ReferenceVectors.maxAbsDiff;
+import static dev.fmplex.engine.torch.ReferenceVectors.softmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -267,30 +269,5 @@ class VisionBatchExecutorTest {
                             : states.mean(new int[] {1});
             return pooled.toFloatArray();
         }
-    }
-
-    private static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = Math.exp(logits[i] - max);
-            sum += out[i];
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= sum;
-        }
-        return out;
-    }
-
-    private static double maxAbsDiff(float[] a, float[] b) {
-        double max = 0;
-        for (int j = 0; j < a.length; j++) {
-            max = Math.max(max, Math.abs(a[j] - b[j]));
-        }
-        return max;
     }
 }

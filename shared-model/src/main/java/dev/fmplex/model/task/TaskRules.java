@@ -69,6 +69,12 @@ public final class TaskRules {
                             + backbone.modality()
                             + " inputs");
         }
+        if (series && task.pooling() == Pooling.CLS) {
+            throw invalid(
+                    "task.pooling",
+                    "a time-series backbone pools each channel over its patches: set task.pooling"
+                            + " to mean or max (classification and regression default to cls)");
+        }
         if (task.missingValues() != null && !series) {
             throw invalid(
                     "task.missingValues",

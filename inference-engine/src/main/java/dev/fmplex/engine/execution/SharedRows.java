@@ -1,0 +1,74 @@
+package dev.fmplex.engine.execution;
+
+import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.input.ModelInput;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backbone rows a batch of fixed-shape inputs (images, series) runs, and whose result each
+ * batch row reads: rows of vFMs that leave the backbone unchanged and carry the same prepared input
+ * (as a fan-out's rows do: one input object for every vFM) share one backbone row; every row of a
+ * vFM with LoRA runs on its own, carrying that vFM's adapter.
+ *
+ * @param backboneRows in order of first use
+ * @param backboneRowOf for each batch row, the index of the backbone row it reads
+ * @param rowsByVfm each vFM's batch rows, in batch order
+ */
+record SharedRows(
+        List<BackboneRow> backboneRows,
+        int[] backboneRowOf,
+        Map<VfmModel, List<Integer>> rowsByVfm) {
+
+    /** One row of the backbone pass: its input and the vFM whose adapter it carries, if any. */
+    record BackboneRow(ModelInput input, VfmModel adapted) {
+
+        /** The adapter's modules; empty for the frozen backbone. */
+        List<LoraModule> modules() {
+            return adapted == null || adapted.lora() == null
+                    ? List.of()
+                    : List.copyOf(adapted.lora().modules());
+        }
+    }
+
+    static SharedRows of(List<BatchRow> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one row");
+        }
+        List<BackboneRow> backboneRows = new ArrayList<>();
+        int[] backboneRowOf = new int[rows.size()];
+        Map<ModelInput, Integer> shared = new IdentityHashMap<>();
+        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            BatchRow row = rows.get(i);
+            if (row.vfm().changesBackbone()) {
+                backboneRowOf[i] = backboneRows.size();
+                backboneRows.add(new BackboneRow(row.input(), row.vfm()));
+            } else {
+                backboneRowOf[i] =
+                        shared.computeIfAbsent(
+                                row.input(),
+                                key -> {
+                                    backboneRows.add(new BackboneRow(row.input(), null));
+                                    return backboneRows.size() - 1;
+                                });
+            }
+            rowsByVfm.computeIfAbsent(row.vfm(), key -> new ArrayList<>()).add(i);
+        }
+        return new SharedRows(backboneRows, backboneRowOf, rowsByVfm);
+    }
+
+    /** The deepest hidden-state index any vFM of the batch reads. */
+    int lastLayer() {
+        return rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+    }
+
+    /** Each backbone row's adapter modules, in backbone-row order. */
+    List<List<LoraModule>> modules() {
+        return backboneRows.stream().map(BackboneRow::modules).toList();
+    }
+}
