@@ -20,18 +20,22 @@ public final class RandomLora {
      * {@code manager}'s engine (seed it first for repeatable adapters).
      */
     public static LoraAdapter onQueryAndValue(BertConfig config, NDManager manager, int rank) {
+        return onQueryAndValue(config.layers(), config.hiddenSize(), manager, rank);
+    }
+
+    /** The same for any encoder of {@code layers} layers of width {@code hidden}. */
+    public static LoraAdapter onQueryAndValue(int layers, int hidden, NDManager manager, int rank) {
         List<LoraModule> modules = new ArrayList<>();
-        for (int layer = 0; layer < config.layers(); layer++) {
+        for (int layer = 0; layer < layers; layer++) {
             for (LayerLinear linear : List.of(LayerLinear.QUERY, LayerLinear.VALUE)) {
-                long[] shape = linear.weightShape(config);
                 modules.add(
                         new LoraModule(
                                 layer,
                                 linear,
                                 manager.randomNormal(
-                                        0, 0.05f, new Shape(shape[1], rank), DataType.FLOAT32),
+                                        0, 0.05f, new Shape(hidden, rank), DataType.FLOAT32),
                                 manager.randomNormal(
-                                        0, 0.05f, new Shape(rank, shape[0]), DataType.FLOAT32)));
+                                        0, 0.05f, new Shape(rank, hidden), DataType.FLOAT32)));
             }
         }
         return new LoraAdapter(modules);

@@ -121,6 +121,27 @@ class StandaloneClipTest {
                 422,
                 "wrong-modality",
                 "inputs[0]");
+        // In a fan-out the text is prepared for the embedding vFM; the zero-shot one still refuses.
+        String embedding =
+                createVfm(
+                        client,
+                        "{\"name\":\"fan-embed\",\"backbone\":\""
+                                + CLIP
+                                + "\",\"task\":{\"kind\":\"embedding\"}}");
+        expectProblem(
+                post(
+                        client,
+                        "/infer",
+                        "{\"vfms\":[\""
+                                + embedding
+                                + "\",\""
+                                + id
+                                + "\"],\"inputs\":[{\"image\":\""
+                                + base64(noise(5))
+                                + "\"},\"a cat\"]}"),
+                422,
+                "wrong-modality",
+                "inputs[1]");
     }
 
     @Test

@@ -143,12 +143,7 @@ public final class ClipBackboneRuntime implements ServedBackbone, VfmImporter.Pr
                 continue;
             }
             if (zeroShot) {
-                throw new FmplexException(
-                        ProblemType.WRONG_MODALITY,
-                        field,
-                        field
-                                + " is a string (text); a zero-shot vFM classifies images: send"
-                                + " {\"image\": \"<base64 PNG or JPEG>\"}");
+                throw textToZeroShot(field);
             }
             EncodedText encoded = tokenizer.encode(text);
             if (encoded.truncated() && !request.truncateOrDefault()) {
@@ -167,6 +162,27 @@ public final class ClipBackboneRuntime implements ServedBackbone, VfmImporter.Pr
             prepared.add(encoded);
         }
         return prepared;
+    }
+
+    /** A zero-shot vFM of a fan-out takes only the images among the prepared inputs. */
+    @Override
+    public void requireServable(List<ModelInput> inputs, TaskSpec task) {
+        if (task instanceof ZeroShotClassificationTask) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i) instanceof EncodedText) {
+                    throw textToZeroShot("inputs[" + i + "]");
+                }
+            }
+        }
+    }
+
+    private static FmplexException textToZeroShot(String field) {
+        return new FmplexException(
+                ProblemType.WRONG_MODALITY,
+                field,
+                field
+                        + " is a string (text); a zero-shot vFM classifies images: send"
+                        + " {\"image\": \"<base64 PNG or JPEG>\"}");
     }
 
     @Override

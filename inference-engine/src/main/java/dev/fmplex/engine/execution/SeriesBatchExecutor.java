@@ -2,7 +2,6 @@ package dev.fmplex.engine.execution;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
 import dev.fmplex.engine.extension.LoraModule;
@@ -13,6 +12,7 @@ import dev.fmplex.engine.torch.LinearDelta;
 import dev.fmplex.engine.torch.Pooler;
 import dev.fmplex.engine.torch.TorchPatchTstEncoder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,11 @@ import java.util.Map;
  *   <li>Every channel of a row runs as its own sequence of patches, so the encoder sees {@code rows
  *       x channels} sequences; each carries its row's LoRA adapter ({@link LoraDeltas}).
  *   <li>The pass stops at the deepest layer any vFM reads. Each vFM pools its layer's states over
- *       the patches of every channel ({@code mean}, {@code max}, or the class token); a forecast
- *       head reads those per channel, any other head all channels' concatenated (channel-major, as
- *       transformers' classification and regression heads flatten them). A head that throws or
- *       yields NaN fails its own rows only.
+ *       the patches of every channel ({@code mean} or {@code max}; a class token, when the backbone
+ *       has one, runs in the encoder but is not pooled); a forecast head reads those per channel,
+ *       any other head all channels' concatenated (channel-major, as transformers' classification
+ *       and regression heads flatten them). A head that throws or yields NaN fails its own rows
+ *       only.
  * </ol>
  *
  * Everything a batch creates lives in one sub-manager closed at the end of the batch.
@@ -85,8 +86,14 @@ public final class SeriesBatchExecutor {
                             new Shape(count, channels, config.patches(), config.patchLength()));
             LinearDelta lora = LoraDeltas.of(batch, modules);
             NDArray[] hidden = encoder.forward(patches, lastLayer, lora);
+            // Pooling runs over the patches only: a class token is not averaged in.
+            long[] patchMask = new long[count * channels * config.positions()];
+            for (int sequence = 0; sequence < count * channels; sequence++) {
+                int first = sequence * config.positions() + (config.clsToken() ? 1 : 0);
+                Arrays.fill(patchMask, first, (sequence + 1) * config.positions(), 1L);
+            }
             NDArray everyPosition =
-                    batch.ones(new Shape(count * channels, config.positions()), DataType.INT64);
+                    batch.create(patchMask, new Shape(count * channels, config.positions()));
 
             RowResult[] results = new RowResult[rows.size()];
             for (Map.Entry<VfmModel, List<Integer>> entry : shared.rowsByVfm().entrySet()) {

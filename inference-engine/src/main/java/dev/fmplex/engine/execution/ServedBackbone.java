@@ -36,6 +36,15 @@ public interface ServedBackbone extends AutoCloseable {
      */
     List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs);
 
+    /**
+     * Checks that inputs prepared for one vFM suit another vFM's task too: a fan-out prepares its
+     * inputs once for all of its vFMs. Families whose tasks accept every input they prepare keep
+     * this default.
+     *
+     * @throws dev.fmplex.model.problem.FmplexException naming the first input the task cannot take
+     */
+    default void requireServable(List<ModelInput> inputs, TaskSpec task) {}
+
     /** Runs rows of any vFMs of this backbone, inputs of its own modality, in one forward pass. */
     BatchResult execute(List<BatchRow> rows);
 

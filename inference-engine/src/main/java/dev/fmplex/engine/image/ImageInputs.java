@@ -230,15 +230,17 @@ public final class ImageInputs {
                 List<?> row = list(rowField, rows.get(y), width, "values");
                 for (int x = 0; x < width; x++) {
                     Object number = row.get(x);
-                    if (!(number instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                    if (!(number instanceof Number n) || !Float.isFinite(n.floatValue())) {
                         throw new FmplexException(
                                 ProblemType.INVALID_INPUT_VALUE,
                                 rowField + "[" + x + "]",
                                 rowField
                                         + "["
                                         + x
-                                        + "] must be a finite number, got "
-                                        + TextInputs.jsonKind(number));
+                                        + "] must be a finite 32-bit float, got "
+                                        + (number instanceof Number
+                                                ? number
+                                                : TextInputs.jsonKind(number)));
                     }
                     pixels[(c * height + y) * width + x] = n.floatValue();
                 }

@@ -232,7 +232,11 @@ public record ImagePreprocessor(
     /** Channel-major RGB floats of {@code image}, resized, rescaled and normalized. */
     public float[] pixels(BufferedImage image) throws ImageDecodeException {
         BufferedImage sized = image;
-        if (image.getHeight() != height || image.getWidth() != width) {
+        boolean otherSize = image.getHeight() != height || image.getWidth() != width;
+        // CLIP resizes the short side even when the image has the crop size (size > crop_size).
+        boolean clipResize =
+                doResize && shortestEdge > 0 && shortestEdge != Math.min(width, height);
+        if (otherSize || clipResize) {
             if (!doResize) {
                 throw new ImageDecodeException(
                         "image is "
@@ -283,17 +287,39 @@ public record ImagePreprocessor(
         return new int[] {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
     }
 
-    /** The short side to {@code shortestEdge}; the long side scaled and truncated. */
-    private BufferedImage resizeShortSide(BufferedImage image) {
+    /**
+     * The short side to {@code shortestEdge}; the long side scaled and truncated. An extreme aspect
+     * ratio (a 4096 x 1 strip) would resize to gigabytes and is refused instead.
+     */
+    private BufferedImage resizeShortSide(BufferedImage image) throws ImageDecodeException {
         int w = image.getWidth();
         int h = image.getHeight();
         if (Math.min(w, h) == shortestEdge) {
             return image;
         }
-        return w <= h
-                ? resize(image, shortestEdge, (int) ((long) shortestEdge * h / w))
-                : resize(image, (int) ((long) shortestEdge * w / h), shortestEdge);
+        long resizedWidth = w <= h ? shortestEdge : (long) shortestEdge * w / h;
+        long resizedHeight = w <= h ? (long) shortestEdge * h / w : shortestEdge;
+        if (resizedWidth * resizedHeight > MAX_RESIZED_PIXELS) {
+            throw new ImageDecodeException(
+                    "image is "
+                            + w
+                            + " x "
+                            + h
+                            + ": its short side resized to "
+                            + shortestEdge
+                            + " makes it "
+                            + resizedWidth
+                            + " x "
+                            + resizedHeight
+                            + ", over the "
+                            + MAX_RESIZED_PIXELS
+                            + "-pixel limit; crop it nearer to a square first");
+        }
+        return resize(image, (int) resizedWidth, (int) resizedHeight);
     }
+
+    /** The largest intermediate image a short-side resize may make (4096 x 4096). */
+    static final long MAX_RESIZED_PIXELS = 4096L * 4096L;
 
     /** The central {@code width x height}, its top-left corner rounded down. */
     private BufferedImage centerCrop(BufferedImage image) {

@@ -248,11 +248,13 @@ class SeriesBatchExecutorTest {
         for (int c = 0; c < config.channels(); c++) {
             for (int j = 0; j < config.dModel(); j++) {
                 double value = spec.pooling() == Pooling.MAX ? Double.NEGATIVE_INFINITY : 0;
-                for (double[] position : hidden[c]) {
+                // Over the patches: a class token at position 0 is not pooled.
+                int first = config.clsToken() ? 1 : 0;
+                for (int t = first; t < hidden[c].length; t++) {
                     value =
                             spec.pooling() == Pooling.MAX
-                                    ? Math.max(value, position[j])
-                                    : value + position[j] / hidden[c].length;
+                                    ? Math.max(value, hidden[c][t][j])
+                                    : value + hidden[c][t][j] / (hidden[c].length - first);
                 }
                 pooled[c][j] = value;
             }

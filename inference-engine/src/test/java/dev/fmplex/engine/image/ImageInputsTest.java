@@ -157,7 +157,65 @@ class ImageInputsTest {
                 ImageSizePolicy.RESIZE,
                 ProblemType.INVALID_INPUT_VALUE,
                 "inputs[0].pixels[1][2][0]",
-                "must be a finite number, got null");
+                "must be a finite 32-bit float, got null");
+        List<Object> huge = pixels(3, 4, 4, 0);
+        castRow(huge, 0, 1).set(3, 1e39);
+        assertRefused(
+                List.of(Map.of("pixels", huge)),
+                ImageSizePolicy.RESIZE,
+                ProblemType.INVALID_INPUT_VALUE,
+                "inputs[0].pixels[0][1][3]",
+                "must be a finite 32-bit float, got 1.0E39");
+    }
+
+    @Test
+    void aClipImageIsResizedEvenAtTheCropSizeAndAnExtremeStripIsRefused() throws Exception {
+        ImageInputs clip =
+                new ImageInputs(
+                        "tiny-clip",
+                        ImagePreprocessor.clipFromJson(
+                                "{\"size\":8,\"crop_size\":4}".getBytes(StandardCharsets.UTF_8), 4),
+                        3,
+                        5);
+        // A 4 x 4 image goes to 8 x 8 and back to its central 4 x 4: not the identity.
+        ImageInputs clipAtCropSize =
+                new ImageInputs(
+                        "tiny-clip",
+                        ImagePreprocessor.clipFromJson(
+                                "{\"size\":4,\"crop_size\":4}".getBytes(StandardCharsets.UTF_8), 4),
+                        3,
+                        5);
+        float[] direct =
+                clipAtCropSize
+                        .require(List.of(Map.of("image", png(4, 4))), 1, ImageSizePolicy.RESIZE)
+                        .get(0)
+                        .pixels();
+        float[] resized =
+                clip.require(List.of(Map.of("image", png(4, 4))), 1, ImageSizePolicy.RESIZE)
+                        .get(0)
+                        .pixels();
+        assertThat(resized).hasSize(48);
+        assertThat(resized).isNotEqualTo(direct);
+        // At CLIP's 224, a 4096 x 1 strip would resize to 917504 x 224.
+        ImageInputs clip224 =
+                new ImageInputs(
+                        "clip-b32",
+                        ImagePreprocessor.clipFromJson("{}".getBytes(StandardCharsets.UTF_8), 224),
+                        3,
+                        50);
+        assertThatThrownBy(
+                        () ->
+                                clip224.require(
+                                        List.of(Map.of("image", png(4096, 1))),
+                                        1,
+                                        ImageSizePolicy.RESIZE))
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> {
+                            assertThat(e.type()).isEqualTo(ProblemType.WRONG_INPUT_SHAPE);
+                            assertThat(e.field()).isEqualTo("inputs[0].image");
+                            assertThat(e.getMessage()).contains("crop it nearer to a square");
+                        });
     }
 
     @Test

@@ -235,19 +235,19 @@ public final class VfmInferenceService {
                         }
                     }
                     for (int i = 1; i < targets.size(); i++) {
-                        MissingValues first = targets.get(0).task().missingValues();
-                        MissingValues other = targets.get(i).task().missingValues();
-                        if (!java.util.Objects.equals(first, other)) {
+                        MissingValues first = orReject(targets.get(0).task().missingValues());
+                        MissingValues other = orReject(targets.get(i).task().missingValues());
+                        if (first != other) {
                             throw new FmplexException(
                                     ProblemType.INVALID_REQUEST,
                                     "vfms[" + i + "]",
                                     "the vFMs of a fan-out share one preparation of the inputs:"
                                             + " vfms[0] handles missing values as "
-                                            + wireName(first)
+                                            + first.wireName()
                                             + ", vfms["
                                             + i
                                             + "] as "
-                                            + wireName(other));
+                                            + other.wireName());
                         }
                     }
                     int limit = targets.stream().mapToInt(this::inputLimit).min().orElseThrow();
@@ -256,6 +256,14 @@ public final class VfmInferenceService {
                     long deadline = System.nanoTime() + timeout.toNanos();
                     return withinDeadline(
                             prepare(backbone, request, targets.get(0).task(), limit)
+                                    .doOnNext(
+                                            inputs ->
+                                                    targets.forEach(
+                                                            target ->
+                                                                    backbone.runtime()
+                                                                            .requireServable(
+                                                                                    inputs,
+                                                                                    target.task())))
                                     .flatMap(
                                             encoded ->
                                                     Flux.fromIterable(targets)
@@ -420,8 +428,8 @@ public final class VfmInferenceService {
                 : Math.min(quota, properties.maxInputsPerRequest());
     }
 
-    private static String wireName(MissingValues policy) {
-        return (policy == null ? MissingValues.REJECT : policy).wireName();
+    private static MissingValues orReject(MissingValues policy) {
+        return policy == null ? MissingValues.REJECT : policy;
     }
 
     private static double round(double millis) {
