@@ -165,6 +165,26 @@ class StandaloneSeriesTest {
                 "invalid-request",
                 "vfms[1]");
 
+        // No policy and an explicit "reject" are the same policy: they share a fan-out.
+        String explicit =
+                createVfm(
+                        client,
+                        "{\"name\":\"explicit-reject\",\"backbone\":\""
+                                + SERIES
+                                + "\",\"task\":{\"kind\":\"embedding\","
+                                + "\"missingValues\":\"reject\"}}");
+        post(
+                        client,
+                        "/infer",
+                        "{\"vfms\":[\""
+                                + strict
+                                + "\",\""
+                                + explicit
+                                + "\"],\"inputs\":["
+                                + json(series)
+                                + "]}")
+                .expectStatus()
+                .isOk();
         expectProblem(
                         post(client, "/vfms/" + strict + "/infer", "{\"inputs\":[[1,2,3]]}"),
                         422,
