@@ -69,7 +69,15 @@ class StandaloneSeriesTest {
                 .jsonPath("$[?(@.name == '" + SERIES + "')].modality")
                 .isEqualTo(List.of("series"))
                 .jsonPath("$[?(@.name == '" + SERIES + "')].maxInputTokens")
-                .isEqualTo(List.of(CONFIG.channels() * CONFIG.positions()));
+                .isEqualTo(List.of(CONFIG.channels() * CONFIG.positions()))
+                .jsonPath("$[?(@.name == '" + SERIES + "')].inputShape")
+                .isEqualTo(
+                        List.of(
+                                Map.of(
+                                        "channels", 2,
+                                        "classToken", 0,
+                                        "contextLength", 12,
+                                        "patches", 3)));
         RandomLoraTask forecaster =
                 new RandomLoraTask(
                         Layout.patchTst(CONFIG, "head.projection"),

@@ -87,7 +87,11 @@ class StandaloneVisionTest {
                 .jsonPath("$[?(@.name == '" + VIT + "')].modality")
                 .isEqualTo(List.of("image"))
                 .jsonPath("$[?(@.name == '" + VIT + "')].maxInputTokens")
-                .isEqualTo(List.of(CONFIG.sequenceLength()));
+                .isEqualTo(List.of(CONFIG.sequenceLength()))
+                .jsonPath("$[?(@.name == '" + VIT + "')].inputShape")
+                .isEqualTo(List.of(Map.of("channels", 3, "imageSize", 8)))
+                .jsonPath("$[?(@.name == '" + BACKBONE + "')].inputShape")
+                .isEqualTo(List.of(Map.of()));
     }
 
     @Test

@@ -6,11 +6,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A backbone some worker can serve, registered when a worker reports it. */
 @Entity
 @Table(name = "backbones")
 class BackboneEntity {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, Integer>> SHAPE = new TypeReference<>() {};
 
     @Id private String name;
 
@@ -31,6 +37,10 @@ class BackboneEntity {
 
     @Column(name = "max_input_tokens", nullable = false)
     private int maxInputTokens;
+
+    /** {@link BackboneDescriptor#inputShape()} as a JSON object of integers. */
+    @Column(name = "input_shape", nullable = false, columnDefinition = "text")
+    private String inputShape;
 
     @Column(name = "registered_at", nullable = false)
     private Instant registeredAt;
@@ -53,6 +63,7 @@ class BackboneEntity {
         this.layers = descriptor.layers();
         this.parameterBytes = descriptor.parameterBytes();
         this.maxInputTokens = descriptor.maxInputTokens();
+        this.inputShape = JSON.writeValueAsString(descriptor.inputShape());
         this.updatedAt = now;
     }
 
@@ -62,6 +73,13 @@ class BackboneEntity {
 
     BackboneDescriptor toDescriptor() {
         return new BackboneDescriptor(
-                name, family, modality, hiddenSize, layers, parameterBytes, maxInputTokens);
+                name,
+                family,
+                modality,
+                hiddenSize,
+                layers,
+                parameterBytes,
+                maxInputTokens,
+                JSON.readValue(inputShape, SHAPE));
     }
 }

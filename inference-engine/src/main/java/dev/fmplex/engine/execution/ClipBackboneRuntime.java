@@ -92,7 +92,10 @@ public final class ClipBackboneRuntime implements ServedBackbone, VfmImporter.Pr
                         config.projectionDim(),
                         config.vision().layers(),
                         weights.byteSize(),
-                        tokenizer.maxTokens());
+                        tokenizer.maxTokens(),
+                        Map.of(
+                                "imageSize", config.vision().imageSize(),
+                                "channels", config.vision().channels()));
         return new ClipBackboneRuntime(descriptor, weights, tokenizer, preprocessor, root);
     }
 

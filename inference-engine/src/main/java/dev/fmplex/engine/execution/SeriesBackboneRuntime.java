@@ -13,6 +13,7 @@ import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.task.TaskRules;
 import dev.fmplex.model.task.TaskSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One loaded PatchTST backbone: its weights (read-only, shared by every vFM), its series
@@ -58,7 +59,12 @@ public final class SeriesBackboneRuntime implements ServedBackbone {
                         config.dModel(),
                         config.layers(),
                         weights.byteSize(),
-                        config.channels() * config.positions());
+                        config.channels() * config.positions(),
+                        Map.of(
+                                "contextLength", config.contextLength(),
+                                "channels", config.channels(),
+                                "patches", config.patches(),
+                                "classToken", config.clsToken() ? 1 : 0));
         return new SeriesBackboneRuntime(descriptor, weights, root);
     }
 

@@ -13,6 +13,7 @@ import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.task.TaskSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One loaded ViT backbone: its weights (read-only, shared by every vFM), its image preprocessing
@@ -73,7 +74,8 @@ public final class VisionBackboneRuntime implements ServedBackbone {
                         config.hiddenSize(),
                         config.layers(),
                         weights.byteSize(),
-                        config.sequenceLength());
+                        config.sequenceLength(),
+                        Map.of("imageSize", config.imageSize(), "channels", config.channels()));
         return new VisionBackboneRuntime(descriptor, weights, preprocessor, root);
     }
 

@@ -26,8 +26,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>Text: token and position embeddings, a causal mask (and padding), the final LayerNorm, the
- *       state at the end-of-text token (the first position of the row's largest id, the rule of
- *       transformers for openai checkpoints), {@code text_projection}.
+ *       state at the end-of-text token (found as transformers finds it), {@code text_projection}.
  *   <li>Vision: a bias-free patch convolution, the class embedding, positions, {@code
  *       pre_layrnorm}, the layers, {@code post_layernorm} on the class token only, {@code
  *       visual_projection}.
@@ -84,11 +83,7 @@ public final class TorchClipEncoder {
         for (int r = 0; r < count; r++) {
             long[] row = rows.get(r);
             System.arraycopy(row, 0, ids, r * length, row.length);
-            int end = 0;
-            for (int t = 1; t < row.length; t++) {
-                end = row[t] > row[end] ? t : end;
-            }
-            ends[r] = (long) r * length + end;
+            ends[r] = (long) r * length + endOfText(row);
             for (int query = 0; query < length; query++) {
                 for (int key = 0; key < length; key++) {
                     if (key > query || key >= row.length) {
@@ -150,6 +145,27 @@ public final class TorchClipEncoder {
                         vision.layerNormEps());
         return Linear.linear(pooled, weights.get(ClipParameterNames.VISUAL_PROJECTION), null)
                 .singletonOrThrow();
+    }
+
+    /**
+     * Where the text is pooled, by transformers' rule: the first position of the row's largest id
+     * when the config carries the legacy {@code eos_token_id} 2 (the openai checkpoints, whose
+     * end-of-text is the vocabulary's last id), else the first position of {@code eos_token_id}.
+     */
+    private int endOfText(long[] row) {
+        int eos = config.text().eosTokenId();
+        if (eos != ClipConfig.Text.LEGACY_EOS_TOKEN_ID) {
+            for (int t = 0; t < row.length; t++) {
+                if (row[t] == eos) {
+                    return t;
+                }
+            }
+        }
+        int end = 0;
+        for (int t = 1; t < row.length; t++) {
+            end = row[t] > row[end] ? t : end;
+        }
+        return end;
     }
 
     /** {@code exp(logit_scale)}, the temperature of image-text similarities. */

@@ -176,6 +176,73 @@ class ClipBatchExecutorTest {
     }
 
     @Test
+    void aConfigsOwnEndOfTextIdChoosesWhereTextIsPooled(@TempDir Path other) throws Exception {
+        // eos_token_id "." (not the legacy 2): pooled at the first ".", not at the largest id.
+        long period = TinyClipCheckpoints.WORDS.indexOf(".");
+        ClipConfig.Text text = CONFIG.text();
+        ClipConfig config =
+                new ClipConfig(
+                        new ClipConfig.Text(
+                                text.hiddenSize(),
+                                text.layers(),
+                                text.attentionHeads(),
+                                text.intermediateSize(),
+                                text.vocabSize(),
+                                text.maxPositions(),
+                                text.layerNormEps(),
+                                text.quickGelu(),
+                                (int) period),
+                        CONFIG.vision(),
+                        CONFIG.projectionDim());
+        TinyClipCheckpoints.write(other, config, base);
+        String sentence = "a cat. the dog";
+        try (ClipBackboneRuntime periodPooled =
+                HfClipBackbone.load("period-clip", other, Device.cpu(), 77)) {
+            VfmModel embed =
+                    periodPooled
+                            .importer()
+                            .load(
+                                    "e",
+                                    1,
+                                    new EmbeddingTask(null, false),
+                                    Map.of(),
+                                    periodPooled.root());
+            try {
+                List<ModelInput> inputs =
+                        periodPooled.prepare(
+                                new InferRequest(List.of(sentence), null), embed.task(), 1);
+                float[] pooled =
+                        ((EmbeddingOutput)
+                                        ((RowResult.Success)
+                                                        periodPooled
+                                                                .execute(
+                                                                        List.of(
+                                                                                new BatchRow(
+                                                                                        embed,
+                                                                                        inputs.get(
+                                                                                                0))))
+                                                                .results()
+                                                                .get(0))
+                                                .output())
+                                .embedding();
+                long[] ids = TinyClipCheckpoints.ids(sentence);
+                double[] expected = new ReferenceClip(config, base).textFeatures(ids);
+                double[] legacy = new ReferenceClip(CONFIG, base).textFeatures(ids);
+                double diff = 0;
+                double legacyDiff = 0;
+                for (int j = 0; j < expected.length; j++) {
+                    diff = Math.max(diff, Math.abs(pooled[j] - expected[j]));
+                    legacyDiff = Math.max(legacyDiff, Math.abs(pooled[j] - legacy[j]));
+                }
+                assertThat(diff).isLessThanOrEqualTo(1e-4);
+                assertThat(legacyDiff).isGreaterThan(1e-3);
+            } finally {
+                embed.release();
+            }
+        }
+    }
+
+    @Test
     void aZeroShotVfmRefusesTextAndATrainedHead() throws Exception {
         ZeroShotClassificationTask task = new ZeroShotClassificationTask(LABELS, "an {}");
         try {

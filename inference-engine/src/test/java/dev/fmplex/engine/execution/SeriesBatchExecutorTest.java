@@ -106,8 +106,10 @@ class SeriesBatchExecutorTest {
         RandomLoraTask regressor =
                 new RandomLoraTask(
                         Layout.patchTst(config, "head.projection"), 1, Set.of(), 1, all, 3);
+        // With a class token the regressor reads it, as transformers' heads do.
+        Pooling regressorPooling = variant ? Pooling.CLS : Pooling.MEAN;
         VfmModel regress =
-                load("regress", new RegressionTask(Pooling.MEAN, 1), regressor, false, false);
+                load("regress", new RegressionTask(regressorPooling, 1), regressor, false, false);
         RandomLoraTask frozen =
                 new RandomLoraTask(
                         Layout.patchTst(config, "head.projection"), 1, Set.of(), 0, 0, 4);
@@ -246,6 +248,10 @@ class SeriesBatchExecutorTest {
                 new ReferencePatchTst(truncated, task.mergedOnHost(base)).lastHiddenState(series);
         double[][] pooled = new double[config.channels()][config.dModel()];
         for (int c = 0; c < config.channels(); c++) {
+            if (spec.pooling() == Pooling.CLS) {
+                pooled[c] = hidden[c][0].clone();
+                continue;
+            }
             for (int j = 0; j < config.dModel(); j++) {
                 double value = spec.pooling() == Pooling.MAX ? Double.NEGATIVE_INFINITY : 0;
                 // Over the patches: a class token at position 0 is not pooled.

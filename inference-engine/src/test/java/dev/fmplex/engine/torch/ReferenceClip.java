@@ -28,12 +28,21 @@ public final class ReferenceClip {
         float[] tokens = w.get(ClipParameterNames.TOKEN_EMBEDDING).values();
         float[] positions = w.get(ClipParameterNames.TEXT_POSITIONS).values();
         double[][] x = new double[ids.length][d];
-        int end = 0;
+        // transformers: the first eos_token_id, or with the legacy id 2 the first largest id.
+        int end = -1;
         for (int t = 0; t < ids.length; t++) {
             for (int j = 0; j < d; j++) {
                 x[t][j] = tokens[(int) ids[t] * d + j] + positions[t * d + j];
             }
-            end = ids[t] > ids[end] ? t : end;
+            if (end < 0 && c.text().eosTokenId() != 2 && ids[t] == c.text().eosTokenId()) {
+                end = t;
+            }
+        }
+        if (end < 0) {
+            end = 0;
+            for (int t = 0; t < ids.length; t++) {
+                end = ids[t] > ids[end] ? t : end;
+            }
         }
         for (int layer = 0; layer < c.text().layers(); layer++) {
             x =

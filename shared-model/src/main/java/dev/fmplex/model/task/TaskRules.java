@@ -69,11 +69,16 @@ public final class TaskRules {
                             + backbone.modality()
                             + " inputs");
         }
-        if (series && task.pooling() == Pooling.CLS) {
+        if (series
+                && task.pooling() == Pooling.CLS
+                && backbone.inputShape().getOrDefault("classToken", 0) != 1) {
             throw invalid(
                     "task.pooling",
-                    "a time-series backbone pools each channel over its patches: set task.pooling"
-                            + " to mean or max (classification and regression default to cls)");
+                    "backbone "
+                            + backbone.name()
+                            + " has no class token (use_cls_token is false): set task.pooling to"
+                            + " mean or max over its patches (classification and regression"
+                            + " default to cls)");
         }
         if (task.missingValues() != null && !series) {
             throw invalid(

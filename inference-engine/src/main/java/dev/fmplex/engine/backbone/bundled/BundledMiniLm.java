@@ -1,13 +1,13 @@
 package dev.fmplex.engine.backbone.bundled;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.BertConfig;
 import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.onnx.OnnxBertImporter;
 import dev.fmplex.engine.backbone.onnx.OnnxGraph;
 import dev.fmplex.engine.backbone.onnx.OnnxModelReader;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.text.TextTokenizer;
 import java.io.IOException;
@@ -56,32 +56,30 @@ public final class BundledMiniLm {
         }
         long start = System.nanoTime();
         OnnxGraph graph = OnnxModelReader.read(readResource(ONNX_RESOURCE));
-        NDManager root = BackboneRuntime.newRootManager(device);
-        try {
-            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
-            BertWeights weights = OnnxBertImporter.importWeights(graph, CONFIG, weightsManager);
-            TextTokenizer tokenizer;
-            try (InputStream json = openResource(TOKENIZER_RESOURCE)) {
-                tokenizer = TextTokenizer.fromJson(json, maxTokens);
-            }
-            BackboneRuntime runtime =
-                    BackboneRuntime.create(NAME, weights, tokenizer, weightsManager, root);
-            log.info(
-                    "Loaded backbone {} (bert, {} layers, hidden {}, {} parameters, {} MB) on {} in"
-                            + " {} ms; token limit {}",
-                    NAME,
-                    CONFIG.layers(),
-                    CONFIG.hiddenSize(),
-                    CONFIG.parameterCount(),
-                    weights.byteSize() / (1024 * 1024),
-                    device,
-                    (System.nanoTime() - start) / 1_000_000,
-                    maxTokens);
-            return runtime;
-        } catch (IOException | WeightLoadException | RuntimeException e) {
-            root.close();
-            throw e;
-        }
+        return BackboneLoading.inNewRoot(
+                device,
+                (root, weightsManager) -> {
+                    BertWeights weights =
+                            OnnxBertImporter.importWeights(graph, CONFIG, weightsManager);
+                    TextTokenizer tokenizer;
+                    try (InputStream json = openResource(TOKENIZER_RESOURCE)) {
+                        tokenizer = TextTokenizer.fromJson(json, maxTokens);
+                    }
+                    BackboneRuntime runtime =
+                            BackboneRuntime.create(NAME, weights, tokenizer, weightsManager, root);
+                    log.info(
+                            "Loaded backbone {} (bert, {} layers, hidden {}, {} parameters, {} MB) on {} in"
+                                    + " {} ms; token limit {}",
+                            NAME,
+                            CONFIG.layers(),
+                            CONFIG.hiddenSize(),
+                            CONFIG.parameterCount(),
+                            weights.byteSize() / (1024 * 1024),
+                            device,
+                            (System.nanoTime() - start) / 1_000_000,
+                            maxTokens);
+                    return runtime;
+                });
     }
 
     static byte[] readResource(String resource) throws IOException {

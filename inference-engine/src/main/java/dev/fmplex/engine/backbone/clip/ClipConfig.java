@@ -12,6 +12,8 @@ public record ClipConfig(Text text, Vision vision, int projectionDim) {
      *
      * @param maxPositions longest input in tokens, special tokens included
      * @param quickGelu {@code quick_gelu} ({@code x sigmoid(1.702 x)}, CLIP's own); else erf GELU
+     * @param eosTokenId the config's {@code eos_token_id}; 2 in the openai checkpoints, where it is
+     *     wrong and transformers pools at the largest id instead
      */
     public record Text(
             int hiddenSize,
@@ -21,7 +23,11 @@ public record ClipConfig(Text text, Vision vision, int projectionDim) {
             int vocabSize,
             int maxPositions,
             float layerNormEps,
-            boolean quickGelu) {
+            boolean quickGelu,
+            int eosTokenId) {
+
+        /** The legacy {@code eos_token_id} of the openai configs. */
+        public static final int LEGACY_EOS_TOKEN_ID = 2;
 
         public Text {
             requireShape("text_config", hiddenSize, layers, attentionHeads, intermediateSize);

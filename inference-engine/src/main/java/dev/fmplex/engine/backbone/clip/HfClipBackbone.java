@@ -1,10 +1,9 @@
 package dev.fmplex.engine.backbone.clip;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.hf.CheckpointFiles;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.execution.ClipBackboneRuntime;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.text.TextTokenizer;
@@ -46,47 +45,44 @@ public final class HfClipBackbone {
                             + " processor.save_pretrained(directory))");
         }
         long start = System.nanoTime();
-        NDManager root = BackboneRuntime.newRootManager(device);
-        try {
-            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
-            ClipWeights weights;
-            ImagePreprocessor preprocessor;
-            try {
-                weights = HfClipCheckpoint.load(directory, weightsManager);
-                preprocessor = preprocessor(name, directory, weights.config());
-            } catch (WeightLoadException e) {
-                throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
-            }
-            int limit = Math.min(maxTokens, weights.config().text().maxPositions());
-            TextTokenizer tokenizer;
-            try (InputStream json = Files.newInputStream(tokenizerFile)) {
-                tokenizer = TextTokenizer.fromJson(json, limit);
-            }
-            ClipBackboneRuntime runtime =
-                    ClipBackboneRuntime.create(
-                            name, weights, tokenizer, preprocessor, weightsManager, root);
-            ClipConfig config = weights.config();
-            log.info(
-                    "Loaded backbone {} from {} (clip, text {} x {}, vision {} x {} on {} x {}"
-                            + " images, embeddings {}, {} MB) on {} in {} ms; token limit {}",
-                    name,
-                    directory,
-                    config.text().layers(),
-                    config.text().hiddenSize(),
-                    config.vision().layers(),
-                    config.vision().hiddenSize(),
-                    config.vision().imageSize(),
-                    config.vision().imageSize(),
-                    config.projectionDim(),
-                    weights.byteSize() / (1024 * 1024),
-                    device,
-                    (System.nanoTime() - start) / 1_000_000,
-                    limit);
-            return runtime;
-        } catch (IOException | WeightLoadException | RuntimeException e) {
-            root.close();
-            throw e;
-        }
+        return BackboneLoading.inNewRoot(
+                device,
+                (root, weightsManager) -> {
+                    ClipWeights weights;
+                    ImagePreprocessor preprocessor;
+                    try {
+                        weights = HfClipCheckpoint.load(directory, weightsManager);
+                        preprocessor = preprocessor(name, directory, weights.config());
+                    } catch (WeightLoadException e) {
+                        throw BackboneLoading.named(name, e);
+                    }
+                    int limit = Math.min(maxTokens, weights.config().text().maxPositions());
+                    TextTokenizer tokenizer;
+                    try (InputStream json = Files.newInputStream(tokenizerFile)) {
+                        tokenizer = TextTokenizer.fromJson(json, limit);
+                    }
+                    ClipBackboneRuntime runtime =
+                            ClipBackboneRuntime.create(
+                                    name, weights, tokenizer, preprocessor, weightsManager, root);
+                    ClipConfig config = weights.config();
+                    log.info(
+                            "Loaded backbone {} from {} (clip, text {} x {}, vision {} x {} on {} x {}"
+                                    + " images, embeddings {}, {} MB) on {} in {} ms; token limit {}",
+                            name,
+                            directory,
+                            config.text().layers(),
+                            config.text().hiddenSize(),
+                            config.vision().layers(),
+                            config.vision().hiddenSize(),
+                            config.vision().imageSize(),
+                            config.vision().imageSize(),
+                            config.projectionDim(),
+                            weights.byteSize() / (1024 * 1024),
+                            device,
+                            (System.nanoTime() - start) / 1_000_000,
+                            limit);
+                    return runtime;
+                });
     }
 
     private static ImagePreprocessor preprocessor(String name, Path directory, ClipConfig config)

@@ -33,7 +33,8 @@ public final class HfClipConfigReader {
                             text.optionalInt("vocab_size", 49408),
                             text.optionalInt("max_position_embeddings", 77),
                             (float) text.optionalDouble("layer_norm_eps", 1e-5),
-                            quickGelu(text, "text_config")),
+                            quickGelu(text, "text_config"),
+                            text.optionalInt("eos_token_id", 49407)),
                     new ClipConfig.Vision(
                             vision.optionalInt("hidden_size", 768),
                             vision.optionalInt("num_hidden_layers", 12),

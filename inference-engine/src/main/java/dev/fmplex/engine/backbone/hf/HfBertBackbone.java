@@ -1,9 +1,9 @@
 package dev.fmplex.engine.backbone.hf;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.BertWeights;
 import dev.fmplex.engine.backbone.WeightLoadException;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.text.TextTokenizer;
 import java.io.IOException;
@@ -45,37 +45,34 @@ public final class HfBertBackbone {
                             + " with the model: tokenizer.save_pretrained(directory))");
         }
         long start = System.nanoTime();
-        NDManager root = BackboneRuntime.newRootManager(device);
-        try {
-            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
-            BertWeights weights;
-            try {
-                weights = HfBertCheckpoint.load(directory, weightsManager);
-            } catch (WeightLoadException e) {
-                throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
-            }
-            int limit = Math.min(maxTokens, weights.config().maxPositions());
-            TextTokenizer tokenizer;
-            try (InputStream json = Files.newInputStream(tokenizerFile)) {
-                tokenizer = TextTokenizer.fromJson(json, limit);
-            }
-            BackboneRuntime runtime =
-                    BackboneRuntime.create(name, weights, tokenizer, weightsManager, root);
-            log.info(
-                    "Loaded backbone {} from {} (bert, {} layers, hidden {}, {} MB) on {} in {} ms;"
-                            + " token limit {}",
-                    name,
-                    directory,
-                    weights.config().layers(),
-                    weights.config().hiddenSize(),
-                    weights.byteSize() / (1024 * 1024),
-                    device,
-                    (System.nanoTime() - start) / 1_000_000,
-                    limit);
-            return runtime;
-        } catch (IOException | WeightLoadException | RuntimeException e) {
-            root.close();
-            throw e;
-        }
+        return BackboneLoading.inNewRoot(
+                device,
+                (root, weightsManager) -> {
+                    BertWeights weights;
+                    try {
+                        weights = HfBertCheckpoint.load(directory, weightsManager);
+                    } catch (WeightLoadException e) {
+                        throw BackboneLoading.named(name, e);
+                    }
+                    int limit = Math.min(maxTokens, weights.config().maxPositions());
+                    TextTokenizer tokenizer;
+                    try (InputStream json = Files.newInputStream(tokenizerFile)) {
+                        tokenizer = TextTokenizer.fromJson(json, limit);
+                    }
+                    BackboneRuntime runtime =
+                            BackboneRuntime.create(name, weights, tokenizer, weightsManager, root);
+                    log.info(
+                            "Loaded backbone {} from {} (bert, {} layers, hidden {}, {} MB) on {} in {} ms;"
+                                    + " token limit {}",
+                            name,
+                            directory,
+                            weights.config().layers(),
+                            weights.config().hiddenSize(),
+                            weights.byteSize() / (1024 * 1024),
+                            device,
+                            (System.nanoTime() - start) / 1_000_000,
+                            limit);
+                    return runtime;
+                });
     }
 }

@@ -1,10 +1,10 @@
 package dev.fmplex.engine.backbone.patchtst;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.WeightLoadException;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.execution.SeriesBackboneRuntime;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,38 +21,35 @@ public final class HfPatchTstBackbone {
     private HfPatchTstBackbone() {}
 
     public static SeriesBackboneRuntime load(String name, Path directory, Device device)
-            throws WeightLoadException {
+            throws IOException, WeightLoadException {
         long start = System.nanoTime();
-        NDManager root = BackboneRuntime.newRootManager(device);
-        try {
-            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
-            PatchTstWeights weights;
-            try {
-                weights = HfPatchTstCheckpoint.load(directory, weightsManager);
-            } catch (WeightLoadException e) {
-                throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
-            }
-            SeriesBackboneRuntime runtime =
-                    SeriesBackboneRuntime.create(name, weights, weightsManager, root);
-            PatchTstConfig config = weights.config();
-            log.info(
-                    "Loaded backbone {} from {} (patchtst, {} layers, d_model {}, {} channel(s) x"
-                            + " {} steps in {} patches, {} scaling, {} KB) on {} in {} ms",
-                    name,
-                    directory,
-                    config.layers(),
-                    config.dModel(),
-                    config.channels(),
-                    config.contextLength(),
-                    config.patches(),
-                    config.scaling().name().toLowerCase(java.util.Locale.ROOT),
-                    weights.byteSize() / 1024,
-                    device,
-                    (System.nanoTime() - start) / 1_000_000);
-            return runtime;
-        } catch (WeightLoadException | RuntimeException e) {
-            root.close();
-            throw e;
-        }
+        return BackboneLoading.inNewRoot(
+                device,
+                (root, weightsManager) -> {
+                    PatchTstWeights weights;
+                    try {
+                        weights = HfPatchTstCheckpoint.load(directory, weightsManager);
+                    } catch (WeightLoadException e) {
+                        throw BackboneLoading.named(name, e);
+                    }
+                    SeriesBackboneRuntime runtime =
+                            SeriesBackboneRuntime.create(name, weights, weightsManager, root);
+                    PatchTstConfig config = weights.config();
+                    log.info(
+                            "Loaded backbone {} from {} (patchtst, {} layers, d_model {}, {} channel(s) x"
+                                    + " {} steps in {} patches, {} scaling, {} KB) on {} in {} ms",
+                            name,
+                            directory,
+                            config.layers(),
+                            config.dModel(),
+                            config.channels(),
+                            config.contextLength(),
+                            config.patches(),
+                            config.scaling().name().toLowerCase(java.util.Locale.ROOT),
+                            weights.byteSize() / 1024,
+                            device,
+                            (System.nanoTime() - start) / 1_000_000);
+                    return runtime;
+                });
     }
 }

@@ -1,12 +1,12 @@
 package dev.fmplex.engine.backbone.vit;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.backbone.WeightLoadException;
 import dev.fmplex.engine.backbone.hf.CheckpointFiles;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.execution.VisionBackboneRuntime;
 import dev.fmplex.engine.image.ImagePreprocessor;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -29,40 +29,38 @@ public final class HfVitBackbone {
      * the model's size, rescale by 1/255, mean and std 0.5), which the log says.
      */
     public static VisionBackboneRuntime load(String name, Path directory, Device device)
-            throws WeightLoadException {
+            throws IOException, WeightLoadException {
         long start = System.nanoTime();
-        NDManager root = BackboneRuntime.newRootManager(device);
-        try {
-            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
-            VitWeights weights;
-            ImagePreprocessor preprocessor;
-            try {
-                weights = HfVitCheckpoint.load(directory, weightsManager);
-                preprocessor = preprocessor(name, directory, weights.config());
-            } catch (WeightLoadException e) {
-                throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
-            }
-            VisionBackboneRuntime runtime =
-                    VisionBackboneRuntime.create(name, weights, preprocessor, weightsManager, root);
-            VitConfig config = weights.config();
-            log.info(
-                    "Loaded backbone {} from {} (vit, {} layers, hidden {}, {} x {} images in {}"
-                            + " patches, {} MB) on {} in {} ms",
-                    name,
-                    directory,
-                    config.layers(),
-                    config.hiddenSize(),
-                    config.imageSize(),
-                    config.imageSize(),
-                    config.patches(),
-                    weights.byteSize() / (1024 * 1024),
-                    device,
-                    (System.nanoTime() - start) / 1_000_000);
-            return runtime;
-        } catch (WeightLoadException | RuntimeException e) {
-            root.close();
-            throw e;
-        }
+        return BackboneLoading.inNewRoot(
+                device,
+                (root, weightsManager) -> {
+                    VitWeights weights;
+                    ImagePreprocessor preprocessor;
+                    try {
+                        weights = HfVitCheckpoint.load(directory, weightsManager);
+                        preprocessor = preprocessor(name, directory, weights.config());
+                    } catch (WeightLoadException e) {
+                        throw BackboneLoading.named(name, e);
+                    }
+                    VisionBackboneRuntime runtime =
+                            VisionBackboneRuntime.create(
+                                    name, weights, preprocessor, weightsManager, root);
+                    VitConfig config = weights.config();
+                    log.info(
+                            "Loaded backbone {} from {} (vit, {} layers, hidden {}, {} x {} images in {}"
+                                    + " patches, {} MB) on {} in {} ms",
+                            name,
+                            directory,
+                            config.layers(),
+                            config.hiddenSize(),
+                            config.imageSize(),
+                            config.imageSize(),
+                            config.patches(),
+                            weights.byteSize() / (1024 * 1024),
+                            device,
+                            (System.nanoTime() - start) / 1_000_000);
+                    return runtime;
+                });
     }
 
     private static ImagePreprocessor preprocessor(String name, Path directory, VitConfig config)

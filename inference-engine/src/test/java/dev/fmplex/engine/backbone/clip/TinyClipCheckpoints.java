@@ -39,7 +39,7 @@ public final class TinyClipCheckpoints {
      */
     public static final ClipConfig TINY =
             new ClipConfig(
-                    new ClipConfig.Text(16, 2, 4, 32, WORDS.size() + 2, 12, 1e-5f, true),
+                    new ClipConfig.Text(16, 2, 4, 32, WORDS.size() + 2, 12, 1e-5f, true, 2),
                     new ClipConfig.Vision(16, 2, 4, 32, 8, 4, 3, 1e-5f, true),
                     8);
 
@@ -110,7 +110,7 @@ public final class TinyClipCheckpoints {
                         + "\"num_hidden_layers\":%d,\"num_attention_heads\":%d,"
                         + "\"intermediate_size\":%d,\"vocab_size\":%d,"
                         + "\"max_position_embeddings\":%d,\"hidden_act\":\"quick_gelu\","
-                        + "\"layer_norm_eps\":1e-05,\"eos_token_id\":2},"
+                        + "\"layer_norm_eps\":1e-05,\"eos_token_id\":%d},"
                         + "\"vision_config\":{\"model_type\":\"clip_vision_model\","
                         + "\"hidden_size\":%d,\"num_hidden_layers\":%d,\"num_attention_heads\":%d,"
                         + "\"intermediate_size\":%d,\"image_size\":%d,\"patch_size\":%d,"
@@ -123,6 +123,7 @@ public final class TinyClipCheckpoints {
                 t.intermediateSize(),
                 t.vocabSize(),
                 t.maxPositions(),
+                t.eosTokenId(),
                 v.hiddenSize(),
                 v.layers(),
                 v.attentionHeads(),
