@@ -98,26 +98,7 @@ public record ImagePreprocessor(
         } else if (root.node("size") != null) {
             shortest = root.requiredInt("size");
         }
-        int cropHeight = modelSize;
-        int cropWidth = modelSize;
-        ConfigFields crop = root.object("crop_size");
-        if (crop != null) {
-            cropHeight = crop.optionalInt("height", modelSize);
-            cropWidth = crop.optionalInt("width", modelSize);
-        } else if (root.node("crop_size") != null) {
-            cropHeight = root.requiredInt("crop_size");
-            cropWidth = cropHeight;
-        }
-        if (cropHeight != modelSize || cropWidth != modelSize) {
-            throw new WeightLoadException(
-                    FILE
-                            + " crop_size "
-                            + cropHeight
-                            + " x "
-                            + cropWidth
-                            + " does not match the model's image_size "
-                            + modelSize);
-        }
+        requireModelSize(root, "crop_size", modelSize);
         if (!root.optionalBoolean("do_center_crop", true) || shortest < modelSize) {
             throw new WeightLoadException(
                     FILE
@@ -166,26 +147,9 @@ public record ImagePreprocessor(
             throws WeightLoadException {
         ConfigFields root = ConfigFields.parse(FILE, json);
         ImagePreprocessor defaults = vitDefaults(modelSize);
-        int height = defaults.height();
-        int width = defaults.width();
-        ConfigFields size = root.object("size");
-        if (size != null) {
-            height = size.optionalInt("height", height);
-            width = size.optionalInt("width", width);
-        } else if (root.node("size") != null) {
-            height = root.requiredInt("size");
-            width = height;
-        }
-        if (height != modelSize || width != modelSize) {
-            throw new WeightLoadException(
-                    FILE
-                            + " size "
-                            + height
-                            + " x "
-                            + width
-                            + " does not match the model's image_size "
-                            + modelSize);
-        }
+        requireModelSize(root, "size", modelSize);
+        int height = modelSize;
+        int width = modelSize;
         try {
             return new ImagePreprocessor(
                     root.optionalBoolean("do_resize", true),
@@ -348,6 +312,36 @@ public record ImagePreprocessor(
             graphics.dispose();
         }
         return sized;
+    }
+
+    /**
+     * Checks that {@code field} (an integer, or {@code {height, width}}; absent means the model's
+     * size) is the model's square size: FMplex takes images at the size the model was trained at.
+     */
+    private static void requireModelSize(ConfigFields root, String field, int modelSize)
+            throws WeightLoadException {
+        int height = modelSize;
+        int width = modelSize;
+        ConfigFields size = root.object(field);
+        if (size != null) {
+            height = size.optionalInt("height", modelSize);
+            width = size.optionalInt("width", modelSize);
+        } else if (root.node(field) != null) {
+            height = root.requiredInt(field);
+            width = height;
+        }
+        if (height != modelSize || width != modelSize) {
+            throw new WeightLoadException(
+                    FILE
+                            + " "
+                            + field
+                            + " "
+                            + height
+                            + " x "
+                            + width
+                            + " does not match the model's image_size "
+                            + modelSize);
+        }
     }
 
     /** Three numbers (one per RGB channel), or one number for all three. */
