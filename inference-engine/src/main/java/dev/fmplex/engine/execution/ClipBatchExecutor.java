@@ -117,15 +117,7 @@ public final class ClipBatchExecutor {
     private NDArray pixels(NDManager batch, List<SharedRows.BackboneRow> images) {
         ClipConfig.Vision vision = encoder.config().vision();
         int values = vision.channels() * vision.imageSize() * vision.imageSize();
-        float[] flat = new float[images.size() * values];
-        for (int r = 0; r < images.size(); r++) {
-            float[] pixels = ((ImageInput) images.get(r).input()).pixels();
-            if (pixels.length != values) {
-                throw new IllegalArgumentException(
-                        "an image has " + pixels.length + " values; the backbone takes " + values);
-            }
-            System.arraycopy(pixels, 0, flat, r * values, values);
-        }
+        float[] flat = SharedRows.pack(images, input -> ((ImageInput) input).pixels(), values);
         return batch.create(
                 flat,
                 new Shape(

@@ -52,18 +52,6 @@ public final class SeriesBatchExecutor {
         PatchTstConfig config = encoder.config();
         int channels = config.channels();
         int values = channels * config.patches() * config.patchLength();
-        for (int i = 0; i < rows.size(); i++) {
-            SeriesInput series = (SeriesInput) rows.get(i).input();
-            if (series.patches().length != values) {
-                throw new IllegalArgumentException(
-                        "row "
-                                + i
-                                + " has "
-                                + series.patches().length
-                                + " patch values; the backbone takes "
-                                + values);
-            }
-        }
         SharedRows shared = SharedRows.of(rows);
         List<SharedRows.BackboneRow> backboneRows = shared.backboneRows();
         int[] backboneRowOf = shared.backboneRowOf();
@@ -71,12 +59,10 @@ public final class SeriesBatchExecutor {
 
         try (NDManager batch = root.newSubManager()) {
             int count = backboneRows.size();
-            float[] flat = new float[count * values];
+            float[] flat =
+                    SharedRows.pack(backboneRows, input -> ((SeriesInput) input).patches(), values);
             List<List<LoraModule>> modules = new ArrayList<>(count * channels);
-            for (int r = 0; r < count; r++) {
-                SharedRows.BackboneRow row = backboneRows.get(r);
-                System.arraycopy(
-                        ((SeriesInput) row.input()).patches(), 0, flat, r * values, values);
+            for (SharedRows.BackboneRow row : backboneRows) {
                 // One encoder sequence per channel, each with its row's adapter.
                 modules.addAll(Collections.nCopies(channels, row.modules()));
             }
@@ -92,7 +78,7 @@ public final class SeriesBatchExecutor {
                 int first = sequence * config.positions() + (config.clsToken() ? 1 : 0);
                 Arrays.fill(patchMask, first, (sequence + 1) * config.positions(), 1L);
             }
-            NDArray everyPosition =
+            NDArray patchPositions =
                     batch.create(patchMask, new Shape(count * channels, config.positions()));
 
             RowResult[] results = new RowResult[rows.size()];
@@ -115,7 +101,7 @@ public final class SeriesBatchExecutor {
                             NDArray pooled =
                                     Pooler.pool(
                                             hidden[vfm.layer()].get(index),
-                                            everyPosition.get(index),
+                                            patchPositions.get(index),
                                             vfm.pooling());
                             NDArray features =
                                     vfm.head().channelLevel()

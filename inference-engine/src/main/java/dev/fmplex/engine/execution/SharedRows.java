@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The backbone rows a batch of fixed-shape inputs (images, series) runs, and whose result each
@@ -65,6 +66,26 @@ record SharedRows(
     /** The deepest hidden-state index any vFM of the batch reads. */
     int lastLayer() {
         return rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+    }
+
+    /**
+     * The rows' values side by side, {@code rows x width}, for one tensor of the batch.
+     *
+     * @param values each row's values, e.g. an image's pixels
+     * @param width how many values an input of this backbone has
+     * @throws IllegalArgumentException when an input has another number of values
+     */
+    static float[] pack(List<BackboneRow> rows, Function<ModelInput, float[]> values, int width) {
+        float[] flat = new float[rows.size() * width];
+        for (int r = 0; r < rows.size(); r++) {
+            float[] row = values.apply(rows.get(r).input());
+            if (row.length != width) {
+                throw new IllegalArgumentException(
+                        "an input has " + row.length + " values; the backbone takes " + width);
+            }
+            System.arraycopy(row, 0, flat, r * width, width);
+        }
+        return flat;
     }
 
     /** Each backbone row's adapter modules, in backbone-row order. */

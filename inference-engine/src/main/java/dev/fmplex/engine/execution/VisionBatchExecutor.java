@@ -48,29 +48,14 @@ public final class VisionBatchExecutor {
     public BatchResult execute(List<BatchRow> rows) {
         VitConfig config = encoder.config();
         int values = config.channels() * config.imageSize() * config.imageSize();
-        for (int i = 0; i < rows.size(); i++) {
-            ImageInput image = (ImageInput) rows.get(i).input();
-            if (image.pixels().length != values) {
-                throw new IllegalArgumentException(
-                        "row "
-                                + i
-                                + " has "
-                                + image.pixels().length
-                                + " pixel values; the backbone takes "
-                                + values);
-            }
-        }
         SharedRows shared = SharedRows.of(rows);
         List<SharedRows.BackboneRow> backboneRows = shared.backboneRows();
         int[] backboneRowOf = shared.backboneRowOf();
         int lastLayer = shared.lastLayer();
 
         try (NDManager batch = root.newSubManager()) {
-            float[] flat = new float[backboneRows.size() * values];
-            for (int r = 0; r < backboneRows.size(); r++) {
-                float[] pixels = ((ImageInput) backboneRows.get(r).input()).pixels();
-                System.arraycopy(pixels, 0, flat, r * values, values);
-            }
+            float[] flat =
+                    SharedRows.pack(backboneRows, input -> ((ImageInput) input).pixels(), values);
             NDArray pixels =
                     batch.create(
                             flat,
