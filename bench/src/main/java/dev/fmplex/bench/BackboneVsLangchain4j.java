@@ -1,8 +1,8 @@
 package dev.fmplex.bench;
 
 import ai.djl.Device;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
@@ -41,7 +41,7 @@ public final class BackboneVsLangchain4j {
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
         ExecutorService pool =
                 Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try (BackboneRuntime ours =
+        try (BertServedBackbone ours =
                 BundledMiniLm.load(Device.cpu(), BundledMiniLm.DEFAULT_MAX_TOKENS)) {
             EmbeddingModel theirs = Langchain4jMiniLm.create(pool);
             List<String> batch = sentences(256);
@@ -154,12 +154,12 @@ public final class BackboneVsLangchain4j {
         return String.format("| %s | %.2f | %.2f | %.2fx |%n", name, ours, theirs, ours / theirs);
     }
 
-    private static List<float[]> embedOurs(BackboneRuntime runtime, List<String> texts) {
+    private static List<float[]> embedOurs(BertServedBackbone runtime, List<String> texts) {
         List<EncodedText> encoded = runtime.tokenizer().encodeAll(texts);
         return runtime.embed(encoded, SENTENCE_EMBEDDING);
     }
 
-    private static void embedInBatches(BackboneRuntime runtime, List<String> texts, int size) {
+    private static void embedInBatches(BertServedBackbone runtime, List<String> texts, int size) {
         for (int start = 0; start < texts.size(); start += size) {
             embedOurs(runtime, texts.subList(start, Math.min(texts.size(), start + size)));
         }

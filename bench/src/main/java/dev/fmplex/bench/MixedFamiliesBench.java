@@ -5,19 +5,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
-import dev.fmplex.engine.backbone.patchtst.PatchTstParameterNames;
-import dev.fmplex.engine.backbone.patchtst.PatchTstWeights;
-import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.backbone.vit.VitParameterNames;
-import dev.fmplex.engine.backbone.vit.VitWeights;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.execution.BatchRow;
-import dev.fmplex.engine.execution.SeriesBackboneRuntime;
 import dev.fmplex.engine.execution.ServedBackbone;
-import dev.fmplex.engine.execution.VisionBackboneRuntime;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.patchtst.PatchTstConfig;
+import dev.fmplex.engine.family.patchtst.PatchTstParameterNames;
+import dev.fmplex.engine.family.patchtst.PatchTstServedBackbone;
+import dev.fmplex.engine.family.vit.VitConfig;
+import dev.fmplex.engine.family.vit.VitParameterNames;
+import dev.fmplex.engine.family.vit.VitServedBackbone;
 import dev.fmplex.engine.image.ImageInput;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.ModelInput;
@@ -66,7 +65,7 @@ public final class MixedFamiliesBench {
                                         + " | mixed vs one vFM | one LoRA vFM's bytes vs the"
                                         + " backbone's |\n|---|---|---|---|---|---|\n");
         VitConfig vit = new VitConfig(384, 12, 6, 1536, 224, 16, 3, 1e-12f);
-        try (VisionBackboneRuntime runtime = vision(vit)) {
+        try (VitServedBackbone runtime = vision(vit)) {
             report.append(
                     measure(
                             "ViT-S/16, 224 x 224 (197 positions)",
@@ -95,7 +94,7 @@ public final class MixedFamiliesBench {
                         true,
                         false,
                         PatchTstConfig.Scaling.STD);
-        try (SeriesBackboneRuntime runtime = series(series)) {
+        try (PatchTstServedBackbone runtime = series(series)) {
             int values = series.channels() * series.patches() * series.patchLength();
             report.append(
                     measure(
@@ -203,22 +202,23 @@ public final class MixedFamiliesBench {
                 manager);
     }
 
-    private static VisionBackboneRuntime vision(VitConfig config) throws Exception {
-        NDManager root = BackboneRuntime.newRootManager(Device.cpu());
-        NDManager weights = BackboneRuntime.newWeightsManager(root);
-        VitWeights vit =
-                VitWeights.of(config, random(VitParameterNames.expectedShapes(config), weights));
-        return VisionBackboneRuntime.create(
+    private static VitServedBackbone vision(VitConfig config) throws Exception {
+        NDManager root = BertServedBackbone.newRootManager(Device.cpu());
+        NDManager weights = BertServedBackbone.newWeightsManager(root);
+        BackboneParameters<VitConfig> vit =
+                VitParameterNames.parameters(
+                        config, random(VitParameterNames.expectedShapes(config), weights));
+        return VitServedBackbone.create(
                 "vit-s16", vit, ImagePreprocessor.vitDefaults(config.imageSize()), weights, root);
     }
 
-    private static SeriesBackboneRuntime series(PatchTstConfig config) throws Exception {
-        NDManager root = BackboneRuntime.newRootManager(Device.cpu());
-        NDManager weights = BackboneRuntime.newWeightsManager(root);
-        PatchTstWeights patchTst =
-                PatchTstWeights.of(
+    private static PatchTstServedBackbone series(PatchTstConfig config) throws Exception {
+        NDManager root = BertServedBackbone.newRootManager(Device.cpu());
+        NDManager weights = BertServedBackbone.newWeightsManager(root);
+        BackboneParameters<PatchTstConfig> patchTst =
+                PatchTstParameterNames.parameters(
                         config, random(PatchTstParameterNames.expectedShapes(config), weights));
-        return SeriesBackboneRuntime.create("patchtst-etth1", patchTst, weights, root);
+        return PatchTstServedBackbone.create("patchtst-etth1", patchTst, weights, root);
     }
 
     /** N(0, 0.02) weights; norm scales and running variances 1, so activations stay finite. */

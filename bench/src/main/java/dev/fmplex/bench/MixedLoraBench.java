@@ -2,12 +2,12 @@ package dev.fmplex.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.family.bert.BertConfig;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.task.EmbeddingTask;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ public final class MixedLoraBench {
         int iterations = options[0].isEmpty() ? 40 : Integer.parseInt(options[0]);
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
         int rowsPerBatch = 32;
-        try (BackboneRuntime runtime = BundledMiniLm.load(Device.cpu(), 256)) {
+        try (BertServedBackbone runtime = BundledMiniLm.load(Device.cpu(), 256)) {
             List<VfmModel> adapters = new ArrayList<>();
             for (int k = 0; k < ADAPTERS; k++) {
                 adapters.add(loraVfm(runtime, "lora-" + k, k));
@@ -112,7 +112,7 @@ public final class MixedLoraBench {
     /**
      * A LoRA vFM (r=8 on query and value of every layer) with random weights, as PEFT would load.
      */
-    private static VfmModel loraVfm(BackboneRuntime runtime, String id, int seed) {
+    private static VfmModel loraVfm(BertServedBackbone runtime, String id, int seed) {
         BertConfig config = runtime.config();
         NDManager manager = runtime.root().newSubManager();
         manager.getEngine().setRandomSeed(seed);
@@ -127,7 +127,7 @@ public final class MixedLoraBench {
                 manager);
     }
 
-    private static double rate(BackboneRuntime runtime, List<BatchRow> batch, int iterations) {
+    private static double rate(BertServedBackbone runtime, List<BatchRow> batch, int iterations) {
         long start = System.nanoTime();
         for (int i = 0; i < iterations; i++) {
             runtime.execute(batch);

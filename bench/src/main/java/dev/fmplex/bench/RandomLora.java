@@ -3,10 +3,10 @@ package dev.fmplex.bench;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
 import dev.fmplex.engine.extension.LoraAdapter;
 import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.family.bert.BertConfig;
+import dev.fmplex.engine.nn.Projection;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +27,7 @@ public final class RandomLora {
     public static LoraAdapter onQueryAndValue(int layers, int hidden, NDManager manager, int rank) {
         List<LoraModule> modules = new ArrayList<>();
         for (int layer = 0; layer < layers; layer++) {
-            for (LayerLinear linear : List.of(LayerLinear.QUERY, LayerLinear.VALUE)) {
+            for (Projection linear : List.of(Projection.QUERY, Projection.VALUE)) {
                 modules.add(
                         new LoraModule(
                                 layer,

@@ -12,9 +12,9 @@ import dev.fmplex.client.model.UpdateVfmRequest;
 import dev.fmplex.client.model.VersionView;
 import dev.fmplex.client.model.VfmView;
 import dev.fmplex.client.model.WorkerView;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.hf.HfBertBackbone;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
+import dev.fmplex.engine.family.bert.BertConfig;
+import dev.fmplex.engine.family.bert.BertFamily;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints;
 import dev.fmplex.model.safetensors.SafetensorsDType;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ class ClusterLifecycleTest {
                 ClusterLifecycleTest.class
                         .getClassLoader()
                         .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
-            Files.copy(tokenizer, checkpoint.resolve(HfBertBackbone.TOKENIZER_FILE));
+            Files.copy(tokenizer, checkpoint.resolve(BertFamily.TOKENIZER_FILE));
         }
         cluster = LocalCluster.start(dir, "--fmplex.control.max-artifact-size=160KB");
         api = cluster.api();

@@ -1,7 +1,7 @@
 package dev.fmplex.standalone;
 
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.model.safetensors.SafetensorsDType;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

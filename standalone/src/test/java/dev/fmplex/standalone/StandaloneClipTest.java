@@ -1,6 +1,6 @@
 package dev.fmplex.standalone;
 
-import static dev.fmplex.engine.torch.ReferenceVectors.unit;
+import static dev.fmplex.engine.nn.ReferenceVectors.unit;
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
@@ -9,13 +9,13 @@ import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.clip.ClipConfig;
-import dev.fmplex.engine.backbone.clip.TinyClipCheckpoints;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.extension.peft.RandomLoraTask.Layout;
-import dev.fmplex.engine.torch.ReferenceClip;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.family.clip.ClipConfig;
+import dev.fmplex.engine.family.clip.ReferenceClip;
+import dev.fmplex.engine.family.clip.TinyClipCheckpoints;
+import dev.fmplex.engine.nn.Projection;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class StandaloneClipTest {
                 new RandomLoraTask(
                         Layout.clip(16, 32, 2),
                         2,
-                        EnumSet.of(LayerLinear.QUERY, LayerLinear.OUTPUT),
+                        EnumSet.of(Projection.QUERY, Projection.OUTPUT),
                         0,
                         0,
                         111);

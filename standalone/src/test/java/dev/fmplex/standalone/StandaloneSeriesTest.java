@@ -8,13 +8,13 @@ import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
-import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
-import dev.fmplex.engine.backbone.patchtst.TinyPatchTstCheckpoints;
 import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.extension.peft.RandomLoraTask.Layout;
-import dev.fmplex.engine.torch.ReferencePatchTst;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.family.patchtst.PatchTstConfig;
+import dev.fmplex.engine.family.patchtst.ReferencePatchTst;
+import dev.fmplex.engine.family.patchtst.TinyPatchTstCheckpoints;
+import dev.fmplex.engine.nn.Projection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -82,7 +82,7 @@ class StandaloneSeriesTest {
                 new RandomLoraTask(
                         Layout.patchTst(CONFIG, "head.projection"),
                         2,
-                        EnumSet.of(LayerLinear.QUERY, LayerLinear.INTERMEDIATE),
+                        EnumSet.of(Projection.QUERY, Projection.INTERMEDIATE),
                         3,
                         CONFIG.dModel(),
                         81);

@@ -8,8 +8,8 @@ import static dev.fmplex.standalone.ApiCalls.post;
 import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.model.safetensors.SafetensorsDType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.fmplex.standalone;
 
-import static dev.fmplex.engine.torch.ReferenceVectors.softmax;
+import static dev.fmplex.engine.nn.ReferenceVectors.softmax;
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
@@ -13,13 +13,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
-import dev.fmplex.engine.backbone.vit.TinyVitCheckpoints;
-import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.backbone.vit.VitWeights;
 import dev.fmplex.engine.extension.peft.RandomLoraTask;
-import dev.fmplex.engine.torch.TorchVitEncoder;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.family.vit.TinyVitCheckpoints;
+import dev.fmplex.engine.family.vit.VitConfig;
+import dev.fmplex.engine.family.vit.VitEncoder;
+import dev.fmplex.engine.family.vit.VitParameterNames;
+import dev.fmplex.engine.nn.Projection;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -101,7 +101,7 @@ class StandaloneVisionTest {
                 RandomLoraTask.vit(
                         CONFIG,
                         2,
-                        EnumSet.of(LayerLinear.QUERY, LayerLinear.VALUE, LayerLinear.OUTPUT),
+                        EnumSet.of(Projection.QUERY, Projection.VALUE, Projection.OUTPUT),
                         3,
                         41);
         String classifierId =
@@ -170,7 +170,7 @@ class StandaloneVisionTest {
                                 .get("embedding");
         float[] frozen =
                 dedicatedCls(
-                        RandomLoraTask.vit(CONFIG, 1, EnumSet.noneOf(LayerLinear.class), 0, 1),
+                        RandomLoraTask.vit(CONFIG, 1, EnumSet.noneOf(Projection.class), 0, 1),
                         pixels);
         double norm = 0;
         for (float value : frozen) {
@@ -276,8 +276,8 @@ class StandaloneVisionTest {
     private static float[] dedicatedCls(RandomLoraTask vfm, float[] pixels) {
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, NDArray> base = TinyVitCheckpoints.toArrays(baseWeights, manager);
-            TorchVitEncoder encoder =
-                    new TorchVitEncoder(VitWeights.of(CONFIG, vfm.merged(base, manager)));
+            VitEncoder encoder =
+                    new VitEncoder(VitParameterNames.parameters(CONFIG, vfm.merged(base, manager)));
             NDArray input =
                     manager.create(
                             pixels,

@@ -5,15 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.BertParameterNames;
-import dev.fmplex.engine.backbone.BertWeights;
-import dev.fmplex.engine.backbone.WeightLoadException;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
+import dev.fmplex.engine.family.bert.BertConfig;
+import dev.fmplex.engine.family.bert.BertParameterNames;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
+import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
-import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.task.EmbeddingTask;
 import java.io.IOException;
 import java.io.InputStream;
@@ -133,12 +132,12 @@ final class Calibration {
     static Result measure(Grid grid) throws IOException, WeightLoadException, InterruptedException {
         IntraOpThreads.setForThisThread(1);
         List<BatchCostModel.Sample> samples = new ArrayList<>();
-        try (BackboneRuntime minilm = BundledMiniLm.load(Device.cpu(), 512)) {
+        try (BertServedBackbone minilm = BundledMiniLm.load(Device.cpu(), 512)) {
             for (int[] shape : grid.minilm()) {
                 samples.add(time(minilm, BackboneProfile.MINILM, shape, grid.repetitions()));
             }
             double slowdown = concurrentSlowdown(minilm, grid.repetitions());
-            try (BackboneRuntime bert = randomBertBase()) {
+            try (BertServedBackbone bert = randomBertBase()) {
                 for (int[] shape : grid.bertBase()) {
                     samples.add(
                             time(
@@ -156,7 +155,7 @@ final class Calibration {
 
     /** Median milliseconds of one batch of the shape, after one untimed warm-up. */
     private static BatchCostModel.Sample time(
-            BackboneRuntime runtime, BackboneProfile profile, int[] shape, int repetitions) {
+            BertServedBackbone runtime, BackboneProfile profile, int[] shape, int repetitions) {
         List<EncodedText> rows = rows(shape[0], shape[1]);
         runtime.embed(rows, MEAN);
         double[] ms = new double[repetitions];
@@ -177,7 +176,7 @@ final class Calibration {
      * Time of a mid-size MiniLM batch when another lane runs the same batch at the same moment,
      * over its time alone.
      */
-    private static double concurrentSlowdown(BackboneRuntime runtime, int repetitions)
+    private static double concurrentSlowdown(BertServedBackbone runtime, int repetitions)
             throws InterruptedException {
         List<EncodedText> rows = rows(8, 32);
         double alone = medianMs(runtime, rows, repetitions);
@@ -214,7 +213,7 @@ final class Calibration {
         return slowdown;
     }
 
-    private static double medianMs(BackboneRuntime runtime, List<EncodedText> rows, int n) {
+    private static double medianMs(BertServedBackbone runtime, List<EncodedText> rows, int n) {
         double[] ms = new double[Math.max(3, n)];
         for (int i = 0; i < ms.length; i++) {
             long start = System.nanoTime();
@@ -261,10 +260,10 @@ final class Calibration {
      * A BERT-base-shaped encoder with random weights (the costs of a forward do not depend on
      * them).
      */
-    private static BackboneRuntime randomBertBase() throws WeightLoadException, IOException {
-        NDManager root = BackboneRuntime.newRootManager(Device.cpu());
+    private static BertServedBackbone randomBertBase() throws WeightLoadException, IOException {
+        NDManager root = BertServedBackbone.newRootManager(Device.cpu());
         try {
-            NDManager weightsManager = BackboneRuntime.newWeightsManager(root);
+            NDManager weightsManager = BertServedBackbone.newWeightsManager(root);
             weightsManager.getEngine().setRandomSeed(7);
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> entry :
@@ -274,9 +273,9 @@ final class Calibration {
                         weightsManager.randomNormal(
                                 0, 0.02f, new Shape(entry.getValue()), DataType.FLOAT32));
             }
-            return BackboneRuntime.create(
+            return BertServedBackbone.create(
                     "bert-base-shaped",
-                    BertWeights.of(BERT_BASE_CONFIG, arrays),
+                    BertParameterNames.parameters(BERT_BASE_CONFIG, arrays),
                     ownTokenizer(),
                     weightsManager,
                     root);

@@ -4,8 +4,8 @@ import ai.djl.Device;
 import dev.fmplex.bench.MachineInfo;
 import dev.fmplex.bench.serving.LinePlot;
 import dev.fmplex.bench.serving.MemoryProbe;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -181,7 +181,7 @@ public final class ClusterSimulatorBench {
     private static long[] measureMemory() throws Exception {
         progress("measuring resident memory per backbone copy");
         long start = MemoryProbe.residentBytes();
-        List<BackboneRuntime> copies = new ArrayList<>();
+        List<BertServedBackbone> copies = new ArrayList<>();
         try {
             copies.add(BundledMiniLm.load(Device.cpu(), 256));
             long one = MemoryProbe.residentBytes();
@@ -192,7 +192,7 @@ public final class ClusterSimulatorBench {
             long perCopy = (all - one) / MORE_COPIES;
             return new long[] {Math.max(0, one - start - perCopy), perCopy};
         } finally {
-            copies.forEach(BackboneRuntime::close);
+            copies.forEach(BertServedBackbone::close);
         }
     }
 

@@ -5,11 +5,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fmplex.bench.Langchain4jMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.MicroBatches;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TokenBatch;
-import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.task.EmbeddingTask;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class BackboneThroughput {
      * @param model the ONNX file's bytes ({@link Langchain4jMiniLm#onnxModel()})
      */
     static List<Row> measure(
-            BackboneRuntime runtime,
+            BertServedBackbone runtime,
             byte[] model,
             List<EncodedText> texts,
             List<Integer> threadCounts,
@@ -80,7 +80,7 @@ final class BackboneThroughput {
     }
 
     /** Seconds for every pass through FMplex's encoder, pooled and normalized. */
-    private static double runFmplex(BackboneRuntime runtime, List<List<EncodedText>> passes) {
+    private static double runFmplex(BertServedBackbone runtime, List<List<EncodedText>> passes) {
         long start = System.nanoTime();
         for (List<EncodedText> pass : passes) {
             runtime.embed(pass, MEAN_NORMALIZED);
@@ -126,7 +126,7 @@ final class BackboneThroughput {
      * every vector of the pass agrees within 1e-4.
      */
     private static void checkSameOutputs(
-            BackboneRuntime runtime,
+            BertServedBackbone runtime,
             OrtEnvironment environment,
             OrtSession session,
             List<EncodedText> pass)

@@ -1,6 +1,6 @@
 package dev.fmplex.bench.serving;
 
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
 import java.util.List;
 
 /**
@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class ColocatedDeployment extends InstancePerTask {
 
-    ColocatedDeployment(List<BackboneRuntime> copies, int cores) {
+    ColocatedDeployment(List<BertServedBackbone> copies, int cores) {
         super(copies);
         for (int k = 0; k < instances.size(); k++) {
             DedicatedInstance instance = instances.get(k);

@@ -1,8 +1,8 @@
 package dev.fmplex.bench.serving;
 
-import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.text.EncodedText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,11 +18,11 @@ final class DedicatedInstance implements AutoCloseable {
 
     private record Pending(EncodedText text, CompletableFuture<Void> done) {}
 
-    private final BackboneRuntime runtime;
+    private final BertServedBackbone runtime;
     private final VfmModel model;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
-    DedicatedInstance(BackboneRuntime runtime, int task) {
+    DedicatedInstance(BertServedBackbone runtime, int task) {
         this.runtime = runtime;
         this.model = TaskModels.build(runtime, task);
     }

@@ -1,7 +1,7 @@
 package dev.fmplex.bench.serving;
 
-import dev.fmplex.engine.execution.BackboneRuntime;
-import dev.fmplex.engine.torch.IntraOpThreads;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.nn.IntraOpThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +15,7 @@ abstract class InstancePerTask implements Deployment {
     protected final List<DedicatedInstance> instances = new ArrayList<>();
     private final List<Thread> executors = new ArrayList<>();
 
-    InstancePerTask(List<BackboneRuntime> copies) {
+    InstancePerTask(List<BertServedBackbone> copies) {
         for (int k = 0; k < copies.size(); k++) {
             instances.add(new DedicatedInstance(copies.get(k), k));
         }

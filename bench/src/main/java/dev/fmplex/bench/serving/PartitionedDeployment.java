@@ -1,6 +1,6 @@
 package dev.fmplex.bench.serving;
 
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +16,7 @@ final class PartitionedDeployment extends InstancePerTask {
 
     private volatile boolean running = true;
 
-    PartitionedDeployment(List<BackboneRuntime> copies, int cores) {
+    PartitionedDeployment(List<BertServedBackbone> copies, int cores) {
         super(copies);
         int laneCount = Math.min(copies.size(), cores);
         int threadsPerLane = Math.max(1, cores / laneCount);

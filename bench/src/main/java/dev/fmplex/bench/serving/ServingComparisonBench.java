@@ -3,8 +3,8 @@ package dev.fmplex.bench.serving;
 import ai.djl.Device;
 import dev.fmplex.bench.Langchain4jMiniLm;
 import dev.fmplex.bench.MachineInfo;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.text.EncodedText;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import java.nio.file.Files;
@@ -146,7 +146,7 @@ public final class ServingComparisonBench {
         int cores = Runtime.getRuntime().availableProcessors();
         int maxTasks = plan.taskCounts().stream().mapToInt(Integer::intValue).max().orElseThrow();
         long rssStart = MemoryProbe.residentBytes();
-        List<BackboneRuntime> copies = new ArrayList<>();
+        List<BertServedBackbone> copies = new ArrayList<>();
         List<LoadRun.Result> results = new ArrayList<>();
         MemoryProbe.Footprint footprint;
         List<BackboneThroughput.Row> throughput;
@@ -160,7 +160,7 @@ public final class ServingComparisonBench {
             }
             long rssAll = MemoryProbe.residentBytes();
             footprint = MemoryProbe.Footprint.of(rssStart, rssOne, rssAll, maxTasks);
-            BackboneRuntime first = copies.get(0);
+            BertServedBackbone first = copies.get(0);
             // Read once: every ONNX Runtime session below is built from these bytes.
             byte[] onnxModel = Langchain4jMiniLm.onnxModel();
             progress("backbone-only throughput, FMplex vs ONNX Runtime, same passes");
@@ -190,7 +190,7 @@ public final class ServingComparisonBench {
                                 Path.of("target", "serving-http-server.log"));
             }
             for (int tasks : plan.taskCounts()) {
-                List<BackboneRuntime> mine = copies.subList(0, tasks);
+                List<BertServedBackbone> mine = copies.subList(0, tasks);
                 List<Deployment> deployments = new ArrayList<>();
                 try {
                     deployments.add(new SharedBackboneDeployment(first, tasks, cores, 1));
@@ -215,7 +215,7 @@ public final class ServingComparisonBench {
             if (http != null) {
                 http.close();
             }
-            copies.forEach(BackboneRuntime::close);
+            copies.forEach(BertServedBackbone::close);
         }
         ServingReport report = new ServingReport(plan, results, footprint, throughput, cores);
         String markdown = report.markdown(MachineInfo.describe(threads(cores)));
@@ -234,7 +234,7 @@ public final class ServingComparisonBench {
             Plan plan,
             int tasks,
             List<Deployment> deployments,
-            BackboneRuntime tokenizerSource,
+            BertServedBackbone tokenizerSource,
             List<LoadRun.Result> results)
             throws InterruptedException {
         List<Double> loads = new ArrayList<>(plan.offeredRps());
@@ -267,7 +267,7 @@ public final class ServingComparisonBench {
     }
 
     /** Texts drawn from the workload's length mix, tokenized. */
-    private static List<EncodedText> throughputTexts(BackboneRuntime runtime, int count) {
+    private static List<EncodedText> throughputTexts(BertServedBackbone runtime, int count) {
         return Workload.texts(count, 7).stream().map(runtime.tokenizer()::encode).toList();
     }
 
@@ -326,7 +326,7 @@ public final class ServingComparisonBench {
         return result;
     }
 
-    private static void warmUp(Deployment deployment, int tasks, BackboneRuntime tokenizerSource)
+    private static void warmUp(Deployment deployment, int tasks, BertServedBackbone tokenizerSource)
             throws Exception {
         String text = "warming up the executor";
         Deployment.Request request =

@@ -1,12 +1,12 @@
 package dev.fmplex.bench.serving;
 
-import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
 import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulingPolicy;
-import dev.fmplex.engine.torch.IntraOpThreads;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +19,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class SharedBackboneDeployment implements Deployment {
 
-    private final BackboneRuntime runtime;
+    private final BertServedBackbone runtime;
     private final List<VfmModel> vfms = new ArrayList<>();
     private final FairScheduler<InferencePayload, List<TaskOutput>> scheduler;
 
     private final String name;
 
-    SharedBackboneDeployment(BackboneRuntime runtime, int tasks, int cores, int lanes) {
+    SharedBackboneDeployment(BertServedBackbone runtime, int tasks, int cores, int lanes) {
         this.runtime = runtime;
         this.name = lanes == 1 ? "FMplex" : "FMplex, " + lanes + " lanes";
         for (int k = 0; k < tasks; k++) {

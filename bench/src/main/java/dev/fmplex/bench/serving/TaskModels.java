@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.bench.RandomLora;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.extension.LoraAdapter;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.LinearClassifierHead;
+import dev.fmplex.engine.family.bert.BertConfig;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.model.task.ClassificationTask;
 import java.util.List;
 
@@ -29,7 +29,7 @@ final class TaskModels {
     }
 
     /** Task {@code task}'s model on {@code runtime}, its tensors under the runtime's root. */
-    static VfmModel build(BackboneRuntime runtime, int task) {
+    static VfmModel build(BertServedBackbone runtime, int task) {
         BertConfig config = runtime.config();
         NDManager manager = runtime.root().newSubManager();
         manager.getEngine().setRandomSeed(1000 + task);

@@ -2,7 +2,8 @@ package dev.fmplex.engine.execution;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.backbone.WeightLoadException;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
 import java.io.IOException;
 
 /**
@@ -25,9 +26,9 @@ public final class BackboneLoading {
     /** Runs {@code assembly} in a new root manager on {@code device}; the runtime owns it after. */
     public static <R extends ServedBackbone> R inNewRoot(Device device, Assembly<R> assembly)
             throws IOException, WeightLoadException {
-        NDManager root = BackboneRuntime.newRootManager(device);
+        NDManager root = BertServedBackbone.newRootManager(device);
         try {
-            return assembly.assemble(root, BackboneRuntime.newWeightsManager(root));
+            return assembly.assemble(root, BertServedBackbone.newWeightsManager(root));
         } catch (IOException | WeightLoadException | RuntimeException e) {
             root.close();
             throw e;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** Runs one vFM's head on its rows of a batch, isolating a failing head to those rows. */
-final class HeadOutputs {
+public final class HeadOutputs {
 
     private HeadOutputs() {}
 
@@ -17,7 +17,7 @@ final class HeadOutputs {
      * @param rowIndices the vFM's rows, in batch order
      * @param outputs computes the vFM's outputs for those rows, in the same order
      */
-    static void store(
+    public static void store(
             VfmModel vfm,
             List<Integer> rowIndices,
             Supplier<List<TaskOutput>> outputs,

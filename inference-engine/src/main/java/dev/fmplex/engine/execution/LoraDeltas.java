@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
 import dev.fmplex.engine.extension.LoraModule;
-import dev.fmplex.engine.torch.LinearDelta;
+import dev.fmplex.engine.nn.LinearDelta;
+import dev.fmplex.engine.nn.Projection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -22,7 +22,7 @@ import java.util.Map;
  * low-rank update, and the sums are written back to those rows only. The number of ops does not
  * grow with the number of adapters or rows, and layers no row adapts are left untouched.
  */
-final class LoraDeltas implements LinearDelta {
+public final class LoraDeltas implements LinearDelta {
 
     /** Rows adapted at one (layer, linear), ascending, with the module each row uses. */
     private record Group(long[] rows, List<LoraModule> modules) {}
@@ -41,7 +41,8 @@ final class LoraDeltas implements LinearDelta {
      * @param manager the batch's manager; every array this creates is owned by it
      * @param rowModules for each batch row, the LoRA modules of its vFM (empty when it has none)
      */
-    static LinearDelta of(NDManager manager, List<? extends Iterable<LoraModule>> rowModules) {
+    public static LinearDelta of(
+            NDManager manager, List<? extends Iterable<LoraModule>> rowModules) {
         Map<String, List<Long>> rows = new HashMap<>();
         Map<String, List<LoraModule>> modules = new HashMap<>();
         for (int row = 0; row < rowModules.size(); row++) {
@@ -66,7 +67,7 @@ final class LoraDeltas implements LinearDelta {
     }
 
     @Override
-    public NDArray adjust(int layer, LayerLinear linear, NDArray input, NDArray output) {
+    public NDArray adjust(int layer, Projection linear, NDArray input, NDArray output) {
         Group group = groups.get(key(layer, linear));
         if (group == null) {
             return output;
@@ -125,7 +126,7 @@ final class LoraDeltas implements LinearDelta {
         return distinct;
     }
 
-    private static String key(int layer, LayerLinear linear) {
+    private static String key(int layer, Projection linear) {
         return layer + "/" + linear.name();
     }
 }

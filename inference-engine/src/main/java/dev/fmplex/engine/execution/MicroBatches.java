@@ -1,6 +1,6 @@
 package dev.fmplex.engine.execution;
 
-import dev.fmplex.engine.backbone.BertConfig;
+import dev.fmplex.engine.family.bert.BertConfig;
 import dev.fmplex.engine.text.EncodedText;
 import java.util.ArrayList;
 import java.util.Comparator;

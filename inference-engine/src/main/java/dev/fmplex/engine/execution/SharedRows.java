@@ -20,23 +20,23 @@ import java.util.function.Function;
  * @param backboneRowOf for each batch row, the index of the backbone row it reads
  * @param rowsByVfm each vFM's batch rows, in batch order
  */
-record SharedRows(
+public record SharedRows(
         List<BackboneRow> backboneRows,
         int[] backboneRowOf,
         Map<VfmModel, List<Integer>> rowsByVfm) {
 
     /** One row of the backbone pass: its input and the vFM whose adapter it carries, if any. */
-    record BackboneRow(ModelInput input, VfmModel adapted) {
+    public record BackboneRow(ModelInput input, VfmModel adapted) {
 
         /** The adapter's modules; empty for the frozen backbone. */
-        List<LoraModule> modules() {
+        public List<LoraModule> modules() {
             return adapted == null || adapted.lora() == null
                     ? List.of()
                     : List.copyOf(adapted.lora().modules());
         }
     }
 
-    static SharedRows of(List<BatchRow> rows) {
+    public static SharedRows of(List<BatchRow> rows) {
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one row");
         }
@@ -64,7 +64,7 @@ record SharedRows(
     }
 
     /** The deepest hidden-state index any vFM of the batch reads. */
-    int lastLayer() {
+    public int lastLayer() {
         return rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
     }
 
@@ -75,7 +75,8 @@ record SharedRows(
      * @param width how many values an input of this backbone has
      * @throws IllegalArgumentException when an input has another number of values
      */
-    static float[] pack(List<BackboneRow> rows, Function<ModelInput, float[]> values, int width) {
+    public static float[] pack(
+            List<BackboneRow> rows, Function<ModelInput, float[]> values, int width) {
         float[] flat = new float[rows.size() * width];
         for (int r = 0; r < rows.size(); r++) {
             float[] row = values.apply(rows.get(r).input());
@@ -89,7 +90,7 @@ record SharedRows(
     }
 
     /** Each backbone row's adapter modules, in backbone-row order. */
-    List<List<LoraModule>> modules() {
+    public List<List<LoraModule>> modules() {
         return backboneRows.stream().map(BackboneRow::modules).toList();
     }
 }

@@ -1,6 +1,6 @@
 package dev.fmplex.engine.extension;
 
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.nn.Projection;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,12 +17,12 @@ public final class LoraAdapter {
         for (LoraModule module : modules) {
             if (this.modules.put(key(module.layer(), module.linear()), module) != null) {
                 throw new IllegalArgumentException(
-                        "two LoRA modules for " + module.linear().weight(module.layer()));
+                        "two LoRA modules for layer " + module.layer() + " " + module.linear());
             }
         }
     }
 
-    public Optional<LoraModule> module(int layer, LayerLinear linear) {
+    public Optional<LoraModule> module(int layer, Projection linear) {
         return Optional.ofNullable(modules.get(key(layer, linear)));
     }
 
@@ -30,7 +30,7 @@ public final class LoraAdapter {
         return Collections.unmodifiableCollection(modules.values());
     }
 
-    private static String key(int layer, LayerLinear linear) {
+    private static String key(int layer, Projection linear) {
         return layer + "/" + linear.name();
     }
 }

@@ -1,7 +1,7 @@
 package dev.fmplex.engine.extension;
 
 import ai.djl.ndarray.NDArray;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.nn.Projection;
 
 /**
  * The low-rank update of one linear layer, {@code y += x · Aᵀ · (s·B)ᵀ}, stored in the layout the
@@ -12,7 +12,7 @@ import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
  * @param downT {@code lora_A} transposed, shape {@code [in, r]}
  * @param upT {@code s · lora_B} transposed, shape {@code [r, out]}
  */
-public record LoraModule(int layer, LayerLinear linear, NDArray downT, NDArray upT) {
+public record LoraModule(int layer, Projection linear, NDArray downT, NDArray upT) {
 
     public int rank() {
         return (int) downT.getShape().get(1);

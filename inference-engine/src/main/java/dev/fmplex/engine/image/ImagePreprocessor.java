@@ -1,7 +1,7 @@
 package dev.fmplex.engine.image;
 
-import dev.fmplex.engine.backbone.WeightLoadException;
-import dev.fmplex.engine.backbone.hf.ConfigFields;
+import dev.fmplex.engine.checkpoint.ConfigFields;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

@@ -2,8 +2,11 @@ package dev.fmplex.engine.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,35 @@ public final class TextTokenizer implements AutoCloseable {
     private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxTokens) {
         this.tokenizer = tokenizer;
         this.maxTokens = maxTokens;
+    }
+
+    /** The tokenizer's file in a Hugging Face checkpoint directory. */
+    public static final String FILE = "tokenizer.json";
+
+    /**
+     * The {@code tokenizer.json} of the checkpoint in {@code directory}, checked before any weight
+     * is loaded, as every text backbone loader does.
+     *
+     * @param backbone the backbone's name, for the message when the file is missing
+     * @param saveHint how to save it with the model, e.g. {@code save the tokenizer with the model:
+     *     tokenizer.save_pretrained(directory)}
+     * @throws WeightLoadException when the checkpoint has no tokenizer file
+     */
+    public static Path requireFile(Path directory, String backbone, String saveHint)
+            throws WeightLoadException {
+        Path file = directory.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new WeightLoadException(
+                    "backbone " + backbone + ": " + file + " is missing (" + saveHint + ")");
+        }
+        return file;
+    }
+
+    /** Reads a {@code tokenizer.json} file; {@code maxTokens} counts special tokens. */
+    public static TextTokenizer fromFile(Path file, int maxTokens) throws IOException {
+        try (InputStream json = Files.newInputStream(file)) {
+            return fromJson(json, maxTokens);
+        }
     }
 
     /** Reads a {@code tokenizer.json}; {@code maxTokens} counts special tokens. */

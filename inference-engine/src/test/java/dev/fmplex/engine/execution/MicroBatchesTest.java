@@ -79,11 +79,11 @@ class MicroBatchesTest {
     void thePassCostShrinksAsTheEncoderWidens() {
         int minilm =
                 MicroBatches.passOverheadTokens(
-                        new dev.fmplex.engine.backbone.BertConfig(
+                        new dev.fmplex.engine.family.bert.BertConfig(
                                 30522, 384, 6, 12, 1536, 512, 2, 1e-12f));
         int bertBase =
                 MicroBatches.passOverheadTokens(
-                        new dev.fmplex.engine.backbone.BertConfig(
+                        new dev.fmplex.engine.family.bert.BertConfig(
                                 30522, 768, 12, 12, 3072, 512, 2, 1e-12f));
 
         assertThat(minilm).isEqualTo(MicroBatches.DEFAULT_PASS_OVERHEAD_TOKENS);

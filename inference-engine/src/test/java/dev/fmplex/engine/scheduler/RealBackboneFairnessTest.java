@@ -3,12 +3,12 @@ package dev.fmplex.engine.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.execution.BackboneRuntime;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.task.EmbeddingTask;
@@ -25,7 +25,7 @@ class RealBackboneFairnessTest {
 
     @Test
     void measuredTimeSharesFollowTheWeights() throws Exception {
-        try (BackboneRuntime runtime = BundledMiniLm.load(Device.cpu(), 256)) {
+        try (BertServedBackbone runtime = BundledMiniLm.load(Device.cpu(), 256)) {
             Map<String, Double> weights = Map.of("one", 1.0, "two", 2.0, "four", 4.0);
             Map<String, String> texts =
                     Map.of(

@@ -1,17 +1,16 @@
 package dev.fmplex.worker.inference;
 
-import ai.djl.Device;
-import dev.fmplex.engine.backbone.WeightLoadException;
-import dev.fmplex.engine.backbone.bundled.BundledMiniLm;
-import dev.fmplex.engine.backbone.checkpoint.CheckpointBackbones;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
 import dev.fmplex.engine.execution.ServedBackbone;
+import dev.fmplex.engine.family.BackboneFamilies;
+import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.nn.IntraOpThreads;
+import dev.fmplex.engine.nn.TorchDevices;
 import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulingPolicy;
-import dev.fmplex.engine.torch.IntraOpThreads;
-import dev.fmplex.engine.torch.TorchDevices;
 import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +37,9 @@ public final class BackboneHost implements AutoCloseable {
             VfmRegistry registry,
             SchedulerMetrics metrics) {}
 
+    /** The backbone {@code fmplex.worker.bundled-backbone} turns on, shipped in FMplex's jars. */
+    public static final String BUNDLED_BACKBONE = "all-minilm-l6-v2";
+
     private final Map<String, HostedBackbone> backbones = new ConcurrentHashMap<>();
     private final WorkerProperties properties;
     private final MeterRegistry meters;
@@ -55,20 +57,18 @@ public final class BackboneHost implements AutoCloseable {
     public static BackboneHost withConfiguredBackbones(
             WorkerProperties properties, MeterRegistry meters)
             throws IOException, WeightLoadException {
-        Device device = TorchDevices.select(properties.device());
+        BackboneLoadOptions options =
+                new BackboneLoadOptions(
+                        TorchDevices.select(properties.device()), properties.maxTokens());
+        BackboneFamilies families = BackboneFamilies.installed();
         BackboneHost host = new BackboneHost(properties, meters);
         try {
             if (properties.bundledBackbone()) {
-                host.add(BundledMiniLm.load(device, properties.maxTokens()));
+                host.add(families.loadBundled(BUNDLED_BACKBONE, options));
             }
             for (Map.Entry<String, Path> checkpoint :
                     new TreeMap<>(properties.checkpoints()).entrySet()) {
-                host.add(
-                        CheckpointBackbones.load(
-                                checkpoint.getKey(),
-                                checkpoint.getValue(),
-                                device,
-                                properties.maxTokens()));
+                host.add(families.load(checkpoint.getKey(), checkpoint.getValue(), options));
             }
         } catch (IOException | WeightLoadException | RuntimeException e) {
             host.close();

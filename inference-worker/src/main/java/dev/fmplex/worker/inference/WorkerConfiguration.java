@@ -1,6 +1,6 @@
 package dev.fmplex.worker.inference;
 
-import dev.fmplex.engine.backbone.WeightLoadException;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.fmplex.engine.extension.head;
 
 import ai.djl.ndarray.NDArray;
-import dev.fmplex.engine.torch.Pooler;
+import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.model.api.EmbeddingOutput;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.fmplex.engine.extension.peft;
 
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,7 +23,7 @@ record AdapterConfig(
         int rank,
         double alpha,
         boolean rsLora,
-        Set<LayerLinear> targets,
+        Set<Projection> targets,
         int virtualTokens,
         Integer tokenDim) {
 
@@ -82,7 +83,10 @@ record AdapterConfig(
             throw fail("bias '" + bias + "' is not supported; expected none");
         }
         if (root.path("fan_in_fan_out").asBoolean(false)) {
-            throw fail("fan_in_fan_out=true (Conv1D weights) does not apply to BERT linear layers");
+            throw fail(
+                    "fan_in_fan_out=true (Conv1D weights) does not apply to "
+                            + backbone.family()
+                            + " linear layers");
         }
         for (String pattern : List.of("rank_pattern", "alpha_pattern")) {
             JsonNode node = root.get(pattern);
@@ -105,12 +109,12 @@ record AdapterConfig(
      * as a regular expression over the whole name; both are resolved here against the backbone's
      * six projections.
      */
-    private static Set<LayerLinear> targets(JsonNode node, AdapterTargets backbone)
+    private static Set<Projection> targets(JsonNode node, AdapterTargets backbone)
             throws ArtifactException {
         if (node == null || node.isNull()) {
             throw fail("target_modules is required for LORA");
         }
-        Set<LayerLinear> targets = EnumSet.noneOf(LayerLinear.class);
+        Set<Projection> targets = EnumSet.noneOf(Projection.class);
         if (node.isString()) {
             Pattern pattern;
             try {
@@ -119,7 +123,7 @@ record AdapterConfig(
                 throw fail(
                         "target_modules is not a valid regular expression: " + e.getDescription());
             }
-            for (LayerLinear linear : LayerLinear.values()) {
+            for (Projection linear : Projection.values()) {
                 for (String name : moduleNames(linear, backbone)) {
                     if (pattern.matcher(name).matches()) {
                         targets.add(linear);
@@ -143,7 +147,7 @@ record AdapterConfig(
         for (JsonNode item : node) {
             String name = item.asString();
             boolean matched = false;
-            for (LayerLinear linear : LayerLinear.values()) {
+            for (Projection linear : Projection.values()) {
                 for (String module : moduleNames(linear, backbone)) {
                     if (module.equals(name) || module.endsWith("." + name)) {
                         targets.add(linear);
@@ -172,11 +176,15 @@ record AdapterConfig(
      * without the base model's attribute ({@code bert.}, {@code vit.}); layers up to 64 cover every
      * released model of these families.
      */
-    private static List<String> moduleNames(LayerLinear linear, AdapterTargets backbone) {
+    private static List<String> moduleNames(Projection linear, AdapterTargets backbone) {
         List<String> names = new ArrayList<>();
         for (AdapterTargets.Tower tower : backbone.towers()) {
+            ProjectionSite site = tower.site(linear);
+            if (site == null) {
+                continue;
+            }
             for (int layer = 0; layer < 64; layer++) {
-                String name = tower.layerPath() + "." + layer + "." + backbone.paths().get(linear);
+                String name = tower.layerPath() + "." + layer + "." + site.path();
                 names.add(name);
                 names.add(backbone.modelPrefix() + name);
             }

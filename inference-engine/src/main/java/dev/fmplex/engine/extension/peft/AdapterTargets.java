@@ -1,28 +1,22 @@
 package dev.fmplex.engine.extension.peft;
 
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.clip.ClipConfig;
-import dev.fmplex.engine.backbone.clip.ClipParameterNames;
-import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
-import dev.fmplex.engine.backbone.patchtst.PatchTstParameterNames;
-import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.backbone.vit.VitParameterNames;
-import java.util.EnumMap;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * What of a backbone a vFM's files may adapt, as the importer checks them: the family's module
- * paths of the six projections LoRA targets, their shapes, the prefix its Hugging Face models put
- * before the encoder, and whether soft prompts and token-level heads apply.
+ * What of a backbone a vFM's files may adapt, as the importer checks them: the projection sites
+ * LoRA may target in each encoder, the prefix its Hugging Face models put before the encoder, and
+ * whether soft prompts and token-level heads apply. Each family declares its own (its {@code
+ * *LoraSurface}); the importer reads nothing else of a family.
  *
  * @param family the family's name in messages, e.g. {@code BERT}
  * @param modelPrefix the attribute a task model keeps the encoder under ({@code bert.}, {@code
  *     vit.}, {@code model.}); PEFT keys may carry it or not
  * @param towers the encoders LoRA may adapt, the first the one heads read; CLIP has two
- * @param paths each projection's module path inside an encoder layer
  * @param promptPositions positions free for virtual tokens beside the longest input; 0 when the
  *     family takes no soft prompts
  * @param tokenOutputs whether token-level heads (token classification) apply
@@ -38,7 +32,6 @@ public record AdapterTargets(
         String family,
         String modelPrefix,
         List<Tower> towers,
-        Map<LayerLinear, String> paths,
         int promptPositions,
         boolean tokenOutputs,
         int featureSize,
@@ -55,25 +48,42 @@ public record AdapterTargets(
      * @param layerBase added to a layer's index in the {@link
      *     dev.fmplex.engine.extension.LoraModule}s of this tower, so that two towers' layers never
      *     share an index (0 for the first)
+     * @param sites the projections of each of its layers LoRA may adapt, in role order
      */
     public record Tower(
-            String layerPath, int layers, int hiddenSize, int intermediateSize, int layerBase) {
+            String layerPath,
+            int layers,
+            int hiddenSize,
+            int layerBase,
+            List<ProjectionSite> sites) {
 
-        /** {@code [out, in]} of a projection. */
-        public long[] weightShape(LayerLinear linear) {
-            long h = hiddenSize;
-            long i = intermediateSize;
-            return switch (linear) {
-                case INTERMEDIATE -> new long[] {i, h};
-                case OUTPUT -> new long[] {h, i};
-                default -> new long[] {h, h};
-            };
+        public Tower {
+            sites = List.copyOf(sites);
+        }
+
+        /** The site of {@code role}, or null when this tower's layers have none. */
+        public ProjectionSite site(Projection role) {
+            for (ProjectionSite site : sites) {
+                if (site.role() == role) {
+                    return site;
+                }
+            }
+            return null;
+        }
+
+        /** The site at module path {@code path} inside a layer, or null. */
+        public ProjectionSite siteAt(String path) {
+            for (ProjectionSite site : sites) {
+                if (site.path().equals(path)) {
+                    return site;
+                }
+            }
+            return null;
         }
     }
 
     public AdapterTargets {
         towers = List.copyOf(towers);
-        paths = Map.copyOf(paths);
         headAliases = Map.copyOf(headAliases);
     }
 
@@ -97,151 +107,32 @@ public record AdapterTargets(
         return null;
     }
 
-    /**
-     * A BERT encoder whose inputs may use {@code maxInputTokens} of its positions.
-     *
-     * @param maxInputTokens the worker's token limit per input; a prompt must fit beside it
-     */
-    public static AdapterTargets bert(BertConfig config, int maxInputTokens) {
-        Map<LayerLinear, String> paths = new EnumMap<>(LayerLinear.class);
-        for (LayerLinear linear : LayerLinear.values()) {
-            paths.put(linear, linear.path());
-        }
-        return new AdapterTargets(
-                "BERT",
-                "bert.",
-                List.of(
-                        new Tower(
-                                "encoder.layer",
-                                config.layers(),
-                                config.hiddenSize(),
-                                config.intermediateSize(),
-                                0)),
-                paths,
-                Math.max(0, config.maxPositions() - maxInputTokens),
-                true,
-                config.hiddenSize(),
-                0,
-                true,
-                Map.of());
-    }
-
-    /** A ViT encoder: fixed positions (no soft prompts), one output per image. */
-    public static AdapterTargets vit(VitConfig config) {
-        Map<LayerLinear, String> paths = new EnumMap<>(LayerLinear.class);
-        for (LayerLinear linear : LayerLinear.values()) {
-            paths.put(linear, VitParameterNames.path(linear));
-        }
-        return new AdapterTargets(
-                "ViT",
-                "vit.",
-                List.of(
-                        new Tower(
-                                "encoder.layer",
-                                config.layers(),
-                                config.hiddenSize(),
-                                config.intermediateSize(),
-                                0)),
-                paths,
-                0,
-                false,
-                config.hiddenSize(),
-                0,
-                true,
-                Map.of());
-    }
-
-    /**
-     * A PatchTST encoder: heads read every channel's pooled features ({@code head.linear} of the
-     * classification model, {@code head.projection} of the regression and prediction models), a
-     * forecast head each channel's own.
-     */
-    public static AdapterTargets patchTst(PatchTstConfig config) {
-        Map<LayerLinear, String> paths = new EnumMap<>(LayerLinear.class);
-        for (LayerLinear linear : LayerLinear.values()) {
-            paths.put(linear, PatchTstParameterNames.path(linear));
-        }
-        return new AdapterTargets(
-                "PatchTST",
-                "model.",
-                List.of(
-                        new Tower(
-                                "encoder.layers",
-                                config.layers(),
-                                config.dModel(),
-                                config.ffnDim(),
-                                0)),
-                paths,
-                0,
-                false,
-                config.channels() * config.dModel(),
-                config.dModel(),
-                config.clsToken(),
-                Map.of(
-                        "head.linear.weight", "classifier.weight",
-                        "head.linear.bias", "classifier.bias",
-                        "head.projection.weight", "classifier.weight",
-                        "head.projection.bias", "classifier.bias"));
-    }
-
-    /**
-     * CLIP: both towers may be adapted (text layers at 0, vision layers from {@link
-     * ClipParameterNames#VISION_LAYER_BASE}); heads read the projected embedding.
-     */
-    public static AdapterTargets clip(ClipConfig config) {
-        Map<LayerLinear, String> paths = new EnumMap<>(LayerLinear.class);
-        for (LayerLinear linear : LayerLinear.values()) {
-            paths.put(linear, ClipParameterNames.path(linear));
-        }
-        ClipConfig.Text text = config.text();
-        ClipConfig.Vision vision = config.vision();
-        return new AdapterTargets(
-                "CLIP",
-                "",
-                List.of(
-                        new Tower(
-                                ClipParameterNames.Tower.TEXT.layerPath(),
-                                text.layers(),
-                                text.hiddenSize(),
-                                text.intermediateSize(),
-                                0),
-                        new Tower(
-                                ClipParameterNames.Tower.VISION.layerPath(),
-                                vision.layers(),
-                                vision.hiddenSize(),
-                                vision.intermediateSize(),
-                                ClipParameterNames.VISION_LAYER_BASE)),
-                paths,
-                0,
-                false,
-                config.projectionDim(),
-                0,
-                true,
-                Map.of());
-    }
-
     public boolean promptTuning() {
         return promptPositions > 0;
     }
 
-    /** The projection at {@code path} inside a layer, or null. */
-    public LayerLinear linearAt(String path) {
-        for (Map.Entry<LayerLinear, String> entry : paths.entrySet()) {
-            if (entry.getValue().equals(path)) {
-                return entry.getKey();
+    /** Every module path a site of some tower sits at, in role order, each once. */
+    List<String> paths() {
+        List<String> paths = new ArrayList<>();
+        for (Projection role : Projection.values()) {
+            for (Tower tower : towers) {
+                ProjectionSite site = tower.site(role);
+                if (site != null && !paths.contains(site.path())) {
+                    paths.add(site.path());
+                }
             }
         }
-        return null;
+        return paths;
     }
 
     /** Matches PEFT's canonical LoRA tensor names: tower, layer, module path, A or B. */
     Pattern loraKey() {
         StringBuilder modules = new StringBuilder();
-        for (LayerLinear linear : LayerLinear.values()) {
+        for (String path : paths()) {
             if (!modules.isEmpty()) {
                 modules.append('|');
             }
-            modules.append(Pattern.quote(paths.get(linear)));
+            modules.append(Pattern.quote(path));
         }
         StringBuilder layerPaths = new StringBuilder();
         for (Tower tower : towers) {
@@ -254,15 +145,8 @@ public record AdapterTargets(
                 "(" + layerPaths + ")\\.(\\d+)\\.(" + modules + ")\\.lora_([AB])\\.weight");
     }
 
-    /** The six projections' paths, for messages. */
+    /** The projections' paths, for messages. */
     String pathList() {
-        StringBuilder list = new StringBuilder();
-        for (LayerLinear linear : LayerLinear.values()) {
-            if (!list.isEmpty()) {
-                list.append(", ");
-            }
-            list.append(paths.get(linear));
-        }
-        return list.toString();
+        return String.join(", ", paths());
     }
 }

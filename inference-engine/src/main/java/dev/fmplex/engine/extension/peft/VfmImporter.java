@@ -3,11 +3,9 @@ package dev.fmplex.engine.extension.peft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.WeightLoadException;
-import dev.fmplex.engine.backbone.hf.SafetensorsTensors;
-import dev.fmplex.engine.backbone.hf.SafetensorsTensors.HostTensor;
+import dev.fmplex.engine.checkpoint.SafetensorsTensors;
+import dev.fmplex.engine.checkpoint.SafetensorsTensors.HostTensor;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.extension.LoraAdapter;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.SoftPrompt;
@@ -21,6 +19,8 @@ import dev.fmplex.engine.extension.head.RegressionHead;
 import dev.fmplex.engine.extension.head.TokenClassifierHead;
 import dev.fmplex.engine.extension.head.ZeroShotHead;
 import dev.fmplex.engine.extension.peft.AdapterTargets.Tower;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import dev.fmplex.model.task.ClassificationTask;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.ForecastingTask;
@@ -88,15 +88,6 @@ public final class VfmImporter {
     private final AdapterTargets backbone;
     private final Pattern loraKey;
     private final PromptEncoder prompts;
-
-    /**
-     * An importer for a BERT backbone.
-     *
-     * @param maxInputTokens the worker's token limit per input; a prompt must fit beside it
-     */
-    public VfmImporter(BertConfig config, int maxInputTokens) {
-        this(AdapterTargets.bert(config, maxInputTokens));
-    }
 
     public VfmImporter(AdapterTargets backbone) {
         this(backbone, null);
@@ -256,12 +247,12 @@ public final class VfmImporter {
     }
 
     /** Where an adapted projection sits: its tower, its layer there, and which projection. */
-    private record ModuleSite(Tower tower, int layer, LayerLinear linear) {}
+    private record ModuleSite(Tower tower, int layer, Projection linear) {}
 
     /** A LoRA module checked on the host, ready to become tensors. */
     private record PendingLora(
             int layer,
-            LayerLinear linear,
+            Projection linear,
             float[] downT,
             long[] downTShape,
             float[] upT,
@@ -312,9 +303,21 @@ public final class VfmImporter {
             }
             // Keyed by the parsed layer, so "layer.07" and "layer.7" collide as they should.
             String module = tower.layerPath() + "." + layer + "." + matcher.group(3);
+            ProjectionSite projection = tower.siteAt(matcher.group(3));
+            if (projection == null) {
+                throw new ArtifactException(
+                        ADAPTER_WEIGHTS,
+                        ADAPTER_WEIGHTS
+                                + ": tensor '"
+                                + entry.getKey()
+                                + "' adapts "
+                                + matcher.group(3)
+                                + ", which "
+                                + tower.layerPath()
+                                + " layers do not have");
+            }
             HostTensor[] pair = pairs.computeIfAbsent(module, key -> new HostTensor[2]);
-            where.putIfAbsent(
-                    module, new ModuleSite(tower, layer, backbone.linearAt(matcher.group(3))));
+            where.putIfAbsent(module, new ModuleSite(tower, layer, projection.role()));
             int slot = matcher.group(4).equals("A") ? 0 : 1;
             if (pair[slot] != null) {
                 throw new ArtifactException(
@@ -337,7 +340,7 @@ public final class VfmImporter {
             ModuleSite site = where.get(module);
             Tower tower = site.tower();
             int layer = site.layer();
-            LayerLinear linear = site.linear();
+            Projection linear = site.linear();
             if (layer >= tower.layers()) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS,
@@ -352,7 +355,7 @@ public final class VfmImporter {
                         ADAPTER_WEIGHTS,
                         module + " is not among the target_modules of " + AdapterConfig.FILE);
             }
-            long[] weight = tower.weightShape(linear); // [out, in]
+            long[] weight = tower.site(linear).weightShape(); // [out, in]
             if (down.shape().length != 2 || up.shape().length != 2) {
                 throw new ArtifactException(
                         ADAPTER_WEIGHTS, module + ": lora_A and lora_B must be matrices");

@@ -3,14 +3,14 @@ package dev.fmplex.engine.extension.peft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.fmplex.engine.backbone.BertParameterNames.LayerLinear;
-import dev.fmplex.engine.backbone.clip.ClipParameterNames;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
-import dev.fmplex.engine.backbone.patchtst.PatchTstConfig;
-import dev.fmplex.engine.backbone.patchtst.PatchTstParameterNames;
-import dev.fmplex.engine.backbone.vit.VitConfig;
-import dev.fmplex.engine.backbone.vit.VitParameterNames;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
+import dev.fmplex.engine.family.clip.ClipParameterNames;
+import dev.fmplex.engine.family.patchtst.PatchTstConfig;
+import dev.fmplex.engine.family.patchtst.PatchTstParameterNames;
+import dev.fmplex.engine.family.vit.VitConfig;
+import dev.fmplex.engine.family.vit.VitParameterNames;
+import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.model.safetensors.SafetensorsDType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -38,7 +38,7 @@ public final class RandomLoraTask {
             int layers,
             String modelPrefix,
             List<String> layerPaths,
-            Function<LayerLinear, String> paths,
+            Function<Projection, String> paths,
             String headName) {
 
         public static Layout vit(VitConfig config) {
@@ -79,7 +79,7 @@ public final class RandomLoraTask {
                     "none");
         }
 
-        long[] shape(LayerLinear linear) {
+        long[] shape(Projection linear) {
             return switch (linear) {
                 case INTERMEDIATE -> new long[] {intermediate, hidden};
                 case OUTPUT -> new long[] {hidden, intermediate};
@@ -87,7 +87,7 @@ public final class RandomLoraTask {
             };
         }
 
-        String weight(String layerPath, int layer, LayerLinear linear) {
+        String weight(String layerPath, int layer, Projection linear) {
             return layerPath + "." + layer + "." + paths.apply(linear) + ".weight";
         }
     }
@@ -95,7 +95,7 @@ public final class RandomLoraTask {
     public final Layout layout;
     public final int rank;
     public final double alpha;
-    public final Set<LayerLinear> targets;
+    public final Set<Projection> targets;
 
     /** "layerPath/layer/LINEAR" -> {A [r, in], B [out, r]}. */
     public final Map<String, float[][]> lora = new LinkedHashMap<>();
@@ -108,7 +108,7 @@ public final class RandomLoraTask {
     public RandomLoraTask(
             Layout layout,
             int rank,
-            Set<LayerLinear> targets,
+            Set<Projection> targets,
             int headRows,
             int headInputs,
             long seed) {
@@ -121,7 +121,7 @@ public final class RandomLoraTask {
         Random random = new Random(seed);
         for (String layerPath : layout.layerPaths()) {
             for (int layer = 0; layer < layout.layers(); layer++) {
-                for (LayerLinear linear : targets) {
+                for (Projection linear : targets) {
                     long[] shape = layout.shape(linear);
                     lora.put(
                             layerPath + "/" + layer + "/" + linear.name(),
@@ -138,7 +138,7 @@ public final class RandomLoraTask {
 
     /** A ViT task whose head reads the hidden size. */
     public static RandomLoraTask vit(
-            VitConfig config, int rank, Set<LayerLinear> targets, int headRows, long seed) {
+            VitConfig config, int rank, Set<Projection> targets, int headRows, long seed) {
         return new RandomLoraTask(
                 Layout.vit(config), rank, targets, headRows, config.hiddenSize(), seed);
     }
@@ -160,7 +160,7 @@ public final class RandomLoraTask {
             for (Map.Entry<String, float[][]> entry : lora.entrySet()) {
                 String[] key = entry.getKey().split("/");
                 int layer = Integer.parseInt(key[1]);
-                LayerLinear linear = LayerLinear.valueOf(key[2]);
+                Projection linear = Projection.valueOf(key[2]);
                 long[] shape = layout.shape(linear);
                 String module = prefix + key[0] + "." + layer + "." + layout.paths().apply(linear);
                 tensors.put(module + ".lora_A.weight", tensor(entry.getValue()[0], rank, shape[1]));
@@ -201,7 +201,7 @@ public final class RandomLoraTask {
         Map<String, NDArray> merged = new HashMap<>(base);
         for (Map.Entry<String, float[][]> entry : lora.entrySet()) {
             String[] key = entry.getKey().split("/");
-            LayerLinear linear = LayerLinear.valueOf(key[2]);
+            Projection linear = Projection.valueOf(key[2]);
             long[] shape = layout.shape(linear);
             NDArray a = manager.create(entry.getValue()[0], new Shape(rank, shape[1]));
             NDArray b = manager.create(entry.getValue()[1], new Shape(shape[0], rank));
@@ -217,7 +217,7 @@ public final class RandomLoraTask {
         double scale = alpha / rank;
         for (Map.Entry<String, float[][]> entry : lora.entrySet()) {
             String[] key = entry.getKey().split("/");
-            LayerLinear linear = LayerLinear.valueOf(key[2]);
+            Projection linear = Projection.valueOf(key[2]);
             long[] shape = layout.shape(linear);
             int out = (int) shape[0];
             int in = (int) shape[1];

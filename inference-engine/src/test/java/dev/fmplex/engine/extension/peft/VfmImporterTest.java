@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.backbone.BertConfig;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints;
-import dev.fmplex.engine.backbone.hf.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.family.bert.BertConfig;
+import dev.fmplex.engine.family.bert.BertLoraSurface;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints;
+import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.model.safetensors.SafetensorsDType;
 import dev.fmplex.model.task.ClassificationTask;
 import dev.fmplex.model.task.EmbeddingTask;
@@ -40,7 +41,7 @@ class VfmImporterTest {
     @BeforeEach
     void setUp() {
         root = Engine.getEngine("PyTorch").newBaseManager();
-        importer = new VfmImporter(CONFIG, 24);
+        importer = new VfmImporter(BertLoraSurface.of(CONFIG, 24));
     }
 
     @AfterEach

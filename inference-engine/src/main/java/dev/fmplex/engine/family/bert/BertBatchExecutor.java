@@ -1,0 +1,237 @@
+package dev.fmplex.engine.family.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.execution.BatchResult;
+import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.HeadOutputs;
+import dev.fmplex.engine.execution.LoraDeltas;
+import dev.fmplex.engine.execution.RowResult;
+import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.extension.head.HeadRow;
+import dev.fmplex.engine.family.bert.EncoderInputs.PromptInputs;
+import dev.fmplex.engine.nn.LinearDelta;
+import dev.fmplex.engine.nn.Pooler;
+import dev.fmplex.engine.text.EncodedText;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs rows of any number of vFMs of one backbone in ONE forward pass.
+ *
+ * <ol>
+ *   <li>Rows of vFMs that leave the backbone unchanged (no LoRA, no prompt) and carry the same
+ *       tokens become one backbone row: several heads over one text cost one forward.
+ *   <li>Rows are right-padded to the longest (virtual tokens + input) row; soft prompts take their
+ *       slots before [CLS]; each adapted linear layer adds its LoRA delta to its rows only ({@link
+ *       LoraDeltas}).
+ *   <li>The pass stops at the deepest layer any vFM reads; each vFM's head then runs on its own
+ *       rows with its own layer and pooling. A head that throws or yields NaN fails its rows only.
+ * </ol>
+ *
+ * Everything a batch creates lives in one sub-manager closed at the end of the batch.
+ */
+public final class BertBatchExecutor {
+
+    private final BertEncoder encoder;
+    private final NDManager root;
+
+    public BertBatchExecutor(BertEncoder encoder, NDManager root) {
+        this.encoder = encoder;
+        this.root = root;
+    }
+
+    /** A backbone row: the tokens it runs and the vFM whose extensions it carries, if any. */
+    private record BackboneRow(EncodedText text, VfmModel extended) {
+        int promptLength() {
+            return extended == null ? 0 : extended.promptLength();
+        }
+
+        int length() {
+            return promptLength() + text.ids().length;
+        }
+    }
+
+    /** Identical token ids, compared by value. */
+    private record Tokens(long[] ids) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Tokens tokens && Arrays.equals(ids, tokens.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+    }
+
+    public BatchResult execute(List<BatchRow> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one row");
+        }
+        List<BackboneRow> backboneRows = new ArrayList<>();
+        int[] backboneRowOf = new int[rows.size()];
+        Map<Tokens, Integer> shared = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            BatchRow row = rows.get(i);
+            if (row.vfm().changesBackbone()) {
+                backboneRowOf[i] = backboneRows.size();
+                backboneRows.add(new BackboneRow(row.text(), row.vfm()));
+            } else {
+                backboneRowOf[i] =
+                        shared.computeIfAbsent(
+                                new Tokens(row.text().ids()),
+                                key -> {
+                                    backboneRows.add(new BackboneRow(row.text(), null));
+                                    return backboneRows.size() - 1;
+                                });
+            }
+        }
+        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            rowsByVfm.computeIfAbsent(rows.get(i).vfm(), key -> new ArrayList<>()).add(i);
+        }
+        int lastLayer = rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+
+        try (NDManager batch = root.newSubManager()) {
+            int length = backboneRows.stream().mapToInt(BackboneRow::length).max().orElseThrow();
+            EncoderInputs inputs = inputs(batch, backboneRows, length);
+            NDArray inputMask = inputTokenMask(batch, backboneRows, length);
+            LinearDelta lora = LoraDeltas.of(batch, loraModulesPerRow(backboneRows));
+            NDArray[] hidden = encoder.forward(batch, inputs, lastLayer, lora);
+
+            RowResult[] results = new RowResult[rows.size()];
+            for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {
+                runHead(
+                        batch,
+                        entry.getKey(),
+                        entry.getValue(),
+                        rows,
+                        backboneRowOf,
+                        hidden,
+                        inputMask,
+                        results);
+            }
+            return new BatchResult(List.of(results), backboneRows.size(), rowsByVfm.size());
+        }
+    }
+
+    private static void runHead(
+            NDManager batch,
+            VfmModel vfm,
+            List<Integer> rowIndices,
+            List<BatchRow> rows,
+            int[] backboneRowOf,
+            NDArray[] hidden,
+            NDArray inputMask,
+            RowResult[] results) {
+        HeadOutputs.store(
+                vfm,
+                rowIndices,
+                () -> {
+                    NDArray index =
+                            batch.create(
+                                    rowIndices.stream().mapToLong(i -> backboneRowOf[i]).toArray());
+                    NDArray states = hidden[vfm.layer()].get(index);
+                    NDArray features =
+                            vfm.head().tokenLevel()
+                                    ? states
+                                    : Pooler.pool(states, inputMask.get(index), vfm.pooling());
+                    List<HeadRow> headRows =
+                            rowIndices.stream()
+                                    .map(i -> new HeadRow(rows.get(i).text(), vfm.promptLength()))
+                                    .toList();
+                    return vfm.head().apply(features, headRows);
+                },
+                results);
+    }
+
+    private static EncoderInputs inputs(NDManager batch, List<BackboneRow> rows, int length) {
+        int count = rows.size();
+        long[] ids = new long[count * length];
+        long[] mask = new long[count * length];
+        Map<VfmModel, Integer> promptOffsets = new IdentityHashMap<>();
+        int promptRows = 0;
+        for (BackboneRow row : rows) {
+            if (row.promptLength() > 0 && !promptOffsets.containsKey(row.extended())) {
+                promptOffsets.put(row.extended(), promptRows);
+                promptRows += row.promptLength();
+            }
+        }
+        boolean[] slots = promptRows == 0 ? null : new boolean[count * length];
+        long[] promptIndex = promptRows == 0 ? null : new long[count * length];
+        for (int r = 0; r < count; r++) {
+            BackboneRow row = rows.get(r);
+            int base = r * length;
+            int prompt = row.promptLength();
+            for (int t = 0; t < prompt; t++) {
+                slots[base + t] = true;
+                promptIndex[base + t] = promptOffsets.get(row.extended()) + t;
+            }
+            long[] tokens = row.text().ids();
+            System.arraycopy(tokens, 0, ids, base + prompt, tokens.length);
+            Arrays.fill(mask, base, base + prompt + tokens.length, 1L);
+        }
+        Shape shape = new Shape(count, length);
+        PromptInputs prompts = null;
+        if (promptRows > 0) {
+            long hiddenSize =
+                    promptOffsets
+                            .keySet()
+                            .iterator()
+                            .next()
+                            .prompt()
+                            .embeddings()
+                            .getShape()
+                            .get(1);
+            // Copied into the batch's own table so no array attaches to a vFM's manager.
+            NDArray table = batch.zeros(new Shape(promptRows, hiddenSize));
+            for (Map.Entry<VfmModel, Integer> entry : promptOffsets.entrySet()) {
+                int offset = entry.getValue();
+                table.set(
+                        new NDIndex("{}:{}", offset, offset + entry.getKey().promptLength()),
+                        entry.getKey().prompt().embeddings());
+            }
+            prompts =
+                    new PromptInputs(
+                            batch.create(slots, shape).expandDims(2),
+                            batch.create(promptIndex, shape),
+                            table);
+        }
+        return new EncoderInputs(
+                batch.create(ids, shape),
+                batch.zeros(shape, ai.djl.ndarray.types.DataType.INT64),
+                batch.create(mask, shape),
+                prompts);
+    }
+
+    /** 1 at the positions of real input tokens: not virtual tokens, not padding. */
+    private static NDArray inputTokenMask(NDManager batch, List<BackboneRow> rows, int length) {
+        long[] mask = new long[rows.size() * length];
+        for (int r = 0; r < rows.size(); r++) {
+            BackboneRow row = rows.get(r);
+            int start = r * length + row.promptLength();
+            Arrays.fill(mask, start, start + row.text().ids().length, 1L);
+        }
+        return batch.create(mask, new Shape(rows.size(), length));
+    }
+
+    private static List<List<LoraModule>> loraModulesPerRow(List<BackboneRow> rows) {
+        List<List<LoraModule>> modules = new ArrayList<>(rows.size());
+        for (BackboneRow row : rows) {
+            modules.add(
+                    row.extended() == null || row.extended().lora() == null
+                            ? List.of()
+                            : List.copyOf(row.extended().lora().modules()));
+        }
+        return modules;
+    }
+}

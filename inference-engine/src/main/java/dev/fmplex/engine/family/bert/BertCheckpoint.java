@@ -1,0 +1,54 @@
+package dev.fmplex.engine.family.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.checkpoint.CheckpointFiles;
+import dev.fmplex.engine.checkpoint.WeightLoadException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A BERT-family checkpoint in Hugging Face layout: a directory with {@code config.json} and {@code
+ * model.safetensors}. Parameter names may carry a {@code bert.} prefix (as {@code BertModel}
+ * subclasses save them) or none; the old {@code LayerNorm.gamma/beta} spelling is accepted for
+ * {@code weight/bias}.
+ */
+public final class BertCheckpoint {
+
+    public static final String CONFIG_FILE = "config.json";
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private BertCheckpoint() {}
+
+    /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
+    public static BackboneParameters<BertConfig> load(Path directory, NDManager manager)
+            throws WeightLoadException {
+        BertConfig config =
+                BertConfigReader.read(CheckpointFiles.read(directory.resolve(CONFIG_FILE)));
+        return load(config, CheckpointFiles.read(directory.resolve(WEIGHTS_FILE)), manager);
+    }
+
+    /** Builds weights for {@code config} from the bytes of a safetensors file. */
+    public static BackboneParameters<BertConfig> load(
+            BertConfig config, byte[] safetensors, NDManager manager) throws WeightLoadException {
+        Map<String, NDArray> canonical =
+                CheckpointFiles.decodeCanonical(
+                        safetensors, manager, BertCheckpoint::canonicalName);
+        return BertParameterNames.parameters(config, canonical);
+    }
+
+    /** The canonical BERT name of a stored tensor, or null for tensors the encoder does not use. */
+    static String canonicalName(String stored) {
+        String name = stored.startsWith("bert.") ? stored.substring("bert.".length()) : stored;
+        if (!name.startsWith("embeddings.") && !name.startsWith("encoder.layer.")) {
+            return null;
+        }
+        if (name.endsWith("LayerNorm.gamma")) {
+            name = name.substring(0, name.length() - "gamma".length()) + "weight";
+        } else if (name.endsWith("LayerNorm.beta")) {
+            name = name.substring(0, name.length() - "beta".length()) + "bias";
+        }
+        return name.equals("embeddings.position_ids") ? null : name;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.fmplex.engine.family.bert;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.execution.BatchResult;
+import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.MicroBatches;
+import dev.fmplex.engine.execution.ServedBackbone;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.engine.nn.Pooler;
+import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.text.TextTokenizer;
+import dev.fmplex.engine.text.TokenBatch;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.TextInputs;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.task.EmbeddingTask;
+import dev.fmplex.model.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
+ *
+ * <p>Native memory has two tiers here: the weights live in a manager that is capped once loading is
+ * done, so nothing can attach to it afterwards; each batch runs in its own sub-manager of the root,
+ * closed when the batch's results have been copied to Java arrays.
+ */
+public final class BertServedBackbone implements ServedBackbone {
+
+    private final BackboneDescriptor descriptor;
+    private final BackboneParameters<BertConfig> weights;
+    private final TextTokenizer tokenizer;
+    private final TextEncoder encoder;
+    private final BertBatchExecutor executor;
+    private final VfmImporter importer;
+    private final NDManager root;
+
+    private BertServedBackbone(
+            BackboneDescriptor descriptor,
+            BackboneParameters<BertConfig> weights,
+            TextTokenizer tokenizer,
+            BertEncoder encoder,
+            NDManager root) {
+        this.descriptor = descriptor;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.executor = new BertBatchExecutor(encoder, root);
+        this.importer =
+                new VfmImporter(BertLoraSurface.of(weights.config(), tokenizer.maxTokens()));
+        this.root = root;
+    }
+
+    /**
+     * Creates the root manager for a backbone on {@code device}; load its weights into a
+     * sub-manager from {@link #newWeightsManager} and hand both to {@link #create}.
+     */
+    public static NDManager newRootManager(Device device) {
+        return Engine.getEngine("PyTorch").newBaseManager(device);
+    }
+
+    public static NDManager newWeightsManager(NDManager root) {
+        return root.newSubManager();
+    }
+
+    /**
+     * Assembles a runtime.
+     *
+     * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped
+     *     here, so any later attempt to attach an array to it fails loudly
+     * @param root the backbone's root manager; owned by the runtime from now on
+     */
+    public static BertServedBackbone create(
+            String name,
+            BackboneParameters<BertConfig> weights,
+            TextTokenizer tokenizer,
+            NDManager weightsManager,
+            NDManager root) {
+        weightsManager.cap();
+        BackboneDescriptor descriptor =
+                new BackboneDescriptor(
+                        name,
+                        "bert",
+                        "text",
+                        weights.config().hiddenSize(),
+                        weights.config().layers(),
+                        weights.byteSize(),
+                        tokenizer.maxTokens());
+        return new BertServedBackbone(
+                descriptor, weights, tokenizer, new BertEncoder(weights), root);
+    }
+
+    @Override
+    public BackboneDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Device device() {
+        return root.getDevice();
+    }
+
+    public BertConfig config() {
+        return weights.config();
+    }
+
+    /** The shared, read-only backbone weights (for reference models in tests and tools). */
+    public BackboneParameters<BertConfig> weights() {
+        return weights;
+    }
+
+    @Override
+    public VfmImporter importer() {
+        return importer;
+    }
+
+    /**
+     * Tokenizes a request's texts; an input over the token limit is cut, or refused with 413 when
+     * the request sets {@code truncate: false}.
+     */
+    @Override
+    public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
+        List<String> texts = TextInputs.require(request.inputs(), maxInputs);
+        List<EncodedText> encoded = tokenizer.encodeAll(texts);
+        if (!request.truncateOrDefault()) {
+            rejectTooLong(encoded, tokenizer.maxTokens());
+        }
+        return List.copyOf(encoded);
+    }
+
+    private static void rejectTooLong(List<EncodedText> encoded, int maxTokens) {
+        for (int i = 0; i < encoded.size(); i++) {
+            EncodedText text = encoded.get(i);
+            if (text.truncated()) {
+                throw new FmplexException(
+                        ProblemType.INPUT_TOO_LONG,
+                        "inputs[" + i + "]",
+                        "inputs["
+                                + i
+                                + "] is "
+                                + text.inputTokens()
+                                + " tokens; the limit is "
+                                + maxTokens
+                                + " (send \"truncate\": true to cut it instead)",
+                        Map.of("limit", maxTokens, "actual", text.inputTokens()),
+                        null);
+            }
+        }
+    }
+
+    /** Runs rows of any vFMs of this backbone in one forward pass. */
+    @Override
+    public BatchResult execute(List<BatchRow> rows) {
+        return executor.execute(rows);
+    }
+
+    @Override
+    public int passOverheadUnits() {
+        return MicroBatches.passOverheadTokens(config());
+    }
+
+    @Override
+    public NDManager root() {
+        return root;
+    }
+
+    /**
+     * Embeds any number of rows in forward passes of at most {@code maxPaddedTokens} padded tokens
+     * each (see {@link MicroBatches}); results are in row order.
+     */
+    public List<float[]> embedAll(List<EncodedText> rows, EmbeddingTask task, int maxPaddedTokens) {
+        List<List<Integer>> passes =
+                MicroBatches.plan(rows, maxPaddedTokens, MicroBatches.passOverheadTokens(config()));
+        if (passes.size() == 1) {
+            return embed(rows, task);
+        }
+        float[][] results = new float[rows.size()][];
+        for (List<Integer> pass : passes) {
+            List<float[]> vectors = embed(pass.stream().map(rows::get).toList(), task);
+            for (int i = 0; i < pass.size(); i++) {
+                results[pass.get(i)] = vectors.get(i);
+            }
+        }
+        return List.of(results);
+    }
+
+    /** Embeds rows in one forward pass; results are in row order. */
+    public List<float[]> embed(List<EncodedText> rows, EmbeddingTask task) {
+        TokenBatch batch = TokenBatch.pad(rows);
+        try (NDManager scope = root.newSubManager()) {
+            NDArray hidden = encoder.encode(scope, batch);
+            NDArray mask =
+                    scope.create(batch.attentionMask(), new Shape(batch.rows(), batch.length()));
+            NDArray pooled = Pooler.pool(hidden, mask, task.pooling());
+            if (task.normalize()) {
+                pooled = Pooler.l2Normalize(pooled);
+            }
+            return splitRows(pooled.toFloatArray(), batch.rows());
+        }
+    }
+
+    private static List<float[]> splitRows(float[] flat, int rows) {
+        int width = flat.length / rows;
+        List<float[]> result = new ArrayList<>(rows);
+        for (int row = 0; row < rows; row++) {
+            float[] vector = new float[width];
+            System.arraycopy(flat, row * width, vector, 0, width);
+            result.add(vector);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        root.close();
+    }
+}

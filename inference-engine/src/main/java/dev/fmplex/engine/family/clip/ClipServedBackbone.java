@@ -1,0 +1,238 @@
+package dev.fmplex.engine.family.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.execution.BatchResult;
+import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.LoraDeltas;
+import dev.fmplex.engine.execution.MicroBatches;
+import dev.fmplex.engine.execution.ServedBackbone;
+import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.image.ImageInputs;
+import dev.fmplex.engine.image.ImagePreprocessor;
+import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.text.TextTokenizer;
+import dev.fmplex.model.api.ImageSizePolicy;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.api.TextInputs;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.task.TaskRules;
+import dev.fmplex.model.task.TaskSpec;
+import dev.fmplex.model.task.ZeroShotClassificationTask;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded CLIP backbone: both towers' weights (read-only, shared by every vFM), its tokenizer,
+ * image preprocessing and encoder. A request may mix texts (strings) and images (objects, as on
+ * ViT): each goes through its own tower into the shared embedding space. Memory is tiered as in
+ * {@link BertServedBackbone}.
+ *
+ * <p>Its importer builds zero-shot heads at load: the task's label prompts run once through the
+ * text tower with the version's own adapter ({@link VfmImporter.PromptEncoder}).
+ */
+public final class ClipServedBackbone implements ServedBackbone, VfmImporter.PromptEncoder {
+
+    private final BackboneDescriptor descriptor;
+    private final BackboneParameters<ClipConfig> weights;
+    private final TextTokenizer tokenizer;
+    private final ImageInputs images;
+    private final ClipEncoder encoder;
+    private final ClipBatchExecutor executor;
+    private final VfmImporter importer;
+    private final NDManager root;
+
+    private ClipServedBackbone(
+            BackboneDescriptor descriptor,
+            BackboneParameters<ClipConfig> weights,
+            TextTokenizer tokenizer,
+            ImagePreprocessor preprocessor,
+            NDManager root) {
+        this.descriptor = descriptor;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        ClipConfig.Vision vision = weights.config().vision();
+        this.images =
+                new ImageInputs(
+                        descriptor.name(),
+                        preprocessor,
+                        vision.channels(),
+                        vision.sequenceLength());
+        this.encoder = new ClipEncoder(weights);
+        this.executor = new ClipBatchExecutor(encoder, root);
+        this.importer = new VfmImporter(ClipLoraSurface.of(weights.config()), this);
+        this.root = root;
+    }
+
+    /**
+     * Assembles a runtime.
+     *
+     * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
+     * @param root the backbone's root manager; owned by the runtime from now on
+     */
+    public static ClipServedBackbone create(
+            String name,
+            BackboneParameters<ClipConfig> weights,
+            TextTokenizer tokenizer,
+            ImagePreprocessor preprocessor,
+            NDManager weightsManager,
+            NDManager root) {
+        weightsManager.cap();
+        ClipConfig config = weights.config();
+        BackboneDescriptor descriptor =
+                new BackboneDescriptor(
+                        name,
+                        "clip",
+                        TaskRules.IMAGE_TEXT,
+                        config.projectionDim(),
+                        config.vision().layers(),
+                        weights.byteSize(),
+                        tokenizer.maxTokens(),
+                        Map.of(
+                                "imageSize", config.vision().imageSize(),
+                                "channels", config.vision().channels()));
+        return new ClipServedBackbone(descriptor, weights, tokenizer, preprocessor, root);
+    }
+
+    @Override
+    public BackboneDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public ClipConfig config() {
+        return weights.config();
+    }
+
+    public BackboneParameters<ClipConfig> weights() {
+        return weights;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public NDManager root() {
+        return root;
+    }
+
+    @Override
+    public VfmImporter importer() {
+        return importer;
+    }
+
+    /**
+     * Strings become token ids for the text tower, objects images for the vision tower; a zero-shot
+     * vFM classifies images only.
+     */
+    @Override
+    public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
+        List<Object> inputs = request.inputs();
+        TextInputs.requireCount(
+                inputs, maxInputs, "a list of strings (text) or {\"image\": base64} objects");
+        ImageSizePolicy policy = request.imageSizePolicy();
+        boolean zeroShot = task instanceof ZeroShotClassificationTask;
+        List<ModelInput> prepared = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            String field = "inputs[" + i + "]";
+            Object value = inputs.get(i);
+            if (!(value instanceof String text)) {
+                prepared.add(images.one(field, value, policy));
+                continue;
+            }
+            if (zeroShot) {
+                throw textToZeroShot(field);
+            }
+            EncodedText encoded = tokenizer.encode(text);
+            if (encoded.truncated() && !request.truncateOrDefault()) {
+                throw new FmplexException(
+                        ProblemType.INPUT_TOO_LONG,
+                        field,
+                        field
+                                + " is "
+                                + encoded.inputTokens()
+                                + " tokens; the limit is "
+                                + tokenizer.maxTokens()
+                                + " (send \"truncate\": true to cut it instead)",
+                        Map.of("limit", tokenizer.maxTokens(), "actual", encoded.inputTokens()),
+                        null);
+            }
+            prepared.add(encoded);
+        }
+        return prepared;
+    }
+
+    /** A zero-shot vFM of a fan-out takes only the images among the prepared inputs. */
+    @Override
+    public void requireServable(List<ModelInput> inputs, TaskSpec task) {
+        if (task instanceof ZeroShotClassificationTask) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i) instanceof EncodedText) {
+                    throw textToZeroShot("inputs[" + i + "]");
+                }
+            }
+        }
+    }
+
+    private static FmplexException textToZeroShot(String field) {
+        return new FmplexException(
+                ProblemType.WRONG_MODALITY,
+                field,
+                field
+                        + " is a string (text); a zero-shot vFM classifies images: send"
+                        + " {\"image\": \"<base64 PNG or JPEG>\"}");
+    }
+
+    @Override
+    public BatchResult execute(List<BatchRow> rows) {
+        return executor.execute(rows);
+    }
+
+    @Override
+    public int passOverheadUnits() {
+        ClipConfig.Vision vision = config().vision();
+        return MicroBatches.passOverheadUnits(vision.hiddenSize(), vision.intermediateSize());
+    }
+
+    /** Prompts through the text tower with {@code adapter}, unit-normalized; one pass. */
+    @Override
+    public float[][] embed(List<String> prompts, List<LoraModule> adapter) {
+        List<long[]> ids = tokenizer.encodeAll(prompts).stream().map(EncodedText::ids).toList();
+        try (NDManager batch = root.newSubManager()) {
+            NDArray embeds =
+                    encoder.textEmbeds(
+                            batch,
+                            ids,
+                            LoraDeltas.of(batch, Collections.nCopies(ids.size(), adapter)));
+            NDArray normalized = embeds.div(embeds.square().sum(new int[] {1}, true).sqrt());
+            float[] flat = normalized.toFloatArray();
+            int width = config().projectionDim();
+            float[][] out = new float[prompts.size()][width];
+            for (int i = 0; i < out.length; i++) {
+                System.arraycopy(flat, i * width, out[i], 0, width);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public float logitScale() {
+        try (NDManager batch = root.newSubManager()) {
+            return encoder.logitScale(batch);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        root.close();
+    }
+}

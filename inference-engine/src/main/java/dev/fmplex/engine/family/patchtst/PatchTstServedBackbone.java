@@ -1,0 +1,120 @@
+package dev.fmplex.engine.family.patchtst;
+
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.execution.BatchResult;
+import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.MicroBatches;
+import dev.fmplex.engine.execution.ServedBackbone;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.task.TaskRules;
+import dev.fmplex.model.task.TaskSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded PatchTST backbone: its weights (read-only, shared by every vFM), its series
+ * preparation and encoder. Memory is tiered as in {@link BertServedBackbone}.
+ *
+ * <p>A series' unit of work is what the encoder runs for it: every channel's patches (plus class
+ * token), so a 7-channel series of 42 patches costs 294 positions of the batch budget.
+ */
+public final class PatchTstServedBackbone implements ServedBackbone {
+
+    private final BackboneDescriptor descriptor;
+    private final BackboneParameters<PatchTstConfig> weights;
+    private final SeriesInputs inputs;
+    private final PatchTstBatchExecutor executor;
+    private final VfmImporter importer;
+    private final NDManager root;
+
+    private PatchTstServedBackbone(
+            BackboneDescriptor descriptor,
+            BackboneParameters<PatchTstConfig> weights,
+            NDManager root) {
+        this.descriptor = descriptor;
+        this.weights = weights;
+        this.inputs = new SeriesInputs(descriptor.name(), weights.config());
+        this.executor = new PatchTstBatchExecutor(new PatchTstEncoder(weights), root);
+        this.importer = new VfmImporter(PatchTstLoraSurface.of(weights.config()));
+        this.root = root;
+    }
+
+    /**
+     * Assembles a runtime.
+     *
+     * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
+     * @param root the backbone's root manager; owned by the runtime from now on
+     */
+    public static PatchTstServedBackbone create(
+            String name,
+            BackboneParameters<PatchTstConfig> weights,
+            NDManager weightsManager,
+            NDManager root) {
+        weightsManager.cap();
+        PatchTstConfig config = weights.config();
+        BackboneDescriptor descriptor =
+                new BackboneDescriptor(
+                        name,
+                        "patchtst",
+                        TaskRules.SERIES,
+                        config.dModel(),
+                        config.layers(),
+                        weights.byteSize(),
+                        config.channels() * config.positions(),
+                        Map.of(
+                                "contextLength", config.contextLength(),
+                                "channels", config.channels(),
+                                "patches", config.patches(),
+                                "classToken", config.clsToken() ? 1 : 0));
+        return new PatchTstServedBackbone(descriptor, weights, root);
+    }
+
+    @Override
+    public BackboneDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public PatchTstConfig config() {
+        return weights.config();
+    }
+
+    public BackboneParameters<PatchTstConfig> weights() {
+        return weights;
+    }
+
+    @Override
+    public NDManager root() {
+        return root;
+    }
+
+    @Override
+    public VfmImporter importer() {
+        return importer;
+    }
+
+    /** Checks, fills (by the task's missing-value policy), scales and patches the series. */
+    @Override
+    public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
+        return List.copyOf(inputs.require(request.inputs(), maxInputs, task.missingValues()));
+    }
+
+    @Override
+    public BatchResult execute(List<BatchRow> rows) {
+        return executor.execute(rows);
+    }
+
+    @Override
+    public int passOverheadUnits() {
+        return MicroBatches.passOverheadUnits(config().dModel(), config().ffnDim());
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.fmplex.engine.family.vit;
+
+import ai.djl.ndarray.NDManager;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.execution.BatchResult;
+import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.MicroBatches;
+import dev.fmplex.engine.execution.ServedBackbone;
+import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.image.ImageInputs;
+import dev.fmplex.engine.image.ImagePreprocessor;
+import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.model.api.InferRequest;
+import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.task.TaskSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One loaded ViT backbone: its weights (read-only, shared by every vFM), its image preprocessing
+ * and encoder. Memory is tiered as in {@link BertServedBackbone}: capped weights, one sub-manager
+ * per batch.
+ *
+ * <p>An image's unit of work is its patches plus the class token ({@link
+ * VitConfig#sequenceLength()}), so the scheduler's batch budget, set in tokens for text, caps
+ * patches here: at the default 2,048, a ViT-B/16 at 224 pixels runs 10 images per pass.
+ */
+public final class VitServedBackbone implements ServedBackbone {
+
+    private final BackboneDescriptor descriptor;
+    private final BackboneParameters<VitConfig> weights;
+    private final ImageInputs inputs;
+    private final VitBatchExecutor executor;
+    private final VfmImporter importer;
+    private final NDManager root;
+
+    private VitServedBackbone(
+            BackboneDescriptor descriptor,
+            BackboneParameters<VitConfig> weights,
+            ImagePreprocessor preprocessor,
+            NDManager root) {
+        this.descriptor = descriptor;
+        this.weights = weights;
+        VitConfig config = weights.config();
+        this.inputs =
+                new ImageInputs(
+                        descriptor.name(),
+                        preprocessor,
+                        config.channels(),
+                        config.sequenceLength());
+        this.executor = new VitBatchExecutor(new VitEncoder(weights), root);
+        this.importer = new VfmImporter(VitLoraSurface.of(config));
+        this.root = root;
+    }
+
+    /**
+     * Assembles a runtime.
+     *
+     * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
+     * @param root the backbone's root manager; owned by the runtime from now on
+     */
+    public static VitServedBackbone create(
+            String name,
+            BackboneParameters<VitConfig> weights,
+            ImagePreprocessor preprocessor,
+            NDManager weightsManager,
+            NDManager root) {
+        weightsManager.cap();
+        VitConfig config = weights.config();
+        BackboneDescriptor descriptor =
+                new BackboneDescriptor(
+                        name,
+                        "vit",
+                        "image",
+                        config.hiddenSize(),
+                        config.layers(),
+                        weights.byteSize(),
+                        config.sequenceLength(),
+                        Map.of("imageSize", config.imageSize(), "channels", config.channels()));
+        return new VitServedBackbone(descriptor, weights, preprocessor, root);
+    }
+
+    @Override
+    public BackboneDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public VitConfig config() {
+        return weights.config();
+    }
+
+    /** The shared, read-only backbone weights (for reference models in tests and tools). */
+    public BackboneParameters<VitConfig> weights() {
+        return weights;
+    }
+
+    @Override
+    public NDManager root() {
+        return root;
+    }
+
+    @Override
+    public VfmImporter importer() {
+        return importer;
+    }
+
+    /** Decodes and preprocesses a request's images (or checks its pixel tensors). */
+    @Override
+    public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
+        return List.copyOf(inputs.require(request.inputs(), maxInputs, request.imageSizePolicy()));
+    }
+
+    @Override
+    public BatchResult execute(List<BatchRow> rows) {
+        return executor.execute(rows);
+    }
+
+    @Override
+    public int passOverheadUnits() {
+        return MicroBatches.passOverheadUnits(config().hiddenSize(), config().intermediateSize());
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}
