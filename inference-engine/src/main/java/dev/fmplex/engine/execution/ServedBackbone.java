@@ -32,7 +32,8 @@ public interface ServedBackbone extends AutoCloseable {
      * @param task the task of the vFM the inputs are for: its policies (missing values in a series)
      *     apply
      * @param maxInputs the most inputs this request may carry
-     * @throws dev.fmplex.model.problem.FmplexException naming the first offending input and limit
+     * @throws dev.fmplex.engine.input.InvalidInputException naming the first offending input and
+     *     limit
      */
     List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs);
 
@@ -41,7 +42,8 @@ public interface ServedBackbone extends AutoCloseable {
      * inputs once for all of its vFMs. Families whose tasks accept every input they prepare keep
      * this default.
      *
-     * @throws dev.fmplex.model.problem.FmplexException naming the first input the task cannot take
+     * @throws dev.fmplex.engine.input.InvalidInputException naming the first input the task cannot
+     *     take
      */
     default void requireServable(List<ModelInput> inputs, TaskSpec task) {}
 

@@ -2,19 +2,21 @@ package dev.fmplex.engine.execution;
 
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.VfmModel;
+import dev.fmplex.engine.input.ContentKey;
 import dev.fmplex.engine.input.ModelInput;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The backbone rows a batch of fixed-shape inputs (images, series) runs, and whose result each
- * batch row reads: rows of vFMs that leave the backbone unchanged and carry the same prepared input
- * (as a fan-out's rows do: one input object for every vFM) share one backbone row; every row of a
- * vFM with LoRA runs on its own, carrying that vFM's adapter.
+ * The backbone rows a batch runs, and whose result each batch row reads. The identity rule, the
+ * same for every family: rows of vFMs that leave the backbone unchanged (no LoRA, no soft prompt)
+ * and whose prepared inputs are equal ({@link ModelInput#contentKey()}: the same token ids, pixels
+ * or patches, whichever request or vFM they came from) share one backbone row; every row of a vFM
+ * that changes the backbone runs on its own, carrying that vFM's extensions.
  *
  * @param backboneRows in order of first use
  * @param backboneRowOf for each batch row, the index of the backbone row it reads
@@ -42,7 +44,7 @@ public record SharedRows(
         }
         List<BackboneRow> backboneRows = new ArrayList<>();
         int[] backboneRowOf = new int[rows.size()];
-        Map<ModelInput, Integer> shared = new IdentityHashMap<>();
+        Map<ContentKey, Integer> shared = new HashMap<>();
         Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             BatchRow row = rows.get(i);
@@ -52,7 +54,7 @@ public record SharedRows(
             } else {
                 backboneRowOf[i] =
                         shared.computeIfAbsent(
-                                row.input(),
+                                row.input().contentKey(),
                                 key -> {
                                     backboneRows.add(new BackboneRow(row.input(), null));
                                     return backboneRows.size() - 1;

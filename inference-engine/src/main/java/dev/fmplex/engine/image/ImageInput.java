@@ -1,5 +1,6 @@
 package dev.fmplex.engine.image;
 
+import dev.fmplex.engine.input.ContentKey;
 import dev.fmplex.engine.input.ModelInput;
 
 /**
@@ -9,4 +10,10 @@ import dev.fmplex.engine.input.ModelInput;
  *     embedding reads them
  * @param units the positions the backbone runs for it: its patches plus the class token
  */
-public record ImageInput(float[] pixels, int units) implements ModelInput {}
+public record ImageInput(float[] pixels, int units) implements ModelInput {
+
+    @Override
+    public ContentKey contentKey() {
+        return ContentKey.of(pixels);
+    }
+}

@@ -1,9 +1,8 @@
 package dev.fmplex.engine.image;
 
+import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.model.api.ImageSizePolicy;
 import dev.fmplex.model.api.TextInputs;
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,7 +29,7 @@ import javax.imageio.stream.ImageInputStream;
  *       [height][width]} at exactly the backbone's size.
  * </ul>
  *
- * Every refusal is an {@link FmplexException} naming the input and the limit.
+ * Every refusal is an {@link InvalidInputException} naming the input and the limit.
  */
 public final class ImageInputs {
 
@@ -79,8 +78,8 @@ public final class ImageInputs {
      */
     public ImageInput one(String field, Object value, ImageSizePolicy policy) {
         if (value instanceof String) {
-            throw new FmplexException(
-                    ProblemType.WRONG_MODALITY,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_MODALITY,
                     field,
                     field
                             + " is a string (text); backbone "
@@ -113,8 +112,8 @@ public final class ImageInputs {
                     field, field + " must be a base64 string, got " + TextInputs.jsonKind(value));
         }
         if (channels != 3) {
-            throw new FmplexException(
-                    ProblemType.WRONG_INPUT_SHAPE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                     field,
                     "backbone "
                             + backbone
@@ -127,8 +126,8 @@ public final class ImageInputs {
         if (policy == ImageSizePolicy.EXACT
                 && (image.getWidth() != preprocessor.width()
                         || image.getHeight() != preprocessor.height())) {
-            throw new FmplexException(
-                    ProblemType.WRONG_INPUT_SHAPE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                     field,
                     field
                             + " is "
@@ -152,8 +151,10 @@ public final class ImageInputs {
         try {
             return new ImageInput(preprocessor.pixels(image), units);
         } catch (ImageDecodeException e) {
-            throw new FmplexException(
-                    ProblemType.WRONG_INPUT_SHAPE, field, field + ": " + e.getMessage());
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_INPUT_SHAPE,
+                    field,
+                    field + ": " + e.getMessage());
         }
     }
 
@@ -191,8 +192,8 @@ public final class ImageInputs {
                 reader.setInput(stream, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_IMAGE_PIXELS) {
-                    throw new FmplexException(
-                            ProblemType.WRONG_INPUT_SHAPE,
+                    throw new InvalidInputException(
+                            InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                             field,
                             field
                                     + " is "
@@ -210,7 +211,7 @@ public final class ImageInputs {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof FmplexException problem) {
+            if (e instanceof InvalidInputException problem) {
                 throw problem;
             }
             throw undecodable(field, field + " cannot be decoded as an image: " + e.getMessage());
@@ -231,8 +232,8 @@ public final class ImageInputs {
                 for (int x = 0; x < width; x++) {
                     Object number = row.get(x);
                     if (!(number instanceof Number n) || !Float.isFinite(n.floatValue())) {
-                        throw new FmplexException(
-                                ProblemType.INVALID_INPUT_VALUE,
+                        throw new InvalidInputException(
+                                InvalidInputException.Reason.INVALID_INPUT_VALUE,
                                 rowField + "[" + x + "]",
                                 rowField
                                         + "["
@@ -255,8 +256,8 @@ public final class ImageInputs {
                     value instanceof List<?> list
                             ? "has " + list.size()
                             : "is " + TextInputs.jsonKind(value);
-            throw new FmplexException(
-                    ProblemType.WRONG_INPUT_SHAPE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                     field,
                     field
                             + " must be an array of "
@@ -279,11 +280,13 @@ public final class ImageInputs {
         return list;
     }
 
-    private static FmplexException invalid(String field, String detail) {
-        return new FmplexException(ProblemType.INVALID_REQUEST, field, detail);
+    private static InvalidInputException invalid(String field, String detail) {
+        return new InvalidInputException(
+                InvalidInputException.Reason.INVALID_REQUEST, field, detail);
     }
 
-    private static FmplexException undecodable(String field, String detail) {
-        return new FmplexException(ProblemType.UNDECODABLE_INPUT, field, detail);
+    private static InvalidInputException undecodable(String field, String detail) {
+        return new InvalidInputException(
+                InvalidInputException.Reason.UNDECODABLE_INPUT, field, detail);
     }
 }

@@ -14,4 +14,11 @@ public interface ModelInput {
      * so a family's cost reaches the scheduler without the scheduler knowing the family.
      */
     int units();
+
+    /**
+     * The value identity of what the backbone computes on for this input. Rows of vFMs that leave
+     * the backbone unchanged and whose inputs have equal keys share one backbone row (see {@code
+     * SharedRows}).
+     */
+    ContentKey contentKey();
 }

@@ -1,5 +1,6 @@
 package dev.fmplex.engine.series;
 
+import dev.fmplex.engine.input.ContentKey;
 import dev.fmplex.engine.input.ModelInput;
 
 /**
@@ -13,4 +14,11 @@ import dev.fmplex.engine.input.ModelInput;
  * @param units the positions the encoder runs for it: channels x (patches + class token)
  */
 public record SeriesInput(float[] patches, float[] loc, float[] scale, int units)
-        implements ModelInput {}
+        implements ModelInput {
+
+    /** Scaled patches and the scaler's statistics: a forecast reads both. */
+    @Override
+    public ContentKey contentKey() {
+        return ContentKey.of(patches, loc, scale);
+    }
+}

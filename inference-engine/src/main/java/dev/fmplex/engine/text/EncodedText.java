@@ -1,5 +1,6 @@
 package dev.fmplex.engine.text;
 
+import dev.fmplex.engine.input.ContentKey;
 import dev.fmplex.engine.input.ModelInput;
 
 /**
@@ -13,6 +14,12 @@ public record EncodedText(long[] ids, int inputTokens, String[] tokens) implemen
 
     public EncodedText(long[] ids, int inputTokens) {
         this(ids, inputTokens, null);
+    }
+
+    /** The token ids: two texts that tokenize alike run alike. */
+    @Override
+    public ContentKey contentKey() {
+        return ContentKey.of(ids);
     }
 
     /** Tokens the backbone runs, special tokens included. */

@@ -3,6 +3,8 @@ package dev.fmplex.engine.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fmplex.engine.input.InvalidInputException;
+import dev.fmplex.engine.input.InvalidInputException.Reason;
 import dev.fmplex.model.api.ImageSizePolicy;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
@@ -46,7 +48,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of("a photo of a cat"),
                 ImageSizePolicy.RESIZE,
-                ProblemType.WRONG_MODALITY,
+                Reason.WRONG_MODALITY,
                 "inputs[0]",
                 "inputs[0] is a string (text); backbone tiny-vit takes images");
     }
@@ -56,19 +58,19 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("image", "x", "pixels", List.of())),
                 ImageSizePolicy.RESIZE,
-                ProblemType.INVALID_REQUEST,
+                Reason.INVALID_REQUEST,
                 "inputs[0]",
                 "exactly one of \"image\" or \"pixels\", holds [image, pixels]");
         assertRefused(
                 List.of(Map.of("url", "http://x")),
                 ImageSizePolicy.RESIZE,
-                ProblemType.INVALID_REQUEST,
+                Reason.INVALID_REQUEST,
                 "inputs[0]",
                 "holds [url]");
         assertRefused(
                 List.of(7),
                 ImageSizePolicy.RESIZE,
-                ProblemType.INVALID_REQUEST,
+                Reason.INVALID_REQUEST,
                 "inputs[0]",
                 "got a number");
     }
@@ -78,14 +80,14 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("image", png(4, 4)), Map.of("image", "not base64!")),
                 ImageSizePolicy.RESIZE,
-                ProblemType.UNDECODABLE_INPUT,
+                Reason.UNDECODABLE_INPUT,
                 "inputs[1].image",
                 "inputs[1].image is not valid base64");
         String text = Base64.getEncoder().encodeToString("hello".getBytes(StandardCharsets.UTF_8));
         assertRefused(
                 List.of(Map.of("image", text)),
                 ImageSizePolicy.RESIZE,
-                ProblemType.UNDECODABLE_INPUT,
+                Reason.UNDECODABLE_INPUT,
                 "inputs[0].image",
                 "is not a PNG or JPEG image (5 bytes of an unknown format)");
         // A PNG signature with nothing after it.
@@ -95,7 +97,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("image", truncated)),
                 ImageSizePolicy.RESIZE,
-                ProblemType.UNDECODABLE_INPUT,
+                Reason.UNDECODABLE_INPUT,
                 "inputs[0].image",
                 "cannot be decoded as an image");
     }
@@ -106,14 +108,14 @@ class ImageInputsTest {
         assertThat(inputs.require(sixBySix, 1, ImageSizePolicy.RESIZE).get(0).pixels()).hasSize(48);
         assertThatThrownBy(() -> inputs.require(sixBySix, 1, ImageSizePolicy.EXACT))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(ProblemType.WRONG_INPUT_SHAPE);
+                            assertThat(e.reason()).isEqualTo(Reason.WRONG_INPUT_SHAPE);
                             assertThat(e.field()).isEqualTo("inputs[0].image");
                             assertThat(e.getMessage())
                                     .contains("is 6 x 6; with imageSize \"exact\"")
                                     .contains("takes only 4 x 4");
-                            assertThat(e.properties())
+                            assertThat(e.limits())
                                     .containsEntry("expected", List.of(4, 4))
                                     .containsEntry("actual", List.of(6, 6));
                         });
@@ -128,7 +130,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("image", Base64.getEncoder().encodeToString(bytes.toByteArray()))),
                 ImageSizePolicy.RESIZE,
-                ProblemType.WRONG_INPUT_SHAPE,
+                Reason.WRONG_INPUT_SHAPE,
                 "inputs[0].image",
                 "is 5000 x 4000; the limit is 16777216 pixels");
     }
@@ -138,7 +140,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("pixels", pixels(1, 4, 4, 0))),
                 ImageSizePolicy.RESIZE,
-                ProblemType.WRONG_INPUT_SHAPE,
+                Reason.WRONG_INPUT_SHAPE,
                 "inputs[0].pixels",
                 "must be an array of 3 channels (tiny-vit takes pixels of shape [3, 4, 4]); it"
                         + " has 1");
@@ -147,7 +149,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("pixels", shortRow)),
                 ImageSizePolicy.RESIZE,
-                ProblemType.WRONG_INPUT_SHAPE,
+                Reason.WRONG_INPUT_SHAPE,
                 "inputs[0].pixels[2][3]",
                 "must be an array of 4 values");
         List<Object> withNull = pixels(3, 4, 4, 0);
@@ -155,7 +157,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("pixels", withNull)),
                 ImageSizePolicy.RESIZE,
-                ProblemType.INVALID_INPUT_VALUE,
+                Reason.INVALID_INPUT_VALUE,
                 "inputs[0].pixels[1][2][0]",
                 "must be a finite 32-bit float, got null");
         List<Object> huge = pixels(3, 4, 4, 0);
@@ -163,7 +165,7 @@ class ImageInputsTest {
         assertRefused(
                 List.of(Map.of("pixels", huge)),
                 ImageSizePolicy.RESIZE,
-                ProblemType.INVALID_INPUT_VALUE,
+                Reason.INVALID_INPUT_VALUE,
                 "inputs[0].pixels[0][1][3]",
                 "must be a finite 32-bit float, got 1.0E39");
     }
@@ -210,9 +212,9 @@ class ImageInputsTest {
                                         1,
                                         ImageSizePolicy.RESIZE))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(ProblemType.WRONG_INPUT_SHAPE);
+                            assertThat(e.reason()).isEqualTo(Reason.WRONG_INPUT_SHAPE);
                             assertThat(e.field()).isEqualTo("inputs[0].image");
                             assertThat(e.getMessage()).contains("crop it nearer to a square");
                         });
@@ -220,26 +222,36 @@ class ImageInputsTest {
 
     @Test
     void theInputCountIsChecked() {
-        assertRefused(
-                Collections.nCopies(3, Map.of("pixels", pixels(3, 4, 4, 0))),
-                ImageSizePolicy.RESIZE,
-                ProblemType.TOO_MANY_INPUTS,
-                "inputs",
-                "inputs holds 3 items; the limit is 2");
+        // The count is the wire contract's rule (shared-model's TextInputs), not the engine's.
+        assertThatThrownBy(
+                        () ->
+                                inputs.require(
+                                        Collections.nCopies(
+                                                3, Map.of("pixels", pixels(3, 4, 4, 0))),
+                                        2,
+                                        ImageSizePolicy.RESIZE))
+                .isInstanceOfSatisfying(
+                        FmplexException.class,
+                        e -> {
+                            assertThat(e.type()).isEqualTo(ProblemType.TOO_MANY_INPUTS);
+                            assertThat(e.field()).isEqualTo("inputs");
+                            assertThat(e.getMessage())
+                                    .contains("inputs holds 3 items; the limit is 2");
+                        });
     }
 
     /** Asserts the problem {@code values} get under a limit of 2 inputs. */
     private void assertRefused(
             List<Object> values,
             ImageSizePolicy policy,
-            ProblemType type,
+            Reason type,
             String field,
             String message) {
         assertThatThrownBy(() -> inputs.require(values, 2, policy))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(type);
+                            assertThat(e.reason()).isEqualTo(type);
                             assertThat(e.field()).isEqualTo(field);
                             assertThat(e.getMessage()).contains(message);
                         });

@@ -1,7 +1,6 @@
 package dev.fmplex.worker.inference;
 
 import dev.fmplex.engine.execution.InferencePayload;
-import dev.fmplex.engine.execution.VfmExecutionException;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.ArtifactException;
 import dev.fmplex.engine.input.ModelInput;
@@ -80,12 +79,7 @@ public final class VfmInferenceService {
                                     files,
                                     backbone.runtime().root());
         } catch (ArtifactException e) {
-            throw new FmplexException(
-                    ProblemType.INVALID_ARTIFACT,
-                    e.file() == null ? "files" : "files[" + e.file() + "]",
-                    e.getMessage(),
-                    Map.of(),
-                    e);
+            throw EngineProblems.of(e);
         }
         backbone.registry().install(model);
         deployments.put(deployment.vfmId(), deployment);
@@ -264,6 +258,7 @@ public final class VfmInferenceService {
                                                                             .requireServable(
                                                                                     inputs,
                                                                                     target.task())))
+                                    .onErrorMap(EngineProblems::translate)
                                     .flatMap(
                                             encoded ->
                                                     Flux.fromIterable(targets)
@@ -290,7 +285,8 @@ public final class VfmInferenceService {
     private Mono<List<ModelInput>> prepare(
             HostedBackbone backbone, InferRequest request, TaskSpec task, int maxInputs) {
         return Mono.fromCallable(() -> backbone.runtime().prepare(request, task, maxInputs))
-                .subscribeOn(Schedulers.boundedElastic());
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(EngineProblems::translate);
     }
 
     private Mono<InferResponse> run(
@@ -313,7 +309,7 @@ public final class VfmInferenceService {
                                     deadlineNanos);
         } catch (AdmissionException e) {
             model.release();
-            return Mono.error(admission(e, deployment.vfmId()));
+            return Mono.error(EngineProblems.of(e));
         } catch (RuntimeException e) {
             model.release();
             throw e;
@@ -355,36 +351,7 @@ public final class VfmInferenceService {
                     Map.of("timeoutMs", timeout.toMillis()),
                     cause);
         }
-        if (cause instanceof AdmissionException admission) {
-            return admission(admission, vfmId);
-        }
-        if (cause instanceof VfmExecutionException failed) {
-            return new FmplexException(
-                    ProblemType.VFM_FAILED, null, failed.getMessage(), Map.of(), failed);
-        }
-        return cause;
-    }
-
-    private static FmplexException admission(AdmissionException e, String vfmId) {
-        return switch (e.reason()) {
-            case QUEUE_FULL ->
-                    new FmplexException(
-                            ProblemType.QUEUE_FULL,
-                            null,
-                            e.getMessage(),
-                            Map.of(
-                                    "retryAfterSeconds",
-                                    Math.max(1, (e.retryAfterMillis() + 999) / 1000)),
-                            e);
-            case PAUSED ->
-                    new FmplexException(ProblemType.VFM_PAUSED, null, e.getMessage(), Map.of(), e);
-            case DEADLINE_EXCEEDED ->
-                    new FmplexException(
-                            ProblemType.DEADLINE_EXCEEDED, null, e.getMessage(), Map.of(), e);
-            case SHUTTING_DOWN ->
-                    new FmplexException(
-                            ProblemType.SHUTTING_DOWN, null, e.getMessage(), Map.of(), e);
-        };
+        return EngineProblems.translate(cause);
     }
 
     private Duration timeout(InferRequest request) {

@@ -9,18 +9,16 @@ import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.HeadOutputs;
 import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.RowResult;
-import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.execution.SharedRows;
+import dev.fmplex.engine.execution.SharedRows.BackboneRow;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.HeadRow;
 import dev.fmplex.engine.family.bert.EncoderInputs.PromptInputs;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.engine.text.EncodedText;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +27,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>Rows of vFMs that leave the backbone unchanged (no LoRA, no prompt) and carry the same
- *       tokens become one backbone row: several heads over one text cost one forward.
+ *       tokens become one backbone row ({@link SharedRows}): several heads over one text cost one
+ *       forward.
  *   <li>Rows are right-padded to the longest (virtual tokens + input) row; soft prompts take their
  *       slots before [CLS]; each adapted linear layer adds its LoRA delta to its rows only ({@link
  *       LoraDeltas}).
@@ -39,7 +38,7 @@ import java.util.Map;
  *
  * Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */
-public final class BertBatchExecutor {
+final class BertBatchExecutor {
 
     private final BertEncoder encoder;
     private final NDManager root;
@@ -49,63 +48,32 @@ public final class BertBatchExecutor {
         this.root = root;
     }
 
-    /** A backbone row: the tokens it runs and the vFM whose extensions it carries, if any. */
-    private record BackboneRow(EncodedText text, VfmModel extended) {
-        int promptLength() {
-            return extended == null ? 0 : extended.promptLength();
-        }
-
-        int length() {
-            return promptLength() + text.ids().length;
-        }
+    private static EncodedText text(BackboneRow row) {
+        return (EncodedText) row.input();
     }
 
-    /** Identical token ids, compared by value. */
-    private record Tokens(long[] ids) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Tokens tokens && Arrays.equals(ids, tokens.ids);
-        }
+    private static int promptLength(BackboneRow row) {
+        return row.adapted() == null ? 0 : row.adapted().promptLength();
+    }
 
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(ids);
-        }
+    /** Virtual tokens and input tokens. */
+    private static int length(BackboneRow row) {
+        return promptLength(row) + text(row).ids().length;
     }
 
     public BatchResult execute(List<BatchRow> rows) {
-        if (rows.isEmpty()) {
-            throw new IllegalArgumentException("a batch needs at least one row");
-        }
-        List<BackboneRow> backboneRows = new ArrayList<>();
-        int[] backboneRowOf = new int[rows.size()];
-        Map<Tokens, Integer> shared = new HashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            BatchRow row = rows.get(i);
-            if (row.vfm().changesBackbone()) {
-                backboneRowOf[i] = backboneRows.size();
-                backboneRows.add(new BackboneRow(row.text(), row.vfm()));
-            } else {
-                backboneRowOf[i] =
-                        shared.computeIfAbsent(
-                                new Tokens(row.text().ids()),
-                                key -> {
-                                    backboneRows.add(new BackboneRow(row.text(), null));
-                                    return backboneRows.size() - 1;
-                                });
-            }
-        }
-        Map<VfmModel, List<Integer>> rowsByVfm = new LinkedHashMap<>();
-        for (int i = 0; i < rows.size(); i++) {
-            rowsByVfm.computeIfAbsent(rows.get(i).vfm(), key -> new ArrayList<>()).add(i);
-        }
-        int lastLayer = rowsByVfm.keySet().stream().mapToInt(VfmModel::layer).max().orElseThrow();
+        SharedRows shared = SharedRows.of(rows);
+        List<BackboneRow> backboneRows = shared.backboneRows();
+        int[] backboneRowOf = shared.backboneRowOf();
+        Map<VfmModel, List<Integer>> rowsByVfm = shared.rowsByVfm();
+        int lastLayer = shared.lastLayer();
 
         try (NDManager batch = root.newSubManager()) {
-            int length = backboneRows.stream().mapToInt(BackboneRow::length).max().orElseThrow();
+            int length =
+                    backboneRows.stream().mapToInt(BertBatchExecutor::length).max().orElseThrow();
             EncoderInputs inputs = inputs(batch, backboneRows, length);
             NDArray inputMask = inputTokenMask(batch, backboneRows, length);
-            LinearDelta lora = LoraDeltas.of(batch, loraModulesPerRow(backboneRows));
+            LinearDelta lora = LoraDeltas.of(batch, shared.modules());
             NDArray[] hidden = encoder.forward(batch, inputs, lastLayer, lora);
 
             RowResult[] results = new RowResult[rows.size()];
@@ -161,9 +129,9 @@ public final class BertBatchExecutor {
         Map<VfmModel, Integer> promptOffsets = new IdentityHashMap<>();
         int promptRows = 0;
         for (BackboneRow row : rows) {
-            if (row.promptLength() > 0 && !promptOffsets.containsKey(row.extended())) {
-                promptOffsets.put(row.extended(), promptRows);
-                promptRows += row.promptLength();
+            if (promptLength(row) > 0 && !promptOffsets.containsKey(row.adapted())) {
+                promptOffsets.put(row.adapted(), promptRows);
+                promptRows += promptLength(row);
             }
         }
         boolean[] slots = promptRows == 0 ? null : new boolean[count * length];
@@ -171,12 +139,12 @@ public final class BertBatchExecutor {
         for (int r = 0; r < count; r++) {
             BackboneRow row = rows.get(r);
             int base = r * length;
-            int prompt = row.promptLength();
+            int prompt = promptLength(row);
             for (int t = 0; t < prompt; t++) {
                 slots[base + t] = true;
-                promptIndex[base + t] = promptOffsets.get(row.extended()) + t;
+                promptIndex[base + t] = promptOffsets.get(row.adapted()) + t;
             }
-            long[] tokens = row.text().ids();
+            long[] tokens = text(row).ids();
             System.arraycopy(tokens, 0, ids, base + prompt, tokens.length);
             Arrays.fill(mask, base, base + prompt + tokens.length, 1L);
         }
@@ -218,20 +186,9 @@ public final class BertBatchExecutor {
         long[] mask = new long[rows.size() * length];
         for (int r = 0; r < rows.size(); r++) {
             BackboneRow row = rows.get(r);
-            int start = r * length + row.promptLength();
-            Arrays.fill(mask, start, start + row.text().ids().length, 1L);
+            int start = r * length + promptLength(row);
+            Arrays.fill(mask, start, start + text(row).ids().length, 1L);
         }
         return batch.create(mask, new Shape(rows.size(), length));
-    }
-
-    private static List<List<LoraModule>> loraModulesPerRow(List<BackboneRow> rows) {
-        List<List<LoraModule>> modules = new ArrayList<>(rows.size());
-        for (BackboneRow row : rows) {
-            modules.add(
-                    row.extended() == null || row.extended().lora() == null
-                            ? List.of()
-                            : List.copyOf(row.extended().lora().modules()));
-        }
-        return modules;
     }
 }

@@ -11,6 +11,7 @@ import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.MicroBatches;
 import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.engine.text.EncodedText;
@@ -19,8 +20,6 @@ import dev.fmplex.engine.text.TokenBatch;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.backbone.BackboneDescriptor;
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.TaskSpec;
 import java.util.ArrayList;
@@ -144,8 +143,8 @@ public final class BertServedBackbone implements ServedBackbone {
         for (int i = 0; i < encoded.size(); i++) {
             EncodedText text = encoded.get(i);
             if (text.truncated()) {
-                throw new FmplexException(
-                        ProblemType.INPUT_TOO_LONG,
+                throw new InvalidInputException(
+                        InvalidInputException.Reason.INPUT_TOO_LONG,
                         "inputs[" + i + "]",
                         "inputs["
                                 + i

@@ -13,6 +13,7 @@ import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.image.ImageInputs;
 import dev.fmplex.engine.image.ImagePreprocessor;
+import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
@@ -20,8 +21,6 @@ import dev.fmplex.model.api.ImageSizePolicy;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.backbone.BackboneDescriptor;
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.TaskRules;
 import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.task.ZeroShotClassificationTask;
@@ -153,8 +152,8 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
             }
             EncodedText encoded = tokenizer.encode(text);
             if (encoded.truncated() && !request.truncateOrDefault()) {
-                throw new FmplexException(
-                        ProblemType.INPUT_TOO_LONG,
+                throw new InvalidInputException(
+                        InvalidInputException.Reason.INPUT_TOO_LONG,
                         field,
                         field
                                 + " is "
@@ -182,9 +181,9 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
         }
     }
 
-    private static FmplexException textToZeroShot(String field) {
-        return new FmplexException(
-                ProblemType.WRONG_MODALITY,
+    private static InvalidInputException textToZeroShot(String field) {
+        return new InvalidInputException(
+                InvalidInputException.Reason.WRONG_MODALITY,
                 field,
                 field
                         + " is a string (text); a zero-shot vFM classifies images: send"

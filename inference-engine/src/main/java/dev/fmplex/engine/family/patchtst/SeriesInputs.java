@@ -1,9 +1,8 @@
 package dev.fmplex.engine.family.patchtst;
 
+import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.series.SeriesInput;
 import dev.fmplex.model.api.TextInputs;
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.MissingValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +54,8 @@ public final class SeriesInputs {
 
     private SeriesInput one(String field, Object value, MissingValues policy) {
         if (value instanceof String || value instanceof Map<?, ?>) {
-            throw new FmplexException(
-                    ProblemType.WRONG_MODALITY,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_MODALITY,
                     field,
                     field
                             + " is "
@@ -69,16 +68,16 @@ public final class SeriesInputs {
                             + shapeHint());
         }
         if (!(value instanceof List<?> steps)) {
-            throw new FmplexException(
-                    ProblemType.INVALID_REQUEST,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.INVALID_REQUEST,
                     field,
                     field + " must be an array of steps, got " + TextInputs.jsonKind(value));
         }
         int length = config.contextLength();
         int channels = config.channels();
         if (steps.size() != length) {
-            throw new FmplexException(
-                    ProblemType.WRONG_INPUT_SHAPE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                     field,
                     field
                             + " has "
@@ -101,8 +100,8 @@ public final class SeriesInputs {
                 continue;
             }
             if (!(step instanceof List<?> row) || row.size() != channels) {
-                throw new FmplexException(
-                        ProblemType.WRONG_INPUT_SHAPE,
+                throw new InvalidInputException(
+                        InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                         stepField,
                         stepField
                                 + " must be an array of "
@@ -149,8 +148,8 @@ public final class SeriesInputs {
             MissingValues policy) {
         if (value == null) {
             if (policy == MissingValues.REJECT) {
-                throw new FmplexException(
-                        ProblemType.INVALID_INPUT_VALUE,
+                throw new InvalidInputException(
+                        InvalidInputException.Reason.INVALID_INPUT_VALUE,
                         field,
                         field
                                 + " is missing (null), and this vFM's task.missingValues is"
@@ -159,15 +158,15 @@ public final class SeriesInputs {
             return;
         }
         if (!(value instanceof Number number)) {
-            throw new FmplexException(
-                    ProblemType.INVALID_INPUT_VALUE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.INVALID_INPUT_VALUE,
                     field,
                     field + " must be a number or null, got " + TextInputs.jsonKind(value));
         }
         double v = number.doubleValue();
         if (!Float.isFinite((float) v)) {
-            throw new FmplexException(
-                    ProblemType.INVALID_INPUT_VALUE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.INVALID_INPUT_VALUE,
                     field,
                     field + " is " + number + ", beyond the range of a 32-bit float");
         }
@@ -188,8 +187,8 @@ public final class SeriesInputs {
             }
         }
         if (first < 0) {
-            throw new FmplexException(
-                    ProblemType.INVALID_INPUT_VALUE,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.INVALID_INPUT_VALUE,
                     field,
                     field + " has no observed value in channel " + channel);
         }

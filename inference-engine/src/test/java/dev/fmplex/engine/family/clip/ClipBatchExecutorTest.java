@@ -16,14 +16,14 @@ import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.family.vit.TinyVitCheckpoints;
 import dev.fmplex.engine.family.vit.VitConfig;
 import dev.fmplex.engine.image.ImageInput;
+import dev.fmplex.engine.input.InvalidInputException;
+import dev.fmplex.engine.input.InvalidInputException.Reason;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.model.api.ClassificationOutput;
 import dev.fmplex.model.api.EmbeddingOutput;
 import dev.fmplex.model.api.InferRequest;
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.task.ZeroShotClassificationTask;
@@ -251,8 +251,8 @@ class ClipBatchExecutorTest {
         try {
             runtime.prepare(new InferRequest(List.of(pixels(0), "a cat"), null), task, 2);
             throw new AssertionError("text was accepted");
-        } catch (FmplexException e) {
-            assertThat(e.type()).isEqualTo(ProblemType.WRONG_MODALITY);
+        } catch (InvalidInputException e) {
+            assertThat(e.reason()).isEqualTo(Reason.WRONG_MODALITY);
             assertThat(e.field()).isEqualTo("inputs[1]");
         }
         RandomLoraTask headed =

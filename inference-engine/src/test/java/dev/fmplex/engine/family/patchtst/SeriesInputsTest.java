@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.fmplex.engine.family.patchtst.PatchTstConfig.Scaling;
+import dev.fmplex.engine.input.InvalidInputException;
+import dev.fmplex.engine.input.InvalidInputException.Reason;
 import dev.fmplex.engine.series.SeriesInput;
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.MissingValues;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,7 +112,7 @@ class SeriesInputsTest {
                 univariate,
                 List.of(Arrays.asList(1.0, 2.0, null, 4.0, 5.0, 6.0)),
                 null,
-                ProblemType.INVALID_INPUT_VALUE,
+                Reason.INVALID_INPUT_VALUE,
                 "inputs[0][2]",
                 "inputs[0][2] is missing (null), and this vFM's task.missingValues is \"reject\"");
         List<Object> silent = new ArrayList<>();
@@ -123,7 +123,7 @@ class SeriesInputsTest {
                 bivariate,
                 List.of(silent),
                 MissingValues.MASK,
-                ProblemType.INVALID_INPUT_VALUE,
+                Reason.INVALID_INPUT_VALUE,
                 "inputs[0]",
                 "inputs[0] has no observed value in channel 1");
     }
@@ -134,14 +134,14 @@ class SeriesInputsTest {
                 univariate,
                 List.of("up and to the right"),
                 null,
-                ProblemType.WRONG_MODALITY,
+                Reason.WRONG_MODALITY,
                 "inputs[0]",
                 "takes time series: send an array of 6 steps");
         assertRefused(
                 univariate,
                 List.of(Map.of("image", "iVBO")),
                 null,
-                ProblemType.WRONG_MODALITY,
+                Reason.WRONG_MODALITY,
                 "inputs[0]",
                 "is an object");
         assertThatThrownBy(
@@ -151,15 +151,15 @@ class SeriesInputsTest {
                                         2,
                                         null))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(ProblemType.WRONG_INPUT_SHAPE);
+                            assertThat(e.reason()).isEqualTo(Reason.WRONG_INPUT_SHAPE);
                             assertThat(e.field()).isEqualTo("inputs[1]");
                             assertThat(e.getMessage())
                                     .isEqualTo(
                                             "inputs[1] has 3 steps; backbone tiny-series takes"
                                                     + " exactly 6 (its context_length)");
-                            assertThat(e.properties())
+                            assertThat(e.limits())
                                     .containsEntry("expected", 6)
                                     .containsEntry("actual", 3);
                         });
@@ -169,21 +169,21 @@ class SeriesInputsTest {
                 bivariate,
                 List.of(oneChannelShort),
                 null,
-                ProblemType.WRONG_INPUT_SHAPE,
+                Reason.WRONG_INPUT_SHAPE,
                 "inputs[0][3]",
                 "must be an array of 2 value(s), one per channel; it has 1");
         assertRefused(
                 univariate,
                 List.of(List.of(1, 2, "three", 4, 5, 6)),
                 null,
-                ProblemType.INVALID_INPUT_VALUE,
+                Reason.INVALID_INPUT_VALUE,
                 "inputs[0][2]",
                 "must be a number or null, got a string");
         assertRefused(
                 univariate,
                 List.of(List.of(1, 2, 3, 4e39, 5, 6)),
                 null,
-                ProblemType.INVALID_INPUT_VALUE,
+                Reason.INVALID_INPUT_VALUE,
                 "inputs[0][3]",
                 "beyond the range of a 32-bit float");
     }
@@ -192,14 +192,14 @@ class SeriesInputsTest {
             SeriesInputs inputs,
             List<Object> values,
             MissingValues policy,
-            ProblemType type,
+            Reason type,
             String field,
             String message) {
         assertThatThrownBy(() -> inputs.require(values, 4, policy))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(type);
+                            assertThat(e.reason()).isEqualTo(type);
                             assertThat(e.field()).isEqualTo(field);
                             assertThat(e.getMessage()).contains(message);
                         });
