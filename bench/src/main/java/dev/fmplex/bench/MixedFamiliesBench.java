@@ -6,11 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
-import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.family.patchtst.PatchTstConfig;
 import dev.fmplex.engine.family.patchtst.PatchTstParameterNames;
 import dev.fmplex.engine.family.patchtst.PatchTstServedBackbone;
@@ -203,8 +203,8 @@ public final class MixedFamiliesBench {
     }
 
     private static VitServedBackbone vision(VitConfig config) throws Exception {
-        NDManager root = BertServedBackbone.newRootManager(Device.cpu());
-        NDManager weights = BertServedBackbone.newWeightsManager(root);
+        NDManager root = BackboneLoading.newRootManager(Device.cpu());
+        NDManager weights = BackboneLoading.newWeightsManager(root);
         BackboneParameters<VitConfig> vit =
                 VitParameterNames.parameters(
                         config, random(VitParameterNames.expectedShapes(config), weights));
@@ -213,8 +213,8 @@ public final class MixedFamiliesBench {
     }
 
     private static PatchTstServedBackbone series(PatchTstConfig config) throws Exception {
-        NDManager root = BertServedBackbone.newRootManager(Device.cpu());
-        NDManager weights = BertServedBackbone.newWeightsManager(root);
+        NDManager root = BackboneLoading.newRootManager(Device.cpu());
+        NDManager weights = BackboneLoading.newWeightsManager(root);
         BackboneParameters<PatchTstConfig> patchTst =
                 PatchTstParameterNames.parameters(
                         config, random(PatchTstParameterNames.expectedShapes(config), weights));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
+import dev.fmplex.engine.execution.BackboneLoading;
 import dev.fmplex.engine.family.bert.BertConfig;
 import dev.fmplex.engine.family.bert.BertParameterNames;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
@@ -261,9 +262,9 @@ final class Calibration {
      * them).
      */
     private static BertServedBackbone randomBertBase() throws WeightLoadException, IOException {
-        NDManager root = BertServedBackbone.newRootManager(Device.cpu());
+        NDManager root = BackboneLoading.newRootManager(Device.cpu());
         try {
-            NDManager weightsManager = BertServedBackbone.newWeightsManager(root);
+            NDManager weightsManager = BackboneLoading.newWeightsManager(root);
             weightsManager.getEngine().setRandomSeed(7);
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> entry :

@@ -1,9 +1,9 @@
 package dev.fmplex.engine.execution;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
-import dev.fmplex.engine.family.bert.BertServedBackbone;
 import java.io.IOException;
 
 /**
@@ -23,12 +23,25 @@ public final class BackboneLoading {
 
     private BackboneLoading() {}
 
+    /**
+     * Creates the root manager for a backbone on {@code device}; load its weights into a
+     * sub-manager from {@link #newWeightsManager} (or let {@link #inNewRoot} do both).
+     */
+    public static NDManager newRootManager(Device device) {
+        return Engine.getEngine("PyTorch").newBaseManager(device);
+    }
+
+    /** The sub-manager of {@code root} that holds a backbone's weights; capped once they load. */
+    public static NDManager newWeightsManager(NDManager root) {
+        return root.newSubManager();
+    }
+
     /** Runs {@code assembly} in a new root manager on {@code device}; the runtime owns it after. */
     public static <R extends ServedBackbone> R inNewRoot(Device device, Assembly<R> assembly)
             throws IOException, WeightLoadException {
-        NDManager root = BertServedBackbone.newRootManager(device);
+        NDManager root = newRootManager(device);
         try {
-            return assembly.assemble(root, BertServedBackbone.newWeightsManager(root));
+            return assembly.assemble(root, newWeightsManager(root));
         } catch (IOException | WeightLoadException | RuntimeException e) {
             root.close();
             throw e;

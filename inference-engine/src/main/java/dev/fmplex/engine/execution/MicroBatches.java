@@ -1,6 +1,5 @@
 package dev.fmplex.engine.execution;
 
-import dev.fmplex.engine.family.bert.BertConfig;
 import dev.fmplex.engine.text.EncodedText;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,14 +37,6 @@ public final class MicroBatches {
     static final int DEFAULT_PASS_OVERHEAD_TOKENS = 33;
 
     private MicroBatches() {}
-
-    /**
-     * One more pass's fixed cost, in padded tokens' worth of projection work, for an encoder of
-     * this shape: small encoders pay relatively more per pass.
-     */
-    public static int passOverheadTokens(BertConfig config) {
-        return passOverheadUnits(config.hiddenSize(), config.intermediateSize());
-    }
 
     /**
      * The pass cost in positions of any pre-norm or post-norm transformer encoder of this width:

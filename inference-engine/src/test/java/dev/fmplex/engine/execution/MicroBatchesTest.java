@@ -77,14 +77,9 @@ class MicroBatchesTest {
 
     @Test
     void thePassCostShrinksAsTheEncoderWidens() {
-        int minilm =
-                MicroBatches.passOverheadTokens(
-                        new dev.fmplex.engine.family.bert.BertConfig(
-                                30522, 384, 6, 12, 1536, 512, 2, 1e-12f));
-        int bertBase =
-                MicroBatches.passOverheadTokens(
-                        new dev.fmplex.engine.family.bert.BertConfig(
-                                30522, 768, 12, 12, 3072, 512, 2, 1e-12f));
+        // MiniLM-L6 (hidden 384, intermediate 1536) and BERT-base (768, 3072).
+        int minilm = MicroBatches.passOverheadUnits(384, 1536);
+        int bertBase = MicroBatches.passOverheadUnits(768, 3072);
 
         assertThat(minilm).isEqualTo(MicroBatches.DEFAULT_PASS_OVERHEAD_TOKENS);
         assertThat(bertBase).isLessThan(minilm / 3);

@@ -1,7 +1,6 @@
 package dev.fmplex.engine.family.bert;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -57,18 +56,6 @@ public final class BertServedBackbone implements ServedBackbone {
         this.importer =
                 new VfmImporter(BertLoraSurface.of(weights.config(), tokenizer.maxTokens()));
         this.root = root;
-    }
-
-    /**
-     * Creates the root manager for a backbone on {@code device}; load its weights into a
-     * sub-manager from {@link #newWeightsManager} and hand both to {@link #create}.
-     */
-    public static NDManager newRootManager(Device device) {
-        return Engine.getEngine("PyTorch").newBaseManager(device);
-    }
-
-    public static NDManager newWeightsManager(NDManager root) {
-        return root.newSubManager();
     }
 
     /**
@@ -167,7 +154,7 @@ public final class BertServedBackbone implements ServedBackbone {
 
     @Override
     public int passOverheadUnits() {
-        return MicroBatches.passOverheadTokens(config());
+        return MicroBatches.passOverheadUnits(config().hiddenSize(), config().intermediateSize());
     }
 
     @Override
@@ -181,7 +168,11 @@ public final class BertServedBackbone implements ServedBackbone {
      */
     public List<float[]> embedAll(List<EncodedText> rows, EmbeddingTask task, int maxPaddedTokens) {
         List<List<Integer>> passes =
-                MicroBatches.plan(rows, maxPaddedTokens, MicroBatches.passOverheadTokens(config()));
+                MicroBatches.plan(
+                        rows,
+                        maxPaddedTokens,
+                        MicroBatches.passOverheadUnits(
+                                config().hiddenSize(), config().intermediateSize()));
         if (passes.size() == 1) {
             return embed(rows, task);
         }

@@ -1,0 +1,82 @@
+package dev.fmplex.engine;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's layout rules, enforced by the build rather than remembered: one package per model
+ * family behind the {@code family} SPI, shared blocks that never reach into a family, and an engine
+ * that knows nothing of Spring or of the HTTP contract's problem types.
+ */
+class ArchitectureTest {
+
+    private static final String FAMILY_SPI = "dev.fmplex.engine.family";
+
+    /** A class of one family's package (or below it), not the SPI package itself. */
+    private static final DescribedPredicate<JavaClass> IN_A_FAMILY =
+            DescribedPredicate.describe(
+                    "in a family package", c -> c.getPackageName().startsWith(FAMILY_SPI + "."));
+
+    private static JavaClasses engine;
+
+    @BeforeAll
+    static void importEngine() {
+        engine =
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.fmplex.engine");
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("dev.fmplex.engine.(**)").should().beFreeOfCycles().check(engine);
+    }
+
+    @Test
+    void nothingOutsideTheFamiliesDependsOnAFamily() {
+        noClasses()
+                .that(DescribedPredicate.not(IN_A_FAMILY))
+                .should()
+                .dependOnClassesThat(IN_A_FAMILY)
+                .check(engine);
+    }
+
+    @Test
+    void familiesDoNotDependOnEachOther() {
+        slices().matching("dev.fmplex.engine.family.(*)..")
+                .should()
+                .notDependOnEachOther()
+                .check(engine);
+    }
+
+    @Test
+    void theEngineKnowsNeitherSpringNorTheProblemContract() {
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework..", "dev.fmplex.model.problem..")
+                .check(engine);
+    }
+
+    @Test
+    void everyFamilyIsFoundThroughTheServiceLoader() {
+        // The SPI is the families' only door: each family package holds exactly one provider.
+        for (String family : java.util.List.of("bert", "clip", "patchtst", "vit")) {
+            org.assertj.core.api.Assertions.assertThat(
+                            dev.fmplex.engine.family.BackboneFamilies.installed().all())
+                    .anySatisfy(
+                            f ->
+                                    org.assertj.core.api.Assertions.assertThat(
+                                                    f.getClass().getPackageName())
+                                            .isEqualTo(FAMILY_SPI + "." + family));
+        }
+    }
+}
