@@ -1,6 +1,6 @@
 /**
- * Time-series inputs: the JSON series a request carries, checked against the backbone's channels
- * and context length, missing values handled by the vFM's policy, instance-normalized and cut into
- * patches as transformers' PatchTST does before its encoder.
+ * A time series as a family-neutral head sees it once prepared: scaled patches with the scaler's
+ * statistics, so a forecast can be brought back to the input's units. Parsing and patching belong
+ * to the time-series family that prepares it.
  */
 package dev.fmplex.engine.series;

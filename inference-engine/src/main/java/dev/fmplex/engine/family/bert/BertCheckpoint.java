@@ -1,12 +1,10 @@
 package dev.fmplex.engine.family.bert;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
-import dev.fmplex.engine.checkpoint.CheckpointFiles;
+import dev.fmplex.engine.checkpoint.HfCheckpointLayout;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A BERT-family checkpoint in Hugging Face layout: a directory with {@code config.json} and {@code
@@ -16,26 +14,27 @@ import java.util.Map;
  */
 public final class BertCheckpoint {
 
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
 
     private BertCheckpoint() {}
+
+    private static final HfCheckpointLayout<BertConfig> LAYOUT =
+            new HfCheckpointLayout<>(
+                    BertConfigReader::read,
+                    BertCheckpoint::canonicalName,
+                    BertParameterNames::expectedShapes);
 
     /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
     public static BackboneParameters<BertConfig> load(Path directory, NDManager manager)
             throws WeightLoadException {
-        BertConfig config =
-                BertConfigReader.read(CheckpointFiles.read(directory.resolve(CONFIG_FILE)));
-        return load(config, CheckpointFiles.read(directory.resolve(WEIGHTS_FILE)), manager);
+        return LAYOUT.load(directory, manager);
     }
 
     /** Builds weights for {@code config} from the bytes of a safetensors file. */
     public static BackboneParameters<BertConfig> load(
             BertConfig config, byte[] safetensors, NDManager manager) throws WeightLoadException {
-        Map<String, NDArray> canonical =
-                CheckpointFiles.decodeCanonical(
-                        safetensors, manager, BertCheckpoint::canonicalName);
-        return BertParameterNames.parameters(config, canonical);
+        return LAYOUT.load(config, safetensors, manager);
     }
 
     /** The canonical BERT name of a stored tensor, or null for tensors the encoder does not use. */

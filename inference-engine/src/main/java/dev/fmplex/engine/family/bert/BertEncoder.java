@@ -5,12 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
-import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
 import dev.fmplex.engine.nn.Projection;
@@ -31,13 +28,11 @@ public final class BertEncoder implements TextEncoder {
 
     private final BertConfig config;
     private final BackboneParameters<BertConfig> weights;
-    private final Shape hiddenShape;
     private final MultiHeadAttention attention;
 
     public BertEncoder(BackboneParameters<BertConfig> weights) {
         this.config = weights.config();
         this.weights = weights;
-        this.hiddenShape = new Shape(config.hiddenSize());
         this.attention = new MultiHeadAttention(config.hiddenSize(), config.attentionHeads());
     }
 
@@ -135,27 +130,21 @@ public final class BertEncoder implements TextEncoder {
     }
 
     private NDArray project(NDArray input, Projection linear, int layer, LinearDelta delta) {
-        NDArray output =
-                Linear.linear(
-                                input,
-                                weights.get(BertParameterNames.weight(layer, linear)),
-                                weights.get(BertParameterNames.bias(layer, linear)))
-                        .singletonOrThrow();
-        return delta.adjust(layer, linear, input, output);
+        return Layers.project(
+                input,
+                weights,
+                BertParameterNames.weight(layer, linear),
+                BertParameterNames.bias(layer, linear),
+                layer,
+                linear,
+                delta);
     }
 
     private NDArray lookup(NDArray indices, String table) {
-        return Embedding.embedding(indices, weights.get(table), SparseFormat.DENSE)
-                .singletonOrThrow();
+        return Layers.lookup(indices, weights, table);
     }
 
     private NDArray norm(NDArray input, String prefix) {
-        return LayerNorm.layerNorm(
-                        input,
-                        hiddenShape,
-                        weights.get(prefix + ".weight"),
-                        weights.get(prefix + ".bias"),
-                        config.layerNormEps())
-                .singletonOrThrow();
+        return Layers.layerNorm(input, weights, prefix, config.layerNormEps());
     }
 }

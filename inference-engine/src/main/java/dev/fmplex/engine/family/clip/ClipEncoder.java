@@ -7,14 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.family.clip.ClipParameterNames.Tower;
+import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
 import dev.fmplex.engine.nn.Projection;
@@ -219,28 +217,21 @@ public final class ClipEncoder {
             int layerBase,
             Projection linear,
             LinearDelta delta) {
-        NDArray output =
-                Linear.linear(
-                                input,
-                                weights.get(ClipParameterNames.weight(tower, layer, linear)),
-                                weights.get(ClipParameterNames.bias(tower, layer, linear)))
-                        .singletonOrThrow();
-        return delta.adjust(layerBase + layer, linear, input, output);
+        return Layers.project(
+                input,
+                weights,
+                ClipParameterNames.weight(tower, layer, linear),
+                ClipParameterNames.bias(tower, layer, linear),
+                layerBase + layer,
+                linear,
+                delta);
     }
 
     private NDArray lookup(NDArray indices, String table) {
-        return Embedding.embedding(indices, weights.get(table), SparseFormat.DENSE)
-                .singletonOrThrow();
+        return Layers.lookup(indices, weights, table);
     }
 
     private NDArray norm(NDArray input, String prefix, float eps) {
-        long width = input.getShape().get(input.getShape().dimension() - 1);
-        return LayerNorm.layerNorm(
-                        input,
-                        new Shape(width),
-                        weights.get(prefix + ".weight"),
-                        weights.get(prefix + ".bias"),
-                        eps)
-                .singletonOrThrow();
+        return Layers.layerNorm(input, weights, prefix, eps);
     }
 }

@@ -1,12 +1,10 @@
 package dev.fmplex.engine.family.patchtst;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
-import dev.fmplex.engine.checkpoint.CheckpointFiles;
+import dev.fmplex.engine.checkpoint.HfCheckpointLayout;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Loads the encoder of a PatchTST checkpoint directory: a bare {@code PatchTSTModel} or a task
@@ -16,25 +14,28 @@ import java.util.Map;
  */
 public final class PatchTstCheckpoint {
 
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
 
     private PatchTstCheckpoint() {}
 
+    private static final HfCheckpointLayout<PatchTstConfig> LAYOUT =
+            new HfCheckpointLayout<>(
+                    PatchTstConfigReader::read,
+                    PatchTstCheckpoint::canonicalName,
+                    PatchTstParameterNames::expectedShapes);
+
+    /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
     public static BackboneParameters<PatchTstConfig> load(Path directory, NDManager manager)
             throws WeightLoadException {
-        PatchTstConfig config =
-                PatchTstConfigReader.read(CheckpointFiles.read(directory.resolve(CONFIG_FILE)));
-        return load(config, CheckpointFiles.read(directory.resolve(WEIGHTS_FILE)), manager);
+        return LAYOUT.load(directory, manager);
     }
 
+    /** Builds weights for {@code config} from the bytes of a safetensors file. */
     public static BackboneParameters<PatchTstConfig> load(
             PatchTstConfig config, byte[] safetensors, NDManager manager)
             throws WeightLoadException {
-        Map<String, NDArray> canonical =
-                CheckpointFiles.decodeCanonical(
-                        safetensors, manager, PatchTstCheckpoint::canonicalName);
-        return PatchTstParameterNames.parameters(config, canonical);
+        return LAYOUT.load(config, safetensors, manager);
     }
 
     /** The canonical name of a stored tensor, or null for tensors the encoder does not use. */

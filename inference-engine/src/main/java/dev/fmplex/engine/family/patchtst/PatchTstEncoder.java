@@ -7,8 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
 import dev.fmplex.engine.nn.Projection;
@@ -139,17 +139,14 @@ public final class PatchTstEncoder {
 
     private NDArray project(NDArray input, Projection linear, int layer, LinearDelta delta) {
         boolean feedForward = linear == Projection.INTERMEDIATE || linear == Projection.OUTPUT;
-        NDArray bias =
-                feedForward && !config.ffBias()
-                        ? null
-                        : weights.get(PatchTstParameterNames.bias(layer, linear));
-        NDArray output =
-                Linear.linear(
-                                input,
-                                weights.get(PatchTstParameterNames.weight(layer, linear)),
-                                bias)
-                        .singletonOrThrow();
-        return delta.adjust(layer, linear, input, output);
+        return Layers.project(
+                input,
+                weights,
+                PatchTstParameterNames.weight(layer, linear),
+                feedForward && !config.ffBias() ? null : PatchTstParameterNames.bias(layer, linear),
+                layer,
+                linear,
+                delta);
     }
 
     /**
@@ -162,8 +159,7 @@ public final class PatchTstEncoder {
         NDArray weight = weights.get(prefix + ".weight");
         NDArray bias = weights.get(prefix + ".bias");
         if (config.layerNorm()) {
-            return LayerNorm.layerNorm(input, hiddenShape, weight, bias, config.normEps())
-                    .singletonOrThrow();
+            return Layers.layerNorm(input, weights, prefix, config.normEps());
         }
         NDArray deviation =
                 input.getManager()

@@ -1,12 +1,10 @@
 package dev.fmplex.engine.family.vit;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
-import dev.fmplex.engine.checkpoint.CheckpointFiles;
+import dev.fmplex.engine.checkpoint.HfCheckpointLayout;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A ViT checkpoint in Hugging Face layout: {@code config.json} and {@code model.safetensors}, as
@@ -16,25 +14,27 @@ import java.util.Map;
  */
 public final class VitCheckpoint {
 
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
 
     private VitCheckpoint() {}
+
+    private static final HfCheckpointLayout<VitConfig> LAYOUT =
+            new HfCheckpointLayout<>(
+                    VitConfigReader::read,
+                    VitCheckpoint::canonicalName,
+                    VitParameterNames::expectedShapes);
 
     /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
     public static BackboneParameters<VitConfig> load(Path directory, NDManager manager)
             throws WeightLoadException {
-        VitConfig config =
-                VitConfigReader.read(CheckpointFiles.read(directory.resolve(CONFIG_FILE)));
-        return load(config, CheckpointFiles.read(directory.resolve(WEIGHTS_FILE)), manager);
+        return LAYOUT.load(directory, manager);
     }
 
     /** Builds weights for {@code config} from the bytes of a safetensors file. */
     public static BackboneParameters<VitConfig> load(
             VitConfig config, byte[] safetensors, NDManager manager) throws WeightLoadException {
-        Map<String, NDArray> canonical =
-                CheckpointFiles.decodeCanonical(safetensors, manager, VitCheckpoint::canonicalName);
-        return VitParameterNames.parameters(config, canonical);
+        return LAYOUT.load(config, safetensors, manager);
     }
 
     /** The canonical name of a stored tensor, or null for tensors the encoder does not use. */

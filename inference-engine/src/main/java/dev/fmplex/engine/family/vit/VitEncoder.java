@@ -6,9 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
 import dev.fmplex.engine.nn.Projection;
@@ -27,14 +26,12 @@ public final class VitEncoder {
 
     private final VitConfig config;
     private final BackboneParameters<VitConfig> weights;
-    private final Shape hiddenShape;
     private final MultiHeadAttention attention;
     private final Shape patchStride;
 
     public VitEncoder(BackboneParameters<VitConfig> weights) {
         this.config = weights.config();
         this.weights = weights;
-        this.hiddenShape = new Shape(config.hiddenSize());
         this.attention = new MultiHeadAttention(config.hiddenSize(), config.attentionHeads());
         this.patchStride = new Shape(config.patchSize(), config.patchSize());
     }
@@ -140,22 +137,17 @@ public final class VitEncoder {
     }
 
     private NDArray project(NDArray input, Projection linear, int layer, LinearDelta delta) {
-        NDArray output =
-                Linear.linear(
-                                input,
-                                weights.get(VitParameterNames.weight(layer, linear)),
-                                weights.get(VitParameterNames.bias(layer, linear)))
-                        .singletonOrThrow();
-        return delta.adjust(layer, linear, input, output);
+        return Layers.project(
+                input,
+                weights,
+                VitParameterNames.weight(layer, linear),
+                VitParameterNames.bias(layer, linear),
+                layer,
+                linear,
+                delta);
     }
 
     private NDArray norm(NDArray input, String prefix) {
-        return LayerNorm.layerNorm(
-                        input,
-                        hiddenShape,
-                        weights.get(prefix + ".weight"),
-                        weights.get(prefix + ".bias"),
-                        config.layerNormEps())
-                .singletonOrThrow();
+        return Layers.layerNorm(input, weights, prefix, config.layerNormEps());
     }
 }
