@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import dev.fmplex.model.vfm.VfmDeployment;
-import dev.fmplex.worker.inference.VfmInferenceService;
+import dev.fmplex.worker.inference.VfmDeployments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ class FifthFamilyTest {
     private static Path checkpoint;
 
     @LocalServerPort int port;
-    @Autowired VfmInferenceService inference;
+    @Autowired VfmDeployments deployments;
 
     @BeforeAll
     static void offline() {
@@ -75,7 +75,7 @@ class FifthFamilyTest {
                             assertThat(b).containsEntry("family", "byte-histogram");
                         });
 
-        inference.deploy(
+        deployments.deploy(
                 new VfmDeployment(
                         "histogram", 1, "toy", new EmbeddingTask(Pooling.MEAN, true), null, 1),
                 Map.of());

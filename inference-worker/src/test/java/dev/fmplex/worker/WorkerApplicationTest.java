@@ -12,6 +12,7 @@ import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import dev.fmplex.model.vfm.Quota;
 import dev.fmplex.model.vfm.VfmDeployment;
+import dev.fmplex.worker.inference.VfmDeployments;
 import dev.fmplex.worker.inference.VfmInferenceService;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,7 @@ class WorkerApplicationTest {
 
     @LocalServerPort int port;
     @Autowired VfmInferenceService inference;
+    @Autowired VfmDeployments deployments;
 
     @BeforeAll
     static void offline() {
@@ -43,7 +45,7 @@ class WorkerApplicationTest {
 
     @BeforeEach
     void deployEmbedder() {
-        assertThat(inference.deploy(EMBEDDER, Map.of())).isZero();
+        assertThat(deployments.deploy(EMBEDDER, Map.of())).isZero();
     }
 
     @Test
@@ -55,7 +57,7 @@ class WorkerApplicationTest {
                         "all-minilm-l6-v2",
                         new EmbeddingTask(Pooling.CLS, false),
                         null);
-        inference.deploy(other, Map.of());
+        deployments.deploy(other, Map.of());
         VfmDeployment next =
                 new VfmDeployment(
                         "other",
@@ -63,14 +65,14 @@ class WorkerApplicationTest {
                         "all-minilm-l6-v2",
                         new EmbeddingTask(Pooling.MEAN, true),
                         null);
-        inference.deploy(next, Map.of());
+        deployments.deploy(next, Map.of());
         InferResponse response =
                 inference.infer(other, new InferRequest(List.of("x"), null)).block();
         assertThat(response.version()).isEqualTo(2);
 
         assertThatThrownBy(
                         () ->
-                                inference.deploy(
+                                deployments.deploy(
                                         new VfmDeployment(
                                                 "other",
                                                 3,
@@ -88,8 +90,8 @@ class WorkerApplicationTest {
                 .as("a rejected version leaves the serving one in place")
                 .isEqualTo(2);
 
-        inference.undeploy("other");
-        assertThat(inference.residentBytes("other")).isNull();
+        deployments.undeploy("other");
+        assertThat(deployments.residentBytes("other")).isNull();
         assertThatThrownBy(
                         () -> inference.infer(other, new InferRequest(List.of("x"), null)).block())
                 .isInstanceOfSatisfying(

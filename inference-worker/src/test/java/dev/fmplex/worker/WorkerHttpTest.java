@@ -6,7 +6,7 @@ import dev.fmplex.model.task.ClassificationTask;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import dev.fmplex.model.vfm.VfmDeployment;
-import dev.fmplex.worker.inference.VfmInferenceService;
+import dev.fmplex.worker.inference.VfmDeployments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +43,7 @@ class WorkerHttpTest {
     private static final String BACKBONE = "all-minilm-l6-v2";
 
     @LocalServerPort int port;
-    @Autowired VfmInferenceService inference;
+    @Autowired VfmDeployments deployments;
 
     @BeforeAll
     static void offline() {
@@ -53,7 +53,7 @@ class WorkerHttpTest {
     @BeforeEach
     void deploy() {
         for (int v = 0; v < 8; v++) {
-            inference.deploy(
+            deployments.deploy(
                     new VfmDeployment(
                             "client-" + v,
                             1,
@@ -64,7 +64,7 @@ class WorkerHttpTest {
                     Map.of());
         }
         for (String id : List.of("flood", "late", "cancelled", "paused")) {
-            inference.deploy(
+            deployments.deploy(
                     new VfmDeployment(id, 1, BACKBONE, new EmbeddingTask(null, null), null),
                     Map.of());
         }
@@ -146,7 +146,7 @@ class WorkerHttpTest {
                         .flatMap(i -> infer("flood", heavy, 120_000), 30)
                         .subscribe(flood::add);
         await(
-                () -> inference.stats().get(BACKBONE).vfms().get("flood").queuedRequests() >= 10,
+                () -> deployments.stats().get(BACKBONE).vfms().get("flood").queuedRequests() >= 10,
                 "the flood to queue");
 
         Reply paused = null;
@@ -190,7 +190,7 @@ class WorkerHttpTest {
         assertThat(stillQueued.status())
                 .as("queued before the pause, finished after it")
                 .isEqualTo(200);
-        var cancelledStats = inference.stats().get(BACKBONE).vfms().get("cancelled");
+        var cancelledStats = deployments.stats().get(BACKBONE).vfms().get("cancelled");
         assertThat(cancelledStats.queuedRequests()).isZero();
         assertThat(cancelledStats.completedRequests())
                 .as("the cancelled request never ran")
@@ -316,7 +316,7 @@ class WorkerHttpTest {
     }
 
     private int queued(String vfm) {
-        var stats = inference.stats().get(BACKBONE).vfms().get(vfm);
+        var stats = deployments.stats().get(BACKBONE).vfms().get(vfm);
         return stats == null ? 0 : stats.queuedRequests();
     }
 

@@ -8,6 +8,7 @@ import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.BackboneHost;
+import dev.fmplex.worker.inference.VfmDeployments;
 import dev.fmplex.worker.inference.VfmInferenceService;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,13 @@ import reactor.core.publisher.Mono;
 class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
 
     private final VfmInferenceService inference;
+    private final VfmDeployments deployments;
     private final BackboneHost host;
 
-    InProcessWorkerGateway(VfmInferenceService inference, BackboneHost host) {
+    InProcessWorkerGateway(
+            VfmInferenceService inference, VfmDeployments deployments, BackboneHost host) {
         this.inference = inference;
+        this.deployments = deployments;
         this.host = host;
     }
 
@@ -39,32 +43,32 @@ class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
 
     @Override
     public long deploy(VfmDeployment deployment, Map<String, byte[]> files) {
-        return inference.deploy(deployment, files);
+        return deployments.deploy(deployment, files);
     }
 
     @Override
     public void undeploy(String vfmId) {
-        inference.undeploy(vfmId);
+        deployments.undeploy(vfmId);
     }
 
     @Override
     public Optional<Long> residentBytes(String vfmId) {
-        return Optional.ofNullable(inference.residentBytes(vfmId));
+        return Optional.ofNullable(deployments.residentBytes(vfmId));
     }
 
     @Override
     public void pause(String vfmId) {
-        inference.pause(vfmId);
+        deployments.pause(vfmId);
     }
 
     @Override
     public void resume(String vfmId) {
-        inference.resume(vfmId);
+        deployments.resume(vfmId);
     }
 
     @Override
     public Optional<SchedulerView> schedulerView(String vfmId) {
-        return inference
+        return deployments
                 .queueStats(vfmId)
                 .map(
                         q ->

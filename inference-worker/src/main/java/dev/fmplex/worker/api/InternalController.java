@@ -7,7 +7,7 @@ import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.web.Blocking;
 import dev.fmplex.worker.inference.BackboneHost;
-import dev.fmplex.worker.inference.VfmInferenceService;
+import dev.fmplex.worker.inference.VfmDeployments;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +33,11 @@ import reactor.core.publisher.Mono;
 class InternalController {
 
     private final BackboneHost host;
-    private final VfmInferenceService inference;
+    private final VfmDeployments deployments;
 
-    InternalController(BackboneHost host, VfmInferenceService inference) {
+    InternalController(BackboneHost host, VfmDeployments deployments) {
         this.host = host;
-        this.inference = inference;
+        this.deployments = deployments;
     }
 
     @GetMapping("/internal/backbones")
@@ -82,7 +82,7 @@ class InternalController {
                         list -> {
                             Map<String, byte[]> byName = new LinkedHashMap<>();
                             list.forEach(entry -> byName.put(entry.getKey(), entry.getValue()));
-                            return Blocking.call(() -> inference.deploy(deployment, byName));
+                            return Blocking.call(() -> deployments.deploy(deployment, byName));
                         })
                 .map(
                         bytes ->
@@ -97,24 +97,24 @@ class InternalController {
 
     @DeleteMapping("/internal/vfms/{id}")
     ResponseEntity<Void> unload(@PathVariable String id) {
-        inference.undeploy(id);
+        deployments.undeploy(id);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/internal/vfms/{id}/pause")
     ResponseEntity<Void> pause(@PathVariable String id) {
-        inference.pause(id);
+        deployments.pause(id);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/internal/vfms/{id}/resume")
     ResponseEntity<Void> resume(@PathVariable String id) {
-        inference.resume(id);
+        deployments.resume(id);
         return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/internal/stats")
     Map<String, SchedulerStats> stats() {
-        return inference.stats();
+        return deployments.stats();
     }
 }

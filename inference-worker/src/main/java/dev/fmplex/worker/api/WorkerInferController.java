@@ -6,6 +6,7 @@ import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.worker.inference.VfmDeployments;
 import dev.fmplex.worker.inference.VfmInferenceService;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,9 +19,11 @@ import reactor.core.publisher.Mono;
 class WorkerInferController {
 
     private final VfmInferenceService inference;
+    private final VfmDeployments deployments;
 
-    WorkerInferController(VfmInferenceService inference) {
+    WorkerInferController(VfmInferenceService inference, VfmDeployments deployments) {
         this.inference = inference;
+        this.deployments = deployments;
     }
 
     @PostMapping("/vfms/{id}/infer")
@@ -28,7 +31,7 @@ class WorkerInferController {
         return Mono.defer(
                 () ->
                         inference.infer(
-                                inference
+                                deployments
                                         .deployment(id)
                                         .orElseThrow(
                                                 () ->
@@ -52,7 +55,7 @@ class WorkerInferController {
                                 "vfms is required: a list of vFM ids");
                     }
                     return inference.inferMany(
-                            inference.deploymentsOf(request.vfms()), request.request());
+                            deployments.deploymentsOf(request.vfms()), request.request());
                 });
     }
 }

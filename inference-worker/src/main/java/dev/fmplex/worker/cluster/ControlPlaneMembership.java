@@ -3,7 +3,8 @@ package dev.fmplex.worker.cluster;
 import dev.fmplex.model.cluster.RegistrationReply;
 import dev.fmplex.model.cluster.WorkerRegistration;
 import dev.fmplex.worker.inference.BackboneHost;
-import dev.fmplex.worker.inference.VfmInferenceService;
+import dev.fmplex.worker.inference.VfmDeployments;
+import dev.fmplex.worker.inference.WorkerProperties;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
@@ -29,7 +29,7 @@ class ControlPlaneMembership implements DisposableBean {
 
     private final WebClient controlPlane;
     private final BackboneHost host;
-    private final VfmInferenceService inference;
+    private final VfmDeployments deployments;
     private final String advertisedHost;
     private final DataSize memoryBudget;
     private final ScheduledExecutorService timer =
@@ -44,16 +44,12 @@ class ControlPlaneMembership implements DisposableBean {
     private volatile long intervalMs = 1000;
 
     ControlPlaneMembership(
-            BackboneHost host,
-            VfmInferenceService inference,
-            @Value("${fmplex.worker.control-plane-url}") String controlPlaneUrl,
-            @Value("${fmplex.worker.advertised-host:localhost}") String advertisedHost,
-            @Value("${fmplex.worker.memory-budget:4GB}") DataSize memoryBudget) {
-        this.controlPlane = WebClient.builder().baseUrl(controlPlaneUrl).build();
+            BackboneHost host, VfmDeployments deployments, WorkerProperties properties) {
+        this.controlPlane = WebClient.builder().baseUrl(properties.controlPlaneUrl()).build();
         this.host = host;
-        this.inference = inference;
-        this.advertisedHost = advertisedHost;
-        this.memoryBudget = memoryBudget;
+        this.deployments = deployments;
+        this.advertisedHost = properties.advertisedHost();
+        this.memoryBudget = properties.memoryBudget();
     }
 
     @EventListener
@@ -98,7 +94,7 @@ class ControlPlaneMembership implements DisposableBean {
             // nothing stays loaded that it does not track, then join again.
             log.warn(
                     "The control plane no longer knows this worker; unloading and registering again");
-            inference.undeployAll();
+            deployments.undeployAll();
             register();
         } catch (RuntimeException e) {
             log.warn("Heartbeat failed: {}", e.getMessage());

@@ -22,7 +22,13 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    VfmInferenceService vfmInferenceService(BackboneHost host, WorkerProperties properties) {
-        return new VfmInferenceService(host, properties);
+    VfmDeployments vfmDeployments(BackboneHost host) {
+        return new VfmDeployments(host);
+    }
+
+    @Bean
+    VfmInferenceService vfmInferenceService(
+            VfmDeployments deployments, WorkerProperties properties) {
+        return new VfmInferenceService(deployments, properties);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Worker settings ({@code fmplex.worker.*}).
@@ -24,11 +25,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param executorLanes batches in flight at once per backbone, each lane on an even share of the
  *     cores' intra-op threads (1: one batch at a time on all cores)
  * @param bundledBackbone whether to load the bundled {@code all-minilm-l6-v2}
- * @param checkpoints further backbones by name, each a Hugging Face checkpoint directory, loaded as
- *     the family its {@code config.json} {@code model_type} names: BERT family ({@code
- *     config.json}, {@code model.safetensors}, {@code tokenizer.json}) or {@code vit} ({@code
- *     config.json}, {@code model.safetensors}, {@code preprocessor_config.json}), e.g. {@code
+ * @param checkpoints further backbones by name, each a Hugging Face checkpoint directory, loaded by
+ *     the installed family whose {@code model_type} its {@code config.json} names ({@code bert},
+ *     {@code vit}, {@code clip}, {@code patchtst}, or any family on the classpath; an unknown type
+ *     stops the worker naming the accepted ones), e.g. {@code
  *     fmplex.worker.checkpoints.bert-base=/models/bert-base-uncased}
+ * @param controlPlaneUrl the control plane this worker registers and heartbeats with; unset for a
+ *     worker on its own (or inside the standalone server)
+ * @param advertisedHost the host name the control plane reaches this worker at
+ * @param memoryBudget what the control plane may place on this worker: backbones plus vFM versions
  */
 @ConfigurationProperties("fmplex.worker")
 public record WorkerProperties(
@@ -43,7 +48,10 @@ public record WorkerProperties(
         @DefaultValue("30000") int defaultTimeoutMs,
         @DefaultValue("1") int executorLanes,
         @DefaultValue("true") boolean bundledBackbone,
-        Map<String, Path> checkpoints) {
+        Map<String, Path> checkpoints,
+        String controlPlaneUrl,
+        @DefaultValue("localhost") String advertisedHost,
+        @DefaultValue("4GB") DataSize memoryBudget) {
 
     /** The longest {@code timeoutMs} a request may ask for. */
     public static final int MAX_TIMEOUT_MS = 600_000;
