@@ -2,12 +2,21 @@ package dev.fmplex.engine;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.fmplex.engine.family.BackboneFamilies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +58,37 @@ class ArchitectureTest {
                 .check(engine);
     }
 
+    /**
+     * Compiled classes do not show constants javac inlined (a family's file name, say), so the
+     * sources are read too: outside the families no file imports a family package.
+     */
+    @Test
+    void noSourceOutsideTheFamiliesImportsAFamily() throws IOException {
+        Path sources = Path.of("src/main/java/dev/fmplex/engine");
+        Pattern familyImport =
+                Pattern.compile(
+                        "^import (static )?dev\\.fmplex\\.engine\\.family\\.[a-z]+\\.",
+                        Pattern.MULTILINE);
+        List<String> offenders;
+        try (Stream<Path> files = Files.walk(sources)) {
+            offenders =
+                    files.filter(f -> f.toString().endsWith(".java"))
+                            .filter(f -> !sources.relativize(f).startsWith("family"))
+                            .filter(f -> familyImport.matcher(read(f)).find())
+                            .map(Path::toString)
+                            .toList();
+        }
+        assertThat(offenders).isEmpty();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void familiesDoNotDependOnEachOther() {
         slices().matching("dev.fmplex.engine.family.(*)..")
@@ -69,13 +109,11 @@ class ArchitectureTest {
     @Test
     void everyFamilyIsFoundThroughTheServiceLoader() {
         // The SPI is the families' only door: each family package holds exactly one provider.
-        for (String family : java.util.List.of("bert", "clip", "patchtst", "vit")) {
-            org.assertj.core.api.Assertions.assertThat(
-                            dev.fmplex.engine.family.BackboneFamilies.installed().all())
+        for (String family : List.of("bert", "clip", "patchtst", "vit")) {
+            assertThat(BackboneFamilies.installed().all())
                     .anySatisfy(
                             f ->
-                                    org.assertj.core.api.Assertions.assertThat(
-                                                    f.getClass().getPackageName())
+                                    assertThat(f.getClass().getPackageName())
                                             .isEqualTo(FAMILY_SPI + "." + family));
         }
     }

@@ -2,7 +2,6 @@ package dev.fmplex.engine.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.family.bert.BertCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,7 +40,8 @@ public final class CheckpointFiles {
                     SafetensorsTensors.decode(
                             safetensors, manager, name -> canonicalName.apply(name) != null);
         } catch (WeightLoadException e) {
-            throw new WeightLoadException(BertCheckpoint.WEIGHTS_FILE + ": " + e.getMessage(), e);
+            throw new WeightLoadException(
+                    HfCheckpointLayout.WEIGHTS_FILE + ": " + e.getMessage(), e);
         }
         Map<String, NDArray> canonical = new HashMap<>();
         for (Map.Entry<String, NDArray> entry : raw.entrySet()) {

@@ -36,20 +36,23 @@ public final class BackboneLoading {
         return root.newSubManager();
     }
 
-    /** Runs {@code assembly} in a new root manager on {@code device}; the runtime owns it after. */
-    public static <R extends ServedBackbone> R inNewRoot(Device device, Assembly<R> assembly)
+    /**
+     * Runs {@code assembly} in a new root manager on {@code device}; the runtime owns it after. A
+     * {@link WeightLoadException} of the assembly comes back with the backbone's name in front, as
+     * the worker's startup reports it.
+     */
+    public static <R extends ServedBackbone> R inNewRoot(
+            String name, Device device, Assembly<R> assembly)
             throws IOException, WeightLoadException {
         NDManager root = newRootManager(device);
         try {
             return assembly.assemble(root, newWeightsManager(root));
-        } catch (IOException | WeightLoadException | RuntimeException e) {
+        } catch (WeightLoadException e) {
+            root.close();
+            throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
             root.close();
             throw e;
         }
-    }
-
-    /** A loading failure with the backbone's name in front, as the worker's startup reports it. */
-    public static WeightLoadException named(String name, WeightLoadException cause) {
-        return new WeightLoadException("backbone " + name + ": " + cause.getMessage(), cause);
     }
 }

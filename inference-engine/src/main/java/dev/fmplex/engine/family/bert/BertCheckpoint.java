@@ -1,10 +1,6 @@
 package dev.fmplex.engine.family.bert;
 
-import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.checkpoint.HfCheckpointLayout;
-import dev.fmplex.engine.checkpoint.WeightLoadException;
-import java.nio.file.Path;
 
 /**
  * A BERT-family checkpoint in Hugging Face layout: a directory with {@code config.json} and {@code
@@ -17,25 +13,14 @@ public final class BertCheckpoint {
     public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
     public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
 
-    private BertCheckpoint() {}
-
-    private static final HfCheckpointLayout<BertConfig> LAYOUT =
+    /** How a checkpoint of this family is read: see {@link HfCheckpointLayout}. */
+    public static final HfCheckpointLayout<BertConfig> LAYOUT =
             new HfCheckpointLayout<>(
                     BertConfigReader::read,
                     BertCheckpoint::canonicalName,
                     BertParameterNames::expectedShapes);
 
-    /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
-    public static BackboneParameters<BertConfig> load(Path directory, NDManager manager)
-            throws WeightLoadException {
-        return LAYOUT.load(directory, manager);
-    }
-
-    /** Builds weights for {@code config} from the bytes of a safetensors file. */
-    public static BackboneParameters<BertConfig> load(
-            BertConfig config, byte[] safetensors, NDManager manager) throws WeightLoadException {
-        return LAYOUT.load(config, safetensors, manager);
-    }
+    private BertCheckpoint() {}
 
     /** The canonical BERT name of a stored tensor, or null for tensors the encoder does not use. */
     static String canonicalName(String stored) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.LayerProjections;
 import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
@@ -29,11 +30,15 @@ public final class BertEncoder implements TextEncoder {
     private final BertConfig config;
     private final BackboneParameters<BertConfig> weights;
     private final MultiHeadAttention attention;
+    private final LayerProjections projections;
 
     public BertEncoder(BackboneParameters<BertConfig> weights) {
         this.config = weights.config();
         this.weights = weights;
         this.attention = new MultiHeadAttention(config.hiddenSize(), config.attentionHeads());
+        this.projections =
+                new LayerProjections(
+                        weights, BertParameterNames::weight, BertParameterNames::bias, 0);
     }
 
     @Override
@@ -122,22 +127,11 @@ public final class BertEncoder implements TextEncoder {
     }
 
     private NDArray selfAttention(NDArray input, NDArray scoreMask, int layer, LinearDelta delta) {
-        return attention.attend(
-                project(input, Projection.QUERY, layer, delta),
-                project(input, Projection.KEY, layer, delta),
-                project(input, Projection.VALUE, layer, delta),
-                scoreMask);
+        return projections.selfAttention(attention, input, layer, scoreMask, delta);
     }
 
     private NDArray project(NDArray input, Projection linear, int layer, LinearDelta delta) {
-        return Layers.project(
-                input,
-                weights,
-                BertParameterNames.weight(layer, linear),
-                BertParameterNames.bias(layer, linear),
-                layer,
-                linear,
-                delta);
+        return projections.apply(input, layer, linear, delta);
     }
 
     private NDArray lookup(NDArray indices, String table) {

@@ -47,14 +47,11 @@ public final class BertFamily implements BackboneFamily {
                         "save the tokenizer with the model: tokenizer.save_pretrained(directory)");
         long start = System.nanoTime();
         return BackboneLoading.inNewRoot(
+                name,
                 options.device(),
                 (root, weightsManager) -> {
-                    BackboneParameters<BertConfig> weights;
-                    try {
-                        weights = BertCheckpoint.load(directory, weightsManager);
-                    } catch (WeightLoadException e) {
-                        throw BackboneLoading.named(name, e);
-                    }
+                    BackboneParameters<BertConfig> weights =
+                            BertCheckpoint.LAYOUT.load(directory, weightsManager);
                     int limit = Math.min(options.maxInputTokens(), weights.config().maxPositions());
                     TextTokenizer tokenizer = TextTokenizer.fromFile(tokenizerFile, limit);
                     BertServedBackbone runtime =

@@ -54,6 +54,7 @@ public final class BundledMiniLm {
         long start = System.nanoTime();
         OnnxGraph graph = OnnxModelReader.read(readResource(ONNX_RESOURCE));
         return BackboneLoading.inNewRoot(
+                NAME,
                 device,
                 (root, weightsManager) -> {
                     BackboneParameters<BertConfig> weights =

@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.family.clip.ClipParameterNames.Tower;
+import dev.fmplex.engine.nn.LayerProjections;
 import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
@@ -42,6 +43,8 @@ public final class ClipEncoder {
     private final BackboneParameters<ClipConfig> weights;
     private final MultiHeadAttention textAttention;
     private final MultiHeadAttention visionAttention;
+    private final LayerProjections textProjections;
+    private final LayerProjections visionProjections;
 
     public ClipEncoder(BackboneParameters<ClipConfig> weights) {
         this.config = weights.config();
@@ -51,6 +54,18 @@ public final class ClipEncoder {
         this.visionAttention =
                 new MultiHeadAttention(
                         config.vision().hiddenSize(), config.vision().attentionHeads());
+        this.textProjections = towerProjections(weights, Tower.TEXT, 0);
+        this.visionProjections =
+                towerProjections(weights, Tower.VISION, ClipParameterNames.VISION_LAYER_BASE);
+    }
+
+    private static LayerProjections towerProjections(
+            BackboneParameters<ClipConfig> weights, Tower tower, int layerBase) {
+        return new LayerProjections(
+                weights,
+                (layer, role) -> ClipParameterNames.weight(tower, layer, role),
+                (layer, role) -> ClipParameterNames.bias(tower, layer, role),
+                layerBase);
     }
 
     public ClipConfig config() {
@@ -98,7 +113,7 @@ public final class ClipEncoder {
                         .add(lookup(positions, ClipParameterNames.TEXT_POSITIONS));
         NDArray scoreMask = batch.create(mask, new Shape(count, 1, length, length));
         for (int layer = 0; layer < config.text().layers(); layer++) {
-            x = layer(x, Tower.TEXT, layer, 0, scoreMask, delta);
+            x = layer(x, Tower.TEXT, layer, scoreMask, delta);
         }
         NDArray normed = norm(x, ClipParameterNames.FINAL_LAYER_NORM, config.text().layerNormEps());
         NDArray pooled = normed.reshape(count * length, hidden).get(batch.create(ends));
@@ -134,7 +149,7 @@ public final class ClipEncoder {
                         .add(weights.get(ClipParameterNames.VISION_POSITIONS));
         x = norm(x, ClipParameterNames.PRE_LAYER_NORM, vision.layerNormEps());
         for (int layer = 0; layer < vision.layers(); layer++) {
-            x = layer(x, Tower.VISION, layer, ClipParameterNames.VISION_LAYER_BASE, null, delta);
+            x = layer(x, Tower.VISION, layer, null, delta);
         }
         NDArray pooled =
                 norm(
@@ -176,55 +191,26 @@ public final class ClipEncoder {
     }
 
     private NDArray layer(
-            NDArray input,
-            Tower tower,
-            int layer,
-            int layerBase,
-            NDArray scoreMask,
-            LinearDelta delta) {
+            NDArray input, Tower tower, int layer, NDArray scoreMask, LinearDelta delta) {
         float eps =
                 tower == Tower.TEXT ? config.text().layerNormEps() : config.vision().layerNormEps();
         MultiHeadAttention attention = tower == Tower.TEXT ? textAttention : visionAttention;
         NDArray normed = norm(input, ClipParameterNames.norm(tower, layer, 1), eps);
-        NDArray context =
-                attention.attend(
-                        project(normed, tower, layer, layerBase, Projection.QUERY, delta),
-                        project(normed, tower, layer, layerBase, Projection.KEY, delta),
-                        project(normed, tower, layer, layerBase, Projection.VALUE, delta),
-                        scoreMask);
+        LayerProjections projections = tower == Tower.TEXT ? textProjections : visionProjections;
+        NDArray context = projections.selfAttention(attention, normed, layer, scoreMask, delta);
         NDArray attended =
-                project(context, tower, layer, layerBase, Projection.ATTENTION_OUTPUT, delta)
-                        .add(input);
+                projections.apply(context, layer, Projection.ATTENTION_OUTPUT, delta).add(input);
         NDArray inner =
-                project(
+                projections.apply(
                         norm(attended, ClipParameterNames.norm(tower, layer, 2), eps),
-                        tower,
                         layer,
-                        layerBase,
                         Projection.INTERMEDIATE,
                         delta);
         boolean quick =
                 tower == Tower.TEXT ? config.text().quickGelu() : config.vision().quickGelu();
         NDArray activated =
                 quick ? inner.mul(Activation.sigmoid(inner.mul(1.702f))) : Activation.gelu(inner);
-        return project(activated, tower, layer, layerBase, Projection.OUTPUT, delta).add(attended);
-    }
-
-    private NDArray project(
-            NDArray input,
-            Tower tower,
-            int layer,
-            int layerBase,
-            Projection linear,
-            LinearDelta delta) {
-        return Layers.project(
-                input,
-                weights,
-                ClipParameterNames.weight(tower, layer, linear),
-                ClipParameterNames.bias(tower, layer, linear),
-                layerBase + layer,
-                linear,
-                delta);
+        return projections.apply(activated, layer, Projection.OUTPUT, delta).add(attended);
     }
 
     private NDArray lookup(NDArray indices, String table) {

@@ -53,16 +53,13 @@ public final class ClipFamily implements BackboneFamily {
                         "save the processor with the model: processor.save_pretrained(directory)");
         long start = System.nanoTime();
         return BackboneLoading.inNewRoot(
+                name,
                 device,
                 (root, weightsManager) -> {
-                    BackboneParameters<ClipConfig> weights;
-                    ImagePreprocessor preprocessor;
-                    try {
-                        weights = ClipCheckpoint.load(directory, weightsManager);
-                        preprocessor = preprocessor(name, directory, weights.config());
-                    } catch (WeightLoadException e) {
-                        throw BackboneLoading.named(name, e);
-                    }
+                    BackboneParameters<ClipConfig> weights =
+                            ClipCheckpoint.LAYOUT.load(directory, weightsManager);
+                    ImagePreprocessor preprocessor =
+                            preprocessor(name, directory, weights.config());
                     int limit = Math.min(maxTokens, weights.config().text().maxPositions());
                     TextTokenizer tokenizer = TextTokenizer.fromFile(tokenizerFile, limit);
                     ClipServedBackbone runtime =

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.LayerProjections;
 import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
@@ -31,12 +32,15 @@ public final class PatchTstEncoder {
     private final BackboneParameters<PatchTstConfig> weights;
     private final Shape hiddenShape;
     private final MultiHeadAttention attention;
+    private final LayerProjections projections;
 
     public PatchTstEncoder(BackboneParameters<PatchTstConfig> weights) {
         this.config = weights.config();
         this.weights = weights;
         this.hiddenShape = new Shape(config.dModel());
         this.attention = new MultiHeadAttention(config.dModel(), config.attentionHeads());
+        this.projections =
+                new LayerProjections(weights, PatchTstParameterNames::weight, this::bias, 0);
     }
 
     public PatchTstConfig config() {
@@ -122,12 +126,7 @@ public final class PatchTstEncoder {
     }
 
     private NDArray selfAttention(NDArray input, int layer, LinearDelta delta) {
-        NDArray context =
-                attention.attend(
-                        project(input, Projection.QUERY, layer, delta),
-                        project(input, Projection.KEY, layer, delta),
-                        project(input, Projection.VALUE, layer, delta),
-                        null);
+        NDArray context = projections.selfAttention(attention, input, layer, null, delta);
         return project(context, Projection.ATTENTION_OUTPUT, layer, delta);
     }
 
@@ -138,15 +137,13 @@ public final class PatchTstEncoder {
     }
 
     private NDArray project(NDArray input, Projection linear, int layer, LinearDelta delta) {
-        boolean feedForward = linear == Projection.INTERMEDIATE || linear == Projection.OUTPUT;
-        return Layers.project(
-                input,
-                weights,
-                PatchTstParameterNames.weight(layer, linear),
-                feedForward && !config.ffBias() ? null : PatchTstParameterNames.bias(layer, linear),
-                layer,
-                linear,
-                delta);
+        return projections.apply(input, layer, linear, delta);
+    }
+
+    /** The feed-forward projections carry a bias only when {@code ff_bias} says so. */
+    private String bias(int layer, Projection role) {
+        boolean feedForward = role == Projection.INTERMEDIATE || role == Projection.OUTPUT;
+        return feedForward && !config.ffBias() ? null : PatchTstParameterNames.bias(layer, role);
     }
 
     /**

@@ -37,14 +37,11 @@ public final class PatchTstFamily implements BackboneFamily {
         Device device = options.device();
         long start = System.nanoTime();
         return BackboneLoading.inNewRoot(
+                name,
                 device,
                 (root, weightsManager) -> {
-                    BackboneParameters<PatchTstConfig> weights;
-                    try {
-                        weights = PatchTstCheckpoint.load(directory, weightsManager);
-                    } catch (WeightLoadException e) {
-                        throw BackboneLoading.named(name, e);
-                    }
+                    BackboneParameters<PatchTstConfig> weights =
+                            PatchTstCheckpoint.LAYOUT.load(directory, weightsManager);
                     PatchTstServedBackbone runtime =
                             PatchTstServedBackbone.create(name, weights, weightsManager, root);
                     PatchTstConfig config = weights.config();

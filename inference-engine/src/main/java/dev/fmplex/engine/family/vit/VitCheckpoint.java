@@ -1,10 +1,6 @@
 package dev.fmplex.engine.family.vit;
 
-import ai.djl.ndarray.NDManager;
-import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.checkpoint.HfCheckpointLayout;
-import dev.fmplex.engine.checkpoint.WeightLoadException;
-import java.nio.file.Path;
 
 /**
  * A ViT checkpoint in Hugging Face layout: {@code config.json} and {@code model.safetensors}, as
@@ -17,25 +13,14 @@ public final class VitCheckpoint {
     public static final String CONFIG_FILE = HfCheckpointLayout.CONFIG_FILE;
     public static final String WEIGHTS_FILE = HfCheckpointLayout.WEIGHTS_FILE;
 
-    private VitCheckpoint() {}
-
-    private static final HfCheckpointLayout<VitConfig> LAYOUT =
+    /** How a checkpoint of this family is read: see {@link HfCheckpointLayout}. */
+    public static final HfCheckpointLayout<VitConfig> LAYOUT =
             new HfCheckpointLayout<>(
                     VitConfigReader::read,
                     VitCheckpoint::canonicalName,
                     VitParameterNames::expectedShapes);
 
-    /** Loads and validates the checkpoint in {@code directory} into {@code manager}. */
-    public static BackboneParameters<VitConfig> load(Path directory, NDManager manager)
-            throws WeightLoadException {
-        return LAYOUT.load(directory, manager);
-    }
-
-    /** Builds weights for {@code config} from the bytes of a safetensors file. */
-    public static BackboneParameters<VitConfig> load(
-            VitConfig config, byte[] safetensors, NDManager manager) throws WeightLoadException {
-        return LAYOUT.load(config, safetensors, manager);
-    }
+    private VitCheckpoint() {}
 
     /** The canonical name of a stored tensor, or null for tensors the encoder does not use. */
     static String canonicalName(String stored) {

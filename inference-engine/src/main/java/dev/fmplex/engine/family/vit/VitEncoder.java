@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.LayerProjections;
 import dev.fmplex.engine.nn.Layers;
 import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.MultiHeadAttention;
@@ -27,12 +28,16 @@ public final class VitEncoder {
     private final VitConfig config;
     private final BackboneParameters<VitConfig> weights;
     private final MultiHeadAttention attention;
+    private final LayerProjections projections;
     private final Shape patchStride;
 
     public VitEncoder(BackboneParameters<VitConfig> weights) {
         this.config = weights.config();
         this.weights = weights;
         this.attention = new MultiHeadAttention(config.hiddenSize(), config.attentionHeads());
+        this.projections =
+                new LayerProjections(
+                        weights, VitParameterNames::weight, VitParameterNames::bias, 0);
         this.patchStride = new Shape(config.patchSize(), config.patchSize());
     }
 
@@ -129,22 +134,11 @@ public final class VitEncoder {
     }
 
     private NDArray selfAttention(NDArray input, int layer, LinearDelta delta) {
-        return attention.attend(
-                project(input, Projection.QUERY, layer, delta),
-                project(input, Projection.KEY, layer, delta),
-                project(input, Projection.VALUE, layer, delta),
-                null);
+        return projections.selfAttention(attention, input, layer, null, delta);
     }
 
     private NDArray project(NDArray input, Projection linear, int layer, LinearDelta delta) {
-        return Layers.project(
-                input,
-                weights,
-                VitParameterNames.weight(layer, linear),
-                VitParameterNames.bias(layer, linear),
-                layer,
-                linear,
-                delta);
+        return projections.apply(input, layer, linear, delta);
     }
 
     private NDArray norm(NDArray input, String prefix) {

@@ -45,16 +45,13 @@ public final class VitFamily implements BackboneFamily {
         Device device = options.device();
         long start = System.nanoTime();
         return BackboneLoading.inNewRoot(
+                name,
                 device,
                 (root, weightsManager) -> {
-                    BackboneParameters<VitConfig> weights;
-                    ImagePreprocessor preprocessor;
-                    try {
-                        weights = VitCheckpoint.load(directory, weightsManager);
-                        preprocessor = preprocessor(name, directory, weights.config());
-                    } catch (WeightLoadException e) {
-                        throw BackboneLoading.named(name, e);
-                    }
+                    BackboneParameters<VitConfig> weights =
+                            VitCheckpoint.LAYOUT.load(directory, weightsManager);
+                    ImagePreprocessor preprocessor =
+                            preprocessor(name, directory, weights.config());
                     VitServedBackbone runtime =
                             VitServedBackbone.create(
                                     name, weights, preprocessor, weightsManager, root);

@@ -53,7 +53,7 @@ class BertCheckpointTest {
         Map<String, HostTensor> weights = TinyBertCheckpoints.randomWeights(TINY, 42, dtype);
         TinyBertCheckpoints.write(directory, TINY, weights, prefix);
 
-        BackboneParameters<BertConfig> loaded = BertCheckpoint.load(directory, manager);
+        BackboneParameters<BertConfig> loaded = BertCheckpoint.LAYOUT.load(directory, manager);
 
         BackboneParameters<BertConfig> inMemory =
                 BertParameterNames.parameters(TINY, TinyBertCheckpoints.toArrays(weights, manager));
@@ -67,7 +67,7 @@ class BertCheckpointTest {
                 TinyBertCheckpoints.randomWeights(TINY, 3, SafetensorsDType.F32);
         TinyBertCheckpoints.writeWithDjl(directory, TINY, weights, manager);
 
-        BackboneParameters<BertConfig> loaded = BertCheckpoint.load(directory, manager);
+        BackboneParameters<BertConfig> loaded = BertCheckpoint.LAYOUT.load(directory, manager);
 
         BackboneParameters<BertConfig> inMemory =
                 BertParameterNames.parameters(TINY, TinyBertCheckpoints.toArrays(weights, manager));
@@ -98,7 +98,7 @@ class BertCheckpointTest {
                 TinyBertCheckpoints.randomWeights(TINY, 42, SafetensorsDType.F32);
         weights.remove("encoder.layer.1.intermediate.dense.bias");
         TinyBertCheckpoints.write(directory, TINY, weights, "");
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("missing")
                 .hasMessageContaining("encoder.layer.1.intermediate.dense.bias");
@@ -112,7 +112,7 @@ class BertCheckpointTest {
                 "encoder.layer.0.attention.self.key.weight",
                 new HostTensor(new long[] {16, 8}, new float[128], SafetensorsDType.F32));
         TinyBertCheckpoints.write(directory, TINY, weights, "bert.");
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("encoder.layer.0.attention.self.key.weight")
                 .hasMessageContaining("[16, 8]")
@@ -127,7 +127,7 @@ class BertCheckpointTest {
                 "embeddings.LayerNorm.bias",
                 new HostTensor(new long[] {16}, new float[16], SafetensorsDType.I32));
         TinyBertCheckpoints.write(directory, TINY, weights, "");
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("embeddings.LayerNorm.bias")
                 .hasMessageContaining("I32");
@@ -143,7 +143,7 @@ class BertCheckpointTest {
         Path file = directory.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 100));
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("model.safetensors")
                 .hasMessageContaining("data section");
@@ -158,25 +158,25 @@ class BertCheckpointTest {
                 "");
         String json = TinyBertCheckpoints.configJson(TINY);
         TinyBertCheckpoints.writeConfig(directory, json.replace("\"gelu\"", "\"relu\""));
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .hasMessageContaining("hidden_act 'relu'");
         TinyBertCheckpoints.writeConfig(directory, json.replace("\"num_attention_heads\": 4,", ""));
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .hasMessageContaining("'num_attention_heads' must be an integer");
         TinyBertCheckpoints.writeConfig(
                 directory,
                 json.replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 5"));
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .hasMessageContaining("not a multiple of num_attention_heads 5");
         TinyBertCheckpoints.writeConfig(
                 directory, json.replace("\"model_type\": \"bert\"", "\"model_type\": \"roberta\""));
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .hasMessageContaining("model_type 'roberta'");
     }
 
     @Test
     void missingFilesAreNamed() {
-        assertThatThrownBy(() -> BertCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> BertCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("config.json");
     }

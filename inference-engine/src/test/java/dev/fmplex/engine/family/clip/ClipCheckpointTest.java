@@ -35,7 +35,7 @@ class ClipCheckpointTest {
         Map<String, HostTensor> weights = TinyClipCheckpoints.randomWeights(config, 1);
         TinyClipCheckpoints.write(directory, config, weights);
 
-        BackboneParameters<ClipConfig> loaded = ClipCheckpoint.load(directory, manager);
+        BackboneParameters<ClipConfig> loaded = ClipCheckpoint.LAYOUT.load(directory, manager);
 
         assertThat(loaded.config()).isEqualTo(config);
         for (String name :
@@ -57,7 +57,7 @@ class ClipCheckpointTest {
                 new LinkedHashMap<>(TinyClipCheckpoints.randomWeights(config, 2));
         weights.remove(ClipParameterNames.PRE_LAYER_NORM + ".bias");
         TinyClipCheckpoints.write(directory, config, weights);
-        assertThatThrownBy(() -> ClipCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> ClipCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("vision_model.pre_layrnorm.bias");
 
@@ -66,7 +66,7 @@ class ClipCheckpointTest {
                 ClipParameterNames.TEXT_PROJECTION,
                 new HostTensor(new long[] {8, 12}, new float[96], SafetensorsDType.F32));
         TinyClipCheckpoints.write(directory, config, weights);
-        assertThatThrownBy(() -> ClipCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> ClipCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("'text_projection.weight' has shape [8, 12]")
                 .hasMessageContaining("requires [8, 16]");

@@ -35,7 +35,8 @@ class PatchTstCheckpointTest {
         Map<String, HostTensor> weights = TinyPatchTstCheckpoints.randomWeights(config, 1);
         TinyPatchTstCheckpoints.write(directory, config, weights);
 
-        BackboneParameters<PatchTstConfig> loaded = PatchTstCheckpoint.load(directory, manager);
+        BackboneParameters<PatchTstConfig> loaded =
+                PatchTstCheckpoint.LAYOUT.load(directory, manager);
 
         assertThat(loaded.config()).isEqualTo(config);
         String key = PatchTstParameterNames.weight(1, Projection.KEY);
@@ -54,7 +55,8 @@ class PatchTstCheckpointTest {
         TinyPatchTstCheckpoints.write(
                 directory, config, TinyPatchTstCheckpoints.randomWeights(config, 2));
 
-        BackboneParameters<PatchTstConfig> loaded = PatchTstCheckpoint.load(directory, manager);
+        BackboneParameters<PatchTstConfig> loaded =
+                PatchTstCheckpoint.LAYOUT.load(directory, manager);
 
         assertThat(loaded.get(PatchTstParameterNames.CLS_TOKEN).getShape().dimension())
                 .isEqualTo(4);
@@ -69,7 +71,7 @@ class PatchTstCheckpointTest {
                 new LinkedHashMap<>(TinyPatchTstCheckpoints.randomWeights(config, 3));
         weights.remove("encoder.layers.1.norm_sublayer1.batchnorm.running_mean");
         TinyPatchTstCheckpoints.write(directory, config, weights);
-        assertThatThrownBy(() -> PatchTstCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> PatchTstCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("1 required tensor(s) missing")
                 .hasMessageContaining("encoder.layers.1.norm_sublayer1.batchnorm.running_mean");
@@ -80,7 +82,7 @@ class PatchTstCheckpointTest {
                 PatchTstParameterNames.POSITIONS,
                 new HostTensor(new long[] {5, 16}, new float[80], SafetensorsDType.F32));
         TinyPatchTstCheckpoints.write(directory, config, weights);
-        assertThatThrownBy(() -> PatchTstCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> PatchTstCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("'encoder.positional_encoder.position_enc' has shape [5, 16]")
                 .hasMessageContaining("requires [3, 16]");

@@ -32,7 +32,7 @@ class VitCheckpointTest {
         Map<String, HostTensor> weights = TinyVitCheckpoints.randomWeights(config, 1);
         TinyVitCheckpoints.write(directory, config, weights);
 
-        BackboneParameters<VitConfig> loaded = VitCheckpoint.load(directory, manager);
+        BackboneParameters<VitConfig> loaded = VitCheckpoint.LAYOUT.load(directory, manager);
 
         assertThat(loaded.config()).isEqualTo(config);
         assertThat(loaded.byteSize()).isEqualTo(4 * config.parameterCount());
@@ -49,7 +49,7 @@ class VitCheckpointTest {
         weights.remove("encoder.layer.1.layernorm_after.weight");
         TinyVitCheckpoints.write(directory, config, weights);
 
-        assertThatThrownBy(() -> VitCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> VitCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("1 required tensor(s) missing")
                 .hasMessageContaining("encoder.layer.1.layernorm_after.weight");
@@ -66,7 +66,7 @@ class VitCheckpointTest {
                 new HostTensor(new long[] {1, 10, 16}, new float[160], SafetensorsDType.F32));
         TinyVitCheckpoints.write(directory, config, weights);
 
-        assertThatThrownBy(() -> VitCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> VitCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("'embeddings.position_embeddings' has shape [1, 10, 16]")
                 .hasMessageContaining("requires [1, 5, 16]");
@@ -122,7 +122,7 @@ class VitCheckpointTest {
         TinyVitCheckpoints.writeConfig(
                 directory, TinyVitCheckpoints.configJson(TinyVitCheckpoints.TINY));
 
-        assertThatThrownBy(() -> VitCheckpoint.load(directory, manager))
+        assertThatThrownBy(() -> VitCheckpoint.LAYOUT.load(directory, manager))
                 .isInstanceOf(WeightLoadException.class)
                 .hasMessageContaining("checkpoint file missing")
                 .hasMessageContaining("model.safetensors");

@@ -41,6 +41,7 @@ public final class ByteHistogramFamily implements BackboneFamily {
             throw config.error("hidden_size", "must be >= 1");
         }
         return BackboneLoading.inNewRoot(
+                name,
                 options.device(),
                 (root, weights) -> {
                     weights.cap();
