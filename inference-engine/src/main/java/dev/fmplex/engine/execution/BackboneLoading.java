@@ -14,7 +14,8 @@ import java.io.IOException;
 public final class BackboneLoading {
 
     /**
-     * Builds a runtime from weights it loads into {@code weights}, a sub-manager of {@code root}.
+     * Builds a served backbone from weights it loads into {@code weights}, a sub-manager of {@code
+     * root}.
      */
     @FunctionalInterface
     public interface Assembly<R extends ServedBackbone> {
@@ -37,9 +38,9 @@ public final class BackboneLoading {
     }
 
     /**
-     * Runs {@code assembly} in a new root manager on {@code device}; the runtime owns it after. A
-     * {@link WeightLoadException} of the assembly comes back with the backbone's name in front, as
-     * the worker's startup reports it.
+     * Runs {@code assembly} in a new root manager on {@code device}; the served backbone owns it
+     * after. A {@link WeightLoadException} of the assembly comes back with the backbone's name in
+     * front, as the worker's startup reports it.
      */
     public static <R extends ServedBackbone> R inNewRoot(
             String name, Device device, Assembly<R> assembly)

@@ -30,9 +30,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BackboneHost implements AutoCloseable {
 
-    /** One hosted backbone. */
+    /**
+     * A {@link ServedBackbone} as this worker hosts it: with its scheduler, the registry of the vFM
+     * versions it serves, and its metrics.
+     */
     public record HostedBackbone(
-            ServedBackbone runtime,
+            ServedBackbone served,
             FairScheduler<InferencePayload, List<TaskOutput>> scheduler,
             VfmRegistry registry,
             SchedulerMetrics metrics) {}
@@ -86,12 +89,12 @@ public final class BackboneHost implements AutoCloseable {
         return () -> IntraOpThreads.setForThisThread(threads);
     }
 
-    public void add(ServedBackbone runtime) {
-        String name = runtime.descriptor().name();
+    public void add(ServedBackbone served) {
+        String name = served.descriptor().name();
         SchedulerMetrics metrics = new SchedulerMetrics(meters, name);
         FairScheduler<InferencePayload, List<TaskOutput>> scheduler =
                 FairScheduler.<InferencePayload, List<TaskOutput>>builder()
-                        .setRunner(new ScheduledRunner(runtime, properties.maxBatchTokens()))
+                        .setRunner(new ScheduledRunner(served, properties.maxBatchTokens()))
                         .optPolicy(SchedulingPolicy.fromName(properties.policy()))
                         .optMaxBatchRows(properties.maxBatchRows())
                         .optMaxBatchTokens(properties.maxBatchTokens())
@@ -102,7 +105,7 @@ public final class BackboneHost implements AutoCloseable {
                                 properties.executorLanes(), laneSetup(properties.executorLanes()))
                         .build();
         metrics.observe(scheduler::stats, scheduler::queuedRequests);
-        HostedBackbone hosted = new HostedBackbone(runtime, scheduler, new VfmRegistry(), metrics);
+        HostedBackbone hosted = new HostedBackbone(served, scheduler, new VfmRegistry(), metrics);
         if (backbones.putIfAbsent(name, hosted) != null) {
             throw new IllegalStateException("backbone " + name + " is already loaded");
         }
@@ -118,7 +121,7 @@ public final class BackboneHost implements AutoCloseable {
     }
 
     public List<BackboneDescriptor> descriptors() {
-        return backbones.values().stream().map(b -> b.runtime().descriptor()).toList();
+        return backbones.values().stream().map(b -> b.served().descriptor()).toList();
     }
 
     @Override
@@ -126,7 +129,7 @@ public final class BackboneHost implements AutoCloseable {
         for (HostedBackbone backbone : backbones.values()) {
             backbone.scheduler().close();
             backbone.registry().clear();
-            backbone.runtime().close();
+            backbone.served().close();
         }
         backbones.clear();
     }

@@ -44,14 +44,14 @@ public final class VfmDeployments {
         VfmModel model;
         try {
             model =
-                    backbone.runtime()
+                    backbone.served()
                             .importer()
                             .load(
                                     deployment.vfmId(),
                                     deployment.version(),
                                     deployment.task(),
                                     files,
-                                    backbone.runtime().root());
+                                    backbone.served().root());
         } catch (ArtifactException e) {
             throw EngineProblems.of(e);
         }
@@ -122,7 +122,7 @@ public final class VfmDeployments {
     /** Scheduler snapshots by backbone name. */
     public Map<String, SchedulerStats> stats() {
         Map<String, SchedulerStats> stats = new LinkedHashMap<>();
-        host.all().forEach(b -> stats.put(b.runtime().descriptor().name(), b.scheduler().stats()));
+        host.all().forEach(b -> stats.put(b.served().descriptor().name(), b.scheduler().stats()));
         return stats;
     }
 

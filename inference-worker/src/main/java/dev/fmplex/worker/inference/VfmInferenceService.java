@@ -111,7 +111,7 @@ public final class VfmInferenceService {
                                             inputs ->
                                                     targets.forEach(
                                                             target ->
-                                                                    backbone.runtime()
+                                                                    backbone.served()
                                                                             .requireServable(
                                                                                     inputs,
                                                                                     target.task())))
@@ -141,7 +141,7 @@ public final class VfmInferenceService {
      */
     private Mono<List<ModelInput>> prepare(
             HostedBackbone backbone, InferRequest request, TaskSpec task, int maxInputs) {
-        return Mono.fromCallable(() -> backbone.runtime().prepare(request, task, maxInputs))
+        return Mono.fromCallable(() -> backbone.served().prepare(request, task, maxInputs))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(EngineProblems::translate);
     }

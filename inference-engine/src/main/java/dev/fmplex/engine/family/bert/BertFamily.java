@@ -54,7 +54,7 @@ public final class BertFamily implements BackboneFamily {
                             BertCheckpoint.LAYOUT.load(directory, weightsManager);
                     int limit = Math.min(options.maxInputTokens(), weights.config().maxPositions());
                     TextTokenizer tokenizer = TextTokenizer.fromFile(tokenizerFile, limit);
-                    BertServedBackbone runtime =
+                    BertServedBackbone backbone =
                             BertServedBackbone.create(
                                     name, weights, tokenizer, weightsManager, root);
                     log.info(
@@ -68,7 +68,7 @@ public final class BertFamily implements BackboneFamily {
                             options.device(),
                             (System.nanoTime() - start) / 1_000_000,
                             limit);
-                    return runtime;
+                    return backbone;
                 });
     }
 

@@ -59,11 +59,11 @@ public final class BertServedBackbone implements ServedBackbone {
     }
 
     /**
-     * Assembles a runtime.
+     * Assembles a served backbone.
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped
      *     here, so any later attempt to attach an array to it fails loudly
-     * @param root the backbone's root manager; owned by the runtime from now on
+     * @param root the backbone's root manager; owned by the served backbone from now on
      */
     public static BertServedBackbone create(
             String name,

@@ -63,7 +63,7 @@ public final class BundledMiniLm {
                     try (InputStream json = openResource(TOKENIZER_RESOURCE)) {
                         tokenizer = TextTokenizer.fromJson(json, maxTokens);
                     }
-                    BertServedBackbone runtime =
+                    BertServedBackbone backbone =
                             BertServedBackbone.create(
                                     NAME, weights, tokenizer, weightsManager, root);
                     log.info(
@@ -77,7 +77,7 @@ public final class BundledMiniLm {
                             device,
                             (System.nanoTime() - start) / 1_000_000,
                             maxTokens);
-                    return runtime;
+                    return backbone;
                 });
     }
 

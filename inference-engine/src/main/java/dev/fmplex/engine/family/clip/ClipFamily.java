@@ -62,7 +62,7 @@ public final class ClipFamily implements BackboneFamily {
                             preprocessor(name, directory, weights.config());
                     int limit = Math.min(maxTokens, weights.config().text().maxPositions());
                     TextTokenizer tokenizer = TextTokenizer.fromFile(tokenizerFile, limit);
-                    ClipServedBackbone runtime =
+                    ClipServedBackbone backbone =
                             ClipServedBackbone.create(
                                     name, weights, tokenizer, preprocessor, weightsManager, root);
                     ClipConfig config = weights.config();
@@ -82,7 +82,7 @@ public final class ClipFamily implements BackboneFamily {
                             device,
                             (System.nanoTime() - start) / 1_000_000,
                             limit);
-                    return runtime;
+                    return backbone;
                 });
     }
 

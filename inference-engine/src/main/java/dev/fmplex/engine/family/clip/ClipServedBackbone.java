@@ -72,10 +72,10 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
     }
 
     /**
-     * Assembles a runtime.
+     * Assembles a served backbone.
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
-     * @param root the backbone's root manager; owned by the runtime from now on
+     * @param root the backbone's root manager; owned by the served backbone from now on
      */
     public static ClipServedBackbone create(
             String name,

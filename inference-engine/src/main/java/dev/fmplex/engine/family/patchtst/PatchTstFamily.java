@@ -42,7 +42,7 @@ public final class PatchTstFamily implements BackboneFamily {
                 (root, weightsManager) -> {
                     BackboneParameters<PatchTstConfig> weights =
                             PatchTstCheckpoint.LAYOUT.load(directory, weightsManager);
-                    PatchTstServedBackbone runtime =
+                    PatchTstServedBackbone backbone =
                             PatchTstServedBackbone.create(name, weights, weightsManager, root);
                     PatchTstConfig config = weights.config();
                     log.info(
@@ -59,7 +59,7 @@ public final class PatchTstFamily implements BackboneFamily {
                             weights.byteSize() / 1024,
                             device,
                             (System.nanoTime() - start) / 1_000_000);
-                    return runtime;
+                    return backbone;
                 });
     }
 }

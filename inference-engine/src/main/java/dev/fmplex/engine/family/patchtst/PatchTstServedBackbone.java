@@ -45,10 +45,10 @@ public final class PatchTstServedBackbone implements ServedBackbone {
     }
 
     /**
-     * Assembles a runtime.
+     * Assembles a served backbone.
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
-     * @param root the backbone's root manager; owned by the runtime from now on
+     * @param root the backbone's root manager; owned by the served backbone from now on
      */
     public static PatchTstServedBackbone create(
             String name,

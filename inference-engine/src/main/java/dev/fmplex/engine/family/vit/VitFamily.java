@@ -52,7 +52,7 @@ public final class VitFamily implements BackboneFamily {
                             VitCheckpoint.LAYOUT.load(directory, weightsManager);
                     ImagePreprocessor preprocessor =
                             preprocessor(name, directory, weights.config());
-                    VitServedBackbone runtime =
+                    VitServedBackbone backbone =
                             VitServedBackbone.create(
                                     name, weights, preprocessor, weightsManager, root);
                     VitConfig config = weights.config();
@@ -69,7 +69,7 @@ public final class VitFamily implements BackboneFamily {
                             weights.byteSize() / (1024 * 1024),
                             device,
                             (System.nanoTime() - start) / 1_000_000);
-                    return runtime;
+                    return backbone;
                 });
     }
 
