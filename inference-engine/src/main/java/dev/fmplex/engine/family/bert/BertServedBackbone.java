@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.MicroBatches;
-import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
@@ -27,20 +27,14 @@ import java.util.Map;
 
 /**
  * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
- *
- * <p>Native memory has two tiers here: the weights live in a manager that is capped once loading is
- * done, so nothing can attach to it afterwards; each batch runs in its own sub-manager of the root,
- * closed when the batch's results have been copied to Java arrays.
+ * Native memory is tiered as in {@link LoadedBackbone}.
  */
-public final class BertServedBackbone implements ServedBackbone {
+public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
 
-    private final BackboneDescriptor descriptor;
-    private final BackboneParameters<BertConfig> weights;
     private final TextTokenizer tokenizer;
     private final TextEncoder encoder;
     private final BertBatchExecutor executor;
     private final VfmImporter importer;
-    private final NDManager root;
 
     private BertServedBackbone(
             BackboneDescriptor descriptor,
@@ -48,14 +42,12 @@ public final class BertServedBackbone implements ServedBackbone {
             TextTokenizer tokenizer,
             BertEncoder encoder,
             NDManager root) {
-        this.descriptor = descriptor;
-        this.weights = weights;
+        super(descriptor, weights, root);
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.executor = new BertBatchExecutor(encoder, root);
         this.importer =
                 new VfmImporter(BertLoraSurface.of(weights.config(), tokenizer.maxTokens()));
-        this.root = root;
     }
 
     /**
@@ -85,26 +77,12 @@ public final class BertServedBackbone implements ServedBackbone {
                 descriptor, weights, tokenizer, new BertEncoder(weights), root);
     }
 
-    @Override
-    public BackboneDescriptor descriptor() {
-        return descriptor;
-    }
-
     public TextTokenizer tokenizer() {
         return tokenizer;
     }
 
     public Device device() {
-        return root.getDevice();
-    }
-
-    public BertConfig config() {
-        return weights.config();
-    }
-
-    /** The shared, read-only backbone weights (for reference models in tests and tools). */
-    public BackboneParameters<BertConfig> weights() {
-        return weights;
+        return root().getDevice();
     }
 
     @Override
@@ -157,11 +135,6 @@ public final class BertServedBackbone implements ServedBackbone {
         return MicroBatches.passOverheadUnits(config().hiddenSize(), config().intermediateSize());
     }
 
-    @Override
-    public NDManager root() {
-        return root;
-    }
-
     /**
      * Embeds any number of rows in forward passes of at most {@code maxPaddedTokens} padded tokens
      * each (see {@link MicroBatches}); results are in row order.
@@ -189,7 +162,7 @@ public final class BertServedBackbone implements ServedBackbone {
     /** Embeds rows in one forward pass; results are in row order. */
     public List<float[]> embed(List<EncodedText> rows, EmbeddingTask task) {
         TokenBatch batch = TokenBatch.pad(rows);
-        try (NDManager scope = root.newSubManager()) {
+        try (NDManager scope = root().newSubManager()) {
             NDArray hidden = encoder.encode(scope, batch);
             NDArray mask =
                     scope.create(batch.attentionMask(), new Shape(batch.rows(), batch.length()));
@@ -215,6 +188,6 @@ public final class BertServedBackbone implements ServedBackbone {
     @Override
     public void close() {
         tokenizer.close();
-        root.close();
+        super.close();
     }
 }

@@ -5,12 +5,11 @@ import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.MicroBatches;
-import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.peft.VfmImporter;
-import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.image.ImageInputs;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.InvalidInputException;
@@ -33,21 +32,19 @@ import java.util.Map;
  * One loaded CLIP backbone: both towers' weights (read-only, shared by every vFM), its tokenizer,
  * image preprocessing and encoder. A request may mix texts (strings) and images (objects, as on
  * ViT): each goes through its own tower into the shared embedding space. Memory is tiered as in
- * {@link BertServedBackbone}.
+ * {@link LoadedBackbone}.
  *
  * <p>Its importer builds zero-shot heads at load: the task's label prompts run once through the
  * text tower with the version's own adapter ({@link VfmImporter.PromptEncoder}).
  */
-public final class ClipServedBackbone implements ServedBackbone, VfmImporter.PromptEncoder {
+public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
+        implements VfmImporter.PromptEncoder {
 
-    private final BackboneDescriptor descriptor;
-    private final BackboneParameters<ClipConfig> weights;
     private final TextTokenizer tokenizer;
     private final ImageInputs images;
     private final ClipEncoder encoder;
     private final ClipBatchExecutor executor;
     private final VfmImporter importer;
-    private final NDManager root;
 
     private ClipServedBackbone(
             BackboneDescriptor descriptor,
@@ -55,8 +52,7 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
             TextTokenizer tokenizer,
             ImagePreprocessor preprocessor,
             NDManager root) {
-        this.descriptor = descriptor;
-        this.weights = weights;
+        super(descriptor, weights, root);
         this.tokenizer = tokenizer;
         ClipConfig.Vision vision = weights.config().vision();
         this.images =
@@ -68,7 +64,6 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
         this.encoder = new ClipEncoder(weights);
         this.executor = new ClipBatchExecutor(encoder, root);
         this.importer = new VfmImporter(ClipLoraSurface.of(weights.config()), this);
-        this.root = root;
     }
 
     /**
@@ -101,26 +96,8 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
         return new ClipServedBackbone(descriptor, weights, tokenizer, preprocessor, root);
     }
 
-    @Override
-    public BackboneDescriptor descriptor() {
-        return descriptor;
-    }
-
-    public ClipConfig config() {
-        return weights.config();
-    }
-
-    public BackboneParameters<ClipConfig> weights() {
-        return weights;
-    }
-
     public TextTokenizer tokenizer() {
         return tokenizer;
-    }
-
-    @Override
-    public NDManager root() {
-        return root;
     }
 
     @Override
@@ -205,7 +182,7 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
     @Override
     public float[][] embed(List<String> prompts, List<LoraModule> adapter) {
         List<long[]> ids = tokenizer.encodeAll(prompts).stream().map(EncodedText::ids).toList();
-        try (NDManager batch = root.newSubManager()) {
+        try (NDManager batch = root().newSubManager()) {
             NDArray embeds =
                     encoder.textEmbeds(
                             batch,
@@ -224,7 +201,7 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
 
     @Override
     public float logitScale() {
-        try (NDManager batch = root.newSubManager()) {
+        try (NDManager batch = root().newSubManager()) {
             return encoder.logitScale(batch);
         }
     }
@@ -232,6 +209,6 @@ public final class ClipServedBackbone implements ServedBackbone, VfmImporter.Pro
     @Override
     public void close() {
         tokenizer.close();
-        root.close();
+        super.close();
     }
 }

@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.MicroBatches;
-import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.peft.VfmImporter;
-import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.backbone.BackboneDescriptor;
@@ -18,30 +17,25 @@ import java.util.Map;
 
 /**
  * One loaded PatchTST backbone: its weights (read-only, shared by every vFM), its series
- * preparation and encoder. Memory is tiered as in {@link BertServedBackbone}.
+ * preparation and encoder. Memory is tiered as in {@link LoadedBackbone}.
  *
  * <p>A series' unit of work is what the encoder runs for it: every channel's patches (plus class
  * token), so a 7-channel series of 42 patches costs 294 positions of the batch budget.
  */
-public final class PatchTstServedBackbone implements ServedBackbone {
+public final class PatchTstServedBackbone extends LoadedBackbone<PatchTstConfig> {
 
-    private final BackboneDescriptor descriptor;
-    private final BackboneParameters<PatchTstConfig> weights;
     private final SeriesInputs inputs;
     private final PatchTstBatchExecutor executor;
     private final VfmImporter importer;
-    private final NDManager root;
 
     private PatchTstServedBackbone(
             BackboneDescriptor descriptor,
             BackboneParameters<PatchTstConfig> weights,
             NDManager root) {
-        this.descriptor = descriptor;
-        this.weights = weights;
+        super(descriptor, weights, root);
         this.inputs = new SeriesInputs(descriptor.name(), weights.config());
         this.executor = new PatchTstBatchExecutor(new PatchTstEncoder(weights), root);
         this.importer = new VfmImporter(PatchTstLoraSurface.of(weights.config()));
-        this.root = root;
     }
 
     /**
@@ -75,24 +69,6 @@ public final class PatchTstServedBackbone implements ServedBackbone {
     }
 
     @Override
-    public BackboneDescriptor descriptor() {
-        return descriptor;
-    }
-
-    public PatchTstConfig config() {
-        return weights.config();
-    }
-
-    public BackboneParameters<PatchTstConfig> weights() {
-        return weights;
-    }
-
-    @Override
-    public NDManager root() {
-        return root;
-    }
-
-    @Override
     public VfmImporter importer() {
         return importer;
     }
@@ -111,10 +87,5 @@ public final class PatchTstServedBackbone implements ServedBackbone {
     @Override
     public int passOverheadUnits() {
         return MicroBatches.passOverheadUnits(config().dModel(), config().ffnDim());
-    }
-
-    @Override
-    public void close() {
-        root.close();
     }
 }

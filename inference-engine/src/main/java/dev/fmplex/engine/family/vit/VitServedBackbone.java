@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
+import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.MicroBatches;
-import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.peft.VfmImporter;
-import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.image.ImageInputs;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.ModelInput;
@@ -19,29 +18,25 @@ import java.util.Map;
 
 /**
  * One loaded ViT backbone: its weights (read-only, shared by every vFM), its image preprocessing
- * and encoder. Memory is tiered as in {@link BertServedBackbone}: capped weights, one sub-manager
- * per batch.
+ * and encoder. Memory is tiered as in {@link LoadedBackbone}: capped weights, one sub-manager per
+ * batch.
  *
  * <p>An image's unit of work is its patches plus the class token ({@link
  * VitConfig#sequenceLength()}), so the scheduler's batch budget, set in tokens for text, caps
  * patches here: at the default 2,048, a ViT-B/16 at 224 pixels runs 10 images per pass.
  */
-public final class VitServedBackbone implements ServedBackbone {
+public final class VitServedBackbone extends LoadedBackbone<VitConfig> {
 
-    private final BackboneDescriptor descriptor;
-    private final BackboneParameters<VitConfig> weights;
     private final ImageInputs inputs;
     private final VitBatchExecutor executor;
     private final VfmImporter importer;
-    private final NDManager root;
 
     private VitServedBackbone(
             BackboneDescriptor descriptor,
             BackboneParameters<VitConfig> weights,
             ImagePreprocessor preprocessor,
             NDManager root) {
-        this.descriptor = descriptor;
-        this.weights = weights;
+        super(descriptor, weights, root);
         VitConfig config = weights.config();
         this.inputs =
                 new ImageInputs(
@@ -51,7 +46,6 @@ public final class VitServedBackbone implements ServedBackbone {
                         config.sequenceLength());
         this.executor = new VitBatchExecutor(new VitEncoder(weights), root);
         this.importer = new VfmImporter(VitLoraSurface.of(config));
-        this.root = root;
     }
 
     /**
@@ -82,25 +76,6 @@ public final class VitServedBackbone implements ServedBackbone {
     }
 
     @Override
-    public BackboneDescriptor descriptor() {
-        return descriptor;
-    }
-
-    public VitConfig config() {
-        return weights.config();
-    }
-
-    /** The shared, read-only backbone weights (for reference models in tests and tools). */
-    public BackboneParameters<VitConfig> weights() {
-        return weights;
-    }
-
-    @Override
-    public NDManager root() {
-        return root;
-    }
-
-    @Override
     public VfmImporter importer() {
         return importer;
     }
@@ -119,10 +94,5 @@ public final class VitServedBackbone implements ServedBackbone {
     @Override
     public int passOverheadUnits() {
         return MicroBatches.passOverheadUnits(config().hiddenSize(), config().intermediateSize());
-    }
-
-    @Override
-    public void close() {
-        root.close();
     }
 }
