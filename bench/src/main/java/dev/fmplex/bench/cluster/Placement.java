@@ -1,19 +1,25 @@
 package dev.fmplex.bench.cluster;
 
+import dev.fmplex.control.placement.Candidate;
+import dev.fmplex.control.placement.PlacementDecision;
+import dev.fmplex.control.placement.PlacementPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The two ways of putting tasks on a cluster, both admitting tasks in trace order (as they arrive
  * at the platform) and both planning with the same cost model and utilization target:
  *
  * <ul>
- *   <li>{@link #fmplex}: a task becomes a vFM on a worker that already holds its backbone when the
- *       worker's lanes have room for the backbone's combined load (batched together, so the load of
- *       a group grows slower than the sum of its tasks'); otherwise the backbone is loaded on a
- *       worker with memory for it. Extensions cost their own bytes only.
+ *   <li>{@link #fmplex}: a task becomes a vFM where FMplex's production {@link PlacementPolicy}
+ *       puts it, among the workers whose lanes have room for the backbone's combined load (batched
+ *       together, so the load of a group grows slower than the sum of its tasks'), the least
+ *       utilized first; a worker without the backbone may load a copy if it has memory for it.
+ *       Extensions cost their own bytes only.
  *   <li>{@link #instancePerTask}: every task replica is its own backbone copy bound to the least
  *       loaded lane of a worker with memory for it (spatial partitioning), batching only its own
  *       requests.
@@ -101,38 +107,49 @@ final class Placement {
             groups.forEach(g -> groupsTry.add(new HashMap<>(g)));
             List<Integer> chosen = new ArrayList<>();
             for (int p = 0; p < parts; p++) {
-                // The worker left least loaded by this part: one holding the backbone, or one
-                // with memory for another copy and only backbones compatible with it. Spreading
-                // keeps lanes as idle as memory allows, which is what SLOs need; copies are cheap
-                // next to one instance per task.
-                int best = -1;
-                double lowest = Double.POSITIVE_INFINITY;
+                // FMplex's own placement policy chooses among the workers whose lanes could take
+                // this part (within the utilization target, meeting the SLO, only backbones
+                // compatible with it), with their planned lane utilization as the load it
+                // spreads: keeping lanes as idle as memory allows is what SLOs need. A simulated
+                // worker may also load another copy of the backbone, so every one offers it, at
+                // the copy's bytes where it has none yet; copies are cheap next to one instance
+                // per task. Replicas go to distinct workers: those chosen are excluded.
+                List<Candidate> candidates = new ArrayList<>();
                 for (int w = 0; w < workers; w++) {
-                    if (chosen.contains(w)) {
-                        continue;
-                    }
                     Map<BackboneProfile, Double> hosted = groupsTry.get(w);
-                    long needed = adapter + (hosted.containsKey(b) ? 0 : cluster.copyBytes(b));
-                    if (memoryTry[w] + needed > cluster.memoryBytes()
-                            || !hosted.keySet().stream()
-                                    .allMatch(other -> compatible(cost, b, other))) {
+                    if (!hosted.keySet().stream().allMatch(other -> compatible(cost, b, other))) {
                         continue;
                     }
                     double util = utilWith(cluster, hosted, cost, b, part, cluster.lanes());
                     double groupRate = hosted.getOrDefault(b, 0.0) + part;
-                    if (util <= capacity
-                            && util < lowest
-                            && meetsSlo(
+                    if (util > capacity
+                            || !meetsSlo(
                                     cluster, cost, b, groupRate, cluster.lanes(), task.sloMs())) {
-                        best = w;
-                        lowest = util;
+                        continue;
                     }
+                    Set<String> offered = new HashSet<>();
+                    hosted.keySet().forEach(other -> offered.add(other.name()));
+                    offered.add(b.name());
+                    long used = memoryTry[w] + (hosted.containsKey(b) ? 0 : cluster.copyBytes(b));
+                    candidates.add(
+                            new Candidate(
+                                    String.valueOf(w),
+                                    address(w),
+                                    true,
+                                    offered,
+                                    cluster.memoryBytes(),
+                                    used,
+                                    util));
                 }
-                if (best >= 0 && !groupsTry.get(best).containsKey(b)) {
-                    memoryTry[best] += cluster.copyBytes(b);
-                }
-                if (best < 0) {
+                Set<String> exclude = new HashSet<>();
+                chosen.forEach(w -> exclude.add(String.valueOf(w)));
+                if (!(PlacementPolicy.choose(b.name(), adapter, candidates, exclude)
+                        instanceof PlacementDecision.Chosen choice)) {
                     break;
+                }
+                int best = Integer.parseInt(choice.worker().id());
+                if (!groupsTry.get(best).containsKey(b)) {
+                    memoryTry[best] += cluster.copyBytes(b);
                 }
                 memoryTry[best] += adapter;
                 groupsTry.get(best).merge(b, part, Double::sum);
@@ -236,6 +253,14 @@ final class Placement {
         }
         System.arraycopy(memory, 0, layout.memoryUsed, 0, workers);
         return layout;
+    }
+
+    /**
+     * A simulated worker's address: its index zero-padded, so that the policy's last tiebreak (the
+     * lowest address) is the lowest index.
+     */
+    private static String address(int worker) {
+        return String.format("worker-%06d", worker);
     }
 
     /** Planned lane load: {@link #laneLoad} with the slowdown of lanes running at once. */

@@ -1,7 +1,6 @@
 package dev.fmplex.control.catalog;
 
 import dev.fmplex.model.api.CreateVfmRequest;
-import dev.fmplex.model.api.LifecycleEventView;
 import dev.fmplex.model.api.UpdateVfmRequest;
 import dev.fmplex.model.api.VersionView;
 import dev.fmplex.model.api.VfmView;
@@ -10,7 +9,6 @@ import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.TaskRules;
 import dev.fmplex.model.task.TaskSpec;
-import dev.fmplex.model.vfm.LifecycleAction;
 import dev.fmplex.model.vfm.Quota;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.model.vfm.VfmState;
@@ -31,8 +29,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Validates and stores backbones and vFMs. Blocking (JPA): callers on the event loop go through
- * {@link dev.fmplex.web.Blocking}.
+ * Validates and stores the definitions: backbones, vFMs, their versions and artifacts. Whether a
+ * change is allowed in the vFM's state, and its audit, are the lifecycle's ({@code
+ * dev.fmplex.control.lifecycle.VfmLifecycle}), which calls these methods inside its own
+ * transaction. Blocking (JPA): callers on the event loop go through {@link
+ * dev.fmplex.web.Blocking}.
  */
 @Service
 public class CatalogService {
@@ -43,7 +44,6 @@ public class CatalogService {
     private final VfmRepository vfms;
     private final VersionRepository versions;
     private final ArtifactRepository artifacts;
-    private final LifecycleEventRepository events;
     private final JsonMapper json;
     private final Clock clock;
 
@@ -65,9 +65,7 @@ public class CatalogService {
             VfmRepository vfms,
             VersionRepository versions,
             ArtifactRepository artifacts,
-            LifecycleEventRepository events,
             JsonMapper json) {
-        this.events = events;
         this.backbones = backbones;
         this.vfms = vfms;
         this.versions = versions;
@@ -142,7 +140,6 @@ public class CatalogService {
         if (complete) {
             versions.save(new VfmVersionEntity(entity.id(), 1, now));
         }
-        record(entity, LifecycleAction.CREATE, null, "POST /vfms", null);
         log.info("Created vFM {} ({}) on {}", entity.name(), entity.id(), entity.backbone());
         return toView(entity);
     }
@@ -158,13 +155,14 @@ public class CatalogService {
     }
 
     /**
-     * Stores an accepted version with its files and makes it the serving one.
+     * Stores an accepted version with its files; {@link #activate} then makes it the serving one.
      *
      * @param expectedCurrent the version the upload was validated against; another upload that
      *     landed first makes this one a 409
+     * @return the vFM as it is before the new version serves
      */
     @Transactional
-    public VfmView recordVersion(String id, int expectedCurrent, Map<String, byte[]> files) {
+    public VfmView storeVersion(String id, int expectedCurrent, Map<String, byte[]> files) {
         VfmEntity entity = find(id);
         if (entity.version() != expectedCurrent) {
             throw new FmplexException(
@@ -189,23 +187,15 @@ public class CatalogService {
                             file.getValue(),
                             sha256(file.getValue())));
         }
-        VfmState before = entity.state();
-        if (!LifecycleAction.UPLOAD_VERSION.allowedFrom(before)) {
-            throw invalidTransition(entity, LifecycleAction.UPLOAD_VERSION);
-        }
-        entity.activate(version, now);
-        record(
-                entity,
-                LifecycleAction.UPLOAD_VERSION,
-                before,
-                "POST /vfms/" + id + "/versions",
-                "files " + files.keySet());
-        log.info(
-                "vFM {} ({}) now at version {} with files {}",
-                entity.name(),
-                id,
-                version,
-                files.keySet());
+        return toView(entity);
+    }
+
+    /** Makes a stored {@code version} the serving one; a paused vFM stays paused. */
+    @Transactional
+    public VfmView activate(String id, int version) {
+        VfmEntity entity = find(id);
+        evictAfterCommit(id);
+        entity.activate(version, clock.instant());
         return toView(entity);
     }
 
@@ -243,44 +233,19 @@ public class CatalogService {
         return deploymentOf(find(id));
     }
 
-    /**
-     * Applies {@code action} if the vFM's state allows it, else 409 naming the states that would.
-     *
-     * @return the deployment as it is after the transition
-     */
+    /** Moves the vFM to {@code to}; the lifecycle has checked that its state allows it. */
     @Transactional
-    public VfmDeployment transition(
-            String id, LifecycleAction action, VfmState to, String apiCall) {
+    public VfmView moveTo(String id, VfmState to) {
         VfmEntity entity = find(id);
-        VfmState before = entity.state();
-        if (!action.allowedFrom(before)) {
-            throw invalidTransition(entity, action);
-        }
-        requireVersionToDeploy(entity, action);
         evictAfterCommit(id);
         entity.moveTo(to, clock.instant());
-        record(entity, action, before, apiCall, null);
-        return deploymentOf(entity);
-    }
-
-    /** Checks that {@code action} is allowed now, without changing anything. */
-    @Transactional(readOnly = true)
-    public VfmDeployment requireAllowed(String id, LifecycleAction action) {
-        VfmEntity entity = find(id);
-        if (!action.allowedFrom(entity.state())) {
-            throw invalidTransition(entity, action);
-        }
-        requireVersionToDeploy(entity, action);
-        return deploymentOf(entity);
+        return toView(entity);
     }
 
     /** {@code PATCH /vfms/{id}}: weight and quota, validated like at creation. */
     @Transactional
     public VfmView update(String id, UpdateVfmRequest request) {
         VfmEntity entity = find(id);
-        if (!LifecycleAction.UPDATE.allowedFrom(entity.state())) {
-            throw invalidTransition(entity, LifecycleAction.UPDATE);
-        }
         if (request.weight() != null
                 && (!(request.weight() > 0) || request.weight() > CreateVfmValidator.MAX_WEIGHT)) {
             throw new FmplexException(
@@ -305,27 +270,21 @@ public class CatalogService {
                 request.quota() == null ? null : json.writeValueAsString(request.quota()),
                 request.quota() != null,
                 clock.instant());
-        record(
-                entity,
-                LifecycleAction.UPDATE,
-                entity.state(),
-                "PATCH /vfms/" + id,
-                "weight=" + entity.weight() + " quota=" + entity.quotaJson());
         return toView(entity);
     }
 
-    /** {@code DELETE /vfms/{id}}: the vFM, its versions and artifacts go; its audit stays. */
+    /**
+     * {@code DELETE /vfms/{id}}: the vFM, its versions and artifacts go (its audit, kept by the
+     * lifecycle, stays).
+     *
+     * @return the vFM as it was, in state DELETED
+     */
     @Transactional
     public VfmView delete(String id) {
         VfmEntity entity = find(id);
-        VfmState before = entity.state();
-        if (!LifecycleAction.DELETE.allowedFrom(before)) {
-            throw invalidTransition(entity, LifecycleAction.DELETE);
-        }
         evictAfterCommit(id);
         VfmView view = toView(entity);
         entity.moveTo(VfmState.DELETED, clock.instant());
-        record(entity, LifecycleAction.DELETE, before, "DELETE /vfms/" + id, null);
         vfms.delete(entity);
         return new VfmView(
                 view.id(),
@@ -359,62 +318,6 @@ public class CatalogService {
                 .toList();
     }
 
-    @Transactional(readOnly = true)
-    public List<LifecycleEventView> events(String id) {
-        UUID uuid = find(id).id();
-        return events.findByVfmIdOrderByIdAsc(uuid).stream()
-                .map(LifecycleEventEntity::toView)
-                .toList();
-    }
-
-    private void record(
-            VfmEntity entity,
-            LifecycleAction action,
-            VfmState from,
-            String apiCall,
-            String detail) {
-        events.save(
-                new LifecycleEventEntity(
-                        entity.id(),
-                        entity.name(),
-                        action.wireName(),
-                        from == null ? null : from.name(),
-                        entity.state().name(),
-                        entity.version(),
-                        apiCall,
-                        detail,
-                        clock.instant()));
-    }
-
-    private static void requireVersionToDeploy(VfmEntity entity, LifecycleAction action) {
-        if (action == LifecycleAction.DEPLOY && entity.version() == 0) {
-            throw new FmplexException(
-                    ProblemType.INVALID_TRANSITION,
-                    null,
-                    "vFM "
-                            + entity.id()
-                            + " has no version to deploy; upload one: POST /vfms/"
-                            + entity.id()
-                            + "/versions");
-        }
-    }
-
-    private static FmplexException invalidTransition(VfmEntity entity, LifecycleAction action) {
-        return new FmplexException(
-                ProblemType.INVALID_TRANSITION,
-                null,
-                "cannot "
-                        + action.wireName()
-                        + " vFM "
-                        + entity.id()
-                        + " in state "
-                        + entity.state()
-                        + "; allowed from "
-                        + action.allowedFrom(),
-                Map.of("state", entity.state().name(), "action", action.wireName()),
-                null);
-    }
-
     /** Deletes a vFM that never served (its creation is being rolled back). */
     @Transactional
     public void remove(String id) {
@@ -425,18 +328,13 @@ public class CatalogService {
         vfms.delete(entity);
     }
 
+    /** Marks the vFM FAILED (a worker could not load its version). */
     @Transactional
-    public void markFailed(String id) {
+    public VfmView fail(String id) {
         evictAfterCommit(id);
         VfmEntity entity = find(id);
-        VfmState before = entity.state();
         entity.fail(clock.instant());
-        record(
-                entity,
-                LifecycleAction.FAIL,
-                before,
-                "deployment",
-                "the worker could not load the version");
+        return toView(entity);
     }
 
     /**

@@ -35,14 +35,22 @@ import reactor.core.publisher.Mono;
 class RemoteWorkerGateway implements WorkerGateway {
 
     private final ClusterService cluster;
+    private final RouteTable routes;
+    private final HotVfmReplicator replicator;
     private final WorkerClient client;
     private final CircuitBreakerRegistry breakers;
 
     /** Per vFM, which replica goes first next: requests rotate over the replicas. */
     private final Map<String, AtomicInteger> nextReplica = new ConcurrentHashMap<>();
 
-    RemoteWorkerGateway(ClusterService cluster, WorkerClient client) {
+    RemoteWorkerGateway(
+            ClusterService cluster,
+            RouteTable routes,
+            HotVfmReplicator replicator,
+            WorkerClient client) {
         this.cluster = cluster;
+        this.routes = routes;
+        this.replicator = replicator;
         this.client = client;
         this.breakers =
                 CircuitBreakerRegistry.of(
@@ -64,7 +72,7 @@ class RemoteWorkerGateway implements WorkerGateway {
 
     @Override
     public Mono<InferResponse> infer(VfmDeployment deployment, InferRequest request) {
-        cluster.countRequest(deployment.vfmId());
+        replicator.countRequest(deployment.vfmId());
         return onReplicas(
                 deployment.vfmId(), address -> client.infer(address, deployment, request));
     }
@@ -77,14 +85,14 @@ class RemoteWorkerGateway implements WorkerGateway {
         return Mono.defer(
                 () -> {
                     List<String> candidates =
-                            cluster.routes(ids.get(0)).stream()
-                                    .map(ClusterService.Route::address)
+                            routes.routes(ids.get(0)).stream()
+                                    .map(RouteTable.Route::address)
                                     .filter(
                                             address ->
                                                     ids.stream()
                                                             .allMatch(
                                                                     id ->
-                                                                            cluster
+                                                                            routes
                                                                                     .routes(id)
                                                                                     .stream()
                                                                                     .anyMatch(
@@ -105,8 +113,8 @@ class RemoteWorkerGateway implements WorkerGateway {
                 () ->
                         tryInOrder(
                                 rotated(
-                                        cluster.routes(vfmId).stream()
-                                                .map(ClusterService.Route::address)
+                                        routes.routes(vfmId).stream()
+                                                .map(RouteTable.Route::address)
                                                 .toList(),
                                         vfmId),
                                 vfmId,
@@ -200,7 +208,7 @@ class RemoteWorkerGateway implements WorkerGateway {
 
     @Override
     public Optional<Long> residentBytes(String vfmId) {
-        return cluster.residentBytes(vfmId);
+        return routes.residentBytes(vfmId);
     }
 
     @Override

@@ -26,11 +26,13 @@ public class DeploymentService {
     private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
 
     private final CatalogService catalog;
+    private final VfmLifecycle lifecycle;
     private final WorkerGateway gateway;
     private final Map<String, Object> uploadLocks = new ConcurrentHashMap<>();
 
-    DeploymentService(CatalogService catalog, WorkerGateway gateway) {
+    DeploymentService(CatalogService catalog, VfmLifecycle lifecycle, WorkerGateway gateway) {
         this.catalog = catalog;
+        this.lifecycle = lifecycle;
         this.gateway = gateway;
     }
 
@@ -64,7 +66,9 @@ public class DeploymentService {
             VfmDeployment next = current.withVersion(current.version() + 1);
             long bytes = gateway.deploy(next, files);
             try {
-                return catalog.recordVersion(id, current.version(), files).withResidentBytes(bytes);
+                return lifecycle
+                        .recordVersion(id, current.version(), files)
+                        .withResidentBytes(bytes);
             } catch (RuntimeException e) {
                 // The worker already switched; put it back on what the catalog says serves.
                 restore(current);
@@ -109,7 +113,7 @@ public class DeploymentService {
                         deployment.vfmId(),
                         deployment.version(),
                         e.getMessage());
-                catalog.markFailed(deployment.vfmId());
+                lifecycle.markFailed(deployment.vfmId());
             }
         }
         log.info("Deployed {} vFM(s) from the catalog", deployed);
@@ -120,7 +124,7 @@ public class DeploymentService {
         return locked(
                 id,
                 () -> {
-                    catalog.transition(
+                    lifecycle.transition(
                             id,
                             LifecycleAction.PAUSE,
                             VfmState.PAUSED,
@@ -135,7 +139,7 @@ public class DeploymentService {
                 id,
                 () -> {
                     VfmDeployment current =
-                            catalog.transition(
+                            lifecycle.transition(
                                     id,
                                     LifecycleAction.RESUME,
                                     VfmState.ACTIVE,
@@ -155,9 +159,9 @@ public class DeploymentService {
         return locked(
                 id,
                 () -> {
-                    VfmDeployment current = catalog.requireAllowed(id, LifecycleAction.DEPLOY);
+                    VfmDeployment current = lifecycle.requireAllowed(id, LifecycleAction.DEPLOY);
                     long bytes = gateway.deploy(current, catalog.artifacts(id, current.version()));
-                    catalog.transition(
+                    lifecycle.transition(
                             id,
                             LifecycleAction.DEPLOY,
                             VfmState.ACTIVE,
@@ -176,7 +180,7 @@ public class DeploymentService {
                             // from the catalog
                             // but still loaded would be untracked.
                             gateway.undeploy(id);
-                            return catalog.delete(id);
+                            return lifecycle.delete(id);
                         });
         uploadLocks.remove(id);
         return deleted;
@@ -184,7 +188,7 @@ public class DeploymentService {
 
     /** {@code PATCH /vfms/{id}}; serialized with the vFM's other changes. */
     public VfmView update(String id, dev.fmplex.model.api.UpdateVfmRequest request) {
-        return locked(id, () -> withResidency(catalog.update(id, request)));
+        return locked(id, () -> withResidency(lifecycle.update(id, request)));
     }
 
     /**

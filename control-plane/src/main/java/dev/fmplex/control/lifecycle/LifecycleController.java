@@ -29,10 +29,13 @@ class LifecycleController {
 
     private final DeploymentService deployments;
     private final CatalogService catalog;
+    private final VfmLifecycle lifecycle;
 
-    LifecycleController(DeploymentService deployments, CatalogService catalog) {
+    LifecycleController(
+            DeploymentService deployments, CatalogService catalog, VfmLifecycle lifecycle) {
         this.deployments = deployments;
         this.catalog = catalog;
+        this.lifecycle = lifecycle;
     }
 
     @Operation(
@@ -78,7 +81,7 @@ class LifecycleController {
     @Operation(operationId = "listEvents", summary = "The audit of a vFM's lifecycle")
     @GetMapping("/vfms/{id}/events")
     Mono<List<LifecycleEventView>> events(@PathVariable String id) {
-        return Blocking.call(() -> catalog.events(id));
+        return Blocking.call(() -> lifecycle.events(id));
     }
 
     @Operation(operationId = "getVfmStats", summary = "Serving statistics of a vFM")

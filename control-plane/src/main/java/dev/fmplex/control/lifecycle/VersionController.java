@@ -1,5 +1,6 @@
 package dev.fmplex.control.lifecycle;
 
+import dev.fmplex.control.config.ControlProperties;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
@@ -9,7 +10,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,11 +34,9 @@ class VersionController {
     private final DeploymentService deployments;
     private final DataSize maxFileSize;
 
-    VersionController(
-            DeploymentService deployments,
-            @Value("${fmplex.control.max-artifact-size:256MB}") DataSize maxFileSize) {
+    VersionController(DeploymentService deployments, ControlProperties properties) {
         this.deployments = deployments;
-        this.maxFileSize = maxFileSize;
+        this.maxFileSize = properties.maxArtifactSize();
     }
 
     @Operation(

@@ -1,6 +1,6 @@
-package dev.fmplex.control.catalog;
+package dev.fmplex.control.lifecycle;
 
-import dev.fmplex.control.lifecycle.DeploymentService;
+import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.model.api.CreateVfmRequest;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.web.Blocking;
@@ -17,15 +17,21 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+/**
+ * {@code /vfms}: creating a vFM (its definition in the catalog, audited, then deployed when it is
+ * complete without artifacts) and reading vFMs with the resident bytes their workers report.
+ */
 @Tag(name = "vfms", description = "Virtual foundation models: catalog, lifecycle and versions")
 @RestController
 class VfmController {
 
     private final CatalogService catalog;
+    private final VfmLifecycle lifecycle;
     private final DeploymentService deployments;
 
-    VfmController(CatalogService catalog, DeploymentService deployments) {
+    VfmController(CatalogService catalog, VfmLifecycle lifecycle, DeploymentService deployments) {
         this.catalog = catalog;
+        this.lifecycle = lifecycle;
         this.deployments = deployments;
     }
 
@@ -33,7 +39,7 @@ class VfmController {
     @ApiResponse(responseCode = "201", description = "Created")
     @PostMapping("/vfms")
     Mono<ResponseEntity<VfmView>> create(@RequestBody CreateVfmRequest request) {
-        return Blocking.call(() -> deployments.deployCreated(catalog.create(request)))
+        return Blocking.call(() -> deployments.deployCreated(lifecycle.create(request)))
                 .map(view -> ResponseEntity.created(URI.create("/vfms/" + view.id())).body(view));
     }
 

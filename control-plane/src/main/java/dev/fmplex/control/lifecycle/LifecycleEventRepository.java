@@ -1,4 +1,4 @@
-package dev.fmplex.control.catalog;
+package dev.fmplex.control.lifecycle;
 
 import java.util.List;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.fmplex.control.catalog;
+package dev.fmplex.control.lifecycle;
 
 import dev.fmplex.model.api.LifecycleEventView;
 import jakarta.persistence.Column;
