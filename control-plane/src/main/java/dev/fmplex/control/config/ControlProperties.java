@@ -24,6 +24,26 @@ public record ControlProperties(
         @DefaultValue("50") double replicateAboveRps,
         @DefaultValue("256MB") DataSize maxArtifactSize) {
 
+    public ControlProperties {
+        if (heartbeatIntervalMs < 1) {
+            throw invalid("heartbeat-interval-ms", ">= 1", heartbeatIntervalMs);
+        }
+        if (missedHeartbeats < 1) {
+            throw invalid("missed-heartbeats", ">= 1", missedHeartbeats);
+        }
+        if (!(replicateAboveRps > 0)) {
+            throw invalid("replicate-above-rps", "> 0", replicateAboveRps);
+        }
+        if (maxArtifactSize == null || maxArtifactSize.toBytes() < 1) {
+            throw invalid("max-artifact-size", ">= 1B", maxArtifactSize);
+        }
+    }
+
+    private static IllegalArgumentException invalid(String name, String rule, Object value) {
+        return new IllegalArgumentException(
+                "fmplex.control." + name + " must be " + rule + ", is " + value);
+    }
+
     public Duration heartbeatInterval() {
         return Duration.ofMillis(heartbeatIntervalMs);
     }

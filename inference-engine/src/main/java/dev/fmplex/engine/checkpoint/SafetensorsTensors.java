@@ -32,7 +32,7 @@ public final class SafetensorsTensors {
             byte[] file, NDManager manager, Predicate<String> wanted) throws WeightLoadException {
         Map<String, NDArray> result = new LinkedHashMap<>();
         for (HostTensor tensor : read(file, wanted).values()) {
-            result.put(tensor.name(), manager.create(tensor.values(), new Shape(tensor.shape())));
+            result.put(tensor.name(), tensor.toNDArray(manager));
         }
         return result;
     }
@@ -42,6 +42,11 @@ public final class SafetensorsTensors {
 
         public String shapeText() {
             return java.util.Arrays.toString(shape);
+        }
+
+        /** The tensor in native memory, owned by {@code manager}. */
+        public NDArray toNDArray(NDManager manager) {
+            return manager.create(values, new Shape(shape));
         }
     }
 

@@ -51,7 +51,9 @@ public final class BackboneLoading {
         } catch (WeightLoadException e) {
             root.close();
             throw new WeightLoadException("backbone " + name + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything else (an IOException, a RuntimeException, even an Error) is rethrown as it
+            // is, after the native memory is given back.
             root.close();
             throw e;
         }

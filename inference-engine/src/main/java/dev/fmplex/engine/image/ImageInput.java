@@ -14,6 +14,6 @@ public record ImageInput(float[] pixels, int units) implements ModelInput {
 
     @Override
     public ContentKey contentKey() {
-        return ContentKey.of(pixels);
+        return ContentKey.of(ImageInput.class, pixels);
     }
 }

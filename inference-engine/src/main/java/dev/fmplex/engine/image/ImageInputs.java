@@ -1,8 +1,8 @@
 package dev.fmplex.engine.image;
 
 import dev.fmplex.engine.input.InvalidInputException;
+import dev.fmplex.engine.input.RequestInputs;
 import dev.fmplex.model.api.ImageSizePolicy;
-import dev.fmplex.model.api.TextInputs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public final class ImageInputs {
 
     /** Returns the inputs preprocessed, in order, or throws naming the first offending input. */
     public List<ImageInput> require(List<Object> inputs, int maxInputs, ImageSizePolicy policy) {
-        TextInputs.requireCount(
+        RequestInputs.requireCount(
                 inputs, maxInputs, "a list of {\"image\": base64} or {\"pixels\": [...]} objects");
         List<ImageInput> images = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
@@ -92,7 +92,7 @@ public final class ImageInputs {
                     field,
                     field
                             + " must be an object with \"image\" or \"pixels\", got "
-                            + TextInputs.jsonKind(value));
+                            + RequestInputs.jsonKind(value));
         }
         Set<String> keys = new TreeSet<>();
         object.keySet().forEach(key -> keys.add(String.valueOf(key)));
@@ -109,7 +109,8 @@ public final class ImageInputs {
     private ImageInput encoded(String field, Object value, ImageSizePolicy policy) {
         if (!(value instanceof String text)) {
             throw invalid(
-                    field, field + " must be a base64 string, got " + TextInputs.jsonKind(value));
+                    field,
+                    field + " must be a base64 string, got " + RequestInputs.jsonKind(value));
         }
         if (channels != 3) {
             throw new InvalidInputException(
@@ -241,7 +242,7 @@ public final class ImageInputs {
                                         + "] must be a finite 32-bit float, got "
                                         + (number instanceof Number
                                                 ? number
-                                                : TextInputs.jsonKind(number)));
+                                                : RequestInputs.jsonKind(number)));
                     }
                     pixels[(c * height + y) * width + x] = n.floatValue();
                 }
@@ -255,7 +256,7 @@ public final class ImageInputs {
             String actual =
                     value instanceof List<?> list
                             ? "has " + list.size()
-                            : "is " + TextInputs.jsonKind(value);
+                            : "is " + RequestInputs.jsonKind(value);
             throw new InvalidInputException(
                     InvalidInputException.Reason.WRONG_INPUT_SHAPE,
                     field,

@@ -17,9 +17,17 @@ public final class ContentKey {
         this.hash = Arrays.deepHashCode(parts);
     }
 
-    /** A key over {@code parts} (arrays compared by content); the parts must not change after. */
-    public static ContentKey of(Object... parts) {
-        return new ContentKey(parts);
+    /**
+     * A key over {@code parts} (arrays compared by content); the parts must not change after.
+     *
+     * @param kind the input's class, so inputs of two kinds never share a row even when their
+     *     values coincide
+     */
+    public static ContentKey of(Class<? extends ModelInput> kind, Object... parts) {
+        Object[] all = new Object[parts.length + 1];
+        all[0] = kind;
+        System.arraycopy(parts, 0, all, 1, parts.length);
+        return new ContentKey(all);
     }
 
     @Override

@@ -13,6 +13,8 @@ public class InvalidInputException extends RuntimeException {
 
     /** Why an input was refused; one per kind of client mistake. */
     public enum Reason {
+        /** More inputs than the request may carry (the worker's limit or the vFM's quota). */
+        TOO_MANY_INPUTS,
         /** More tokens than the backbone's limit, and the request asked not to cut it. */
         INPUT_TOO_LONG,
         /**

@@ -35,13 +35,14 @@ public record ProjectionSite(Projection role, String path, long in, long out) {
     public static List<ProjectionSite> encoderLayer(
             Function<Projection, String> path, long hidden, long intermediate) {
         List<ProjectionSite> sites = new ArrayList<>();
-        for (Projection role : Projection.values()) {
+        for (Projection role : Projection.ENCODER_LAYER) {
             String at = path.apply(role);
             sites.add(
                     switch (role) {
+                        case QUERY, KEY, VALUE, ATTENTION_OUTPUT ->
+                                new ProjectionSite(role, at, hidden, hidden);
                         case INTERMEDIATE -> new ProjectionSite(role, at, hidden, intermediate);
                         case OUTPUT -> new ProjectionSite(role, at, intermediate, hidden);
-                        default -> new ProjectionSite(role, at, hidden, hidden);
                     });
         }
         return List.copyOf(sites);

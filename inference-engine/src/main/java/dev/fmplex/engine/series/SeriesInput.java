@@ -16,9 +16,9 @@ import dev.fmplex.engine.input.ModelInput;
 public record SeriesInput(float[] patches, float[] loc, float[] scale, int units)
         implements ModelInput {
 
-    /** Scaled patches and the scaler's statistics: a forecast reads both. */
+    /** Scaled patches and the scaler's statistics: equal series are equal in all three. */
     @Override
     public ContentKey contentKey() {
-        return ContentKey.of(patches, loc, scale);
+        return ContentKey.of(SeriesInput.class, patches, loc, scale);
     }
 }

@@ -19,7 +19,7 @@ public record EncodedText(long[] ids, int inputTokens, String[] tokens) implemen
     /** The token ids: two texts that tokenize alike run alike. */
     @Override
     public ContentKey contentKey() {
-        return ContentKey.of(ids);
+        return ContentKey.of(EncodedText.class, ids);
     }
 
     /** Tokens the backbone runs, special tokens included. */

@@ -41,7 +41,7 @@ public final class BackboneHost implements AutoCloseable {
             SchedulerMetrics metrics) {}
 
     /** The backbone {@code fmplex.worker.bundled-backbone} turns on, shipped in FMplex's jars. */
-    public static final String BUNDLED_BACKBONE = "all-minilm-l6-v2";
+    private static final String BUNDLED_BACKBONE = "all-minilm-l6-v2";
 
     private final Map<String, HostedBackbone> backbones = new ConcurrentHashMap<>();
     private final WorkerProperties properties;

@@ -45,6 +45,7 @@ final class EngineProblems {
     static FmplexException of(InvalidInputException e) {
         ProblemType type =
                 switch (e.reason()) {
+                    case TOO_MANY_INPUTS -> ProblemType.TOO_MANY_INPUTS;
                     case INPUT_TOO_LONG -> ProblemType.INPUT_TOO_LONG;
                     case WRONG_MODALITY -> ProblemType.WRONG_MODALITY;
                     case UNDECODABLE_INPUT -> ProblemType.UNDECODABLE_INPUT;

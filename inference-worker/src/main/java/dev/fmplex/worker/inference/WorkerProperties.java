@@ -12,8 +12,8 @@ import org.springframework.util.unit.DataSize;
  * @param device where backbones run: {@code cpu}, {@code gpu} (CUDA, fails if absent) or {@code
  *     auto}
  * @param maxInputsPerRequest most inputs one infer call may carry; a vFM quota may lower it
- * @param maxTokens token limit per input for the bundled backbone, special tokens included (at most
- *     its 512 positions)
+ * @param maxTokens token limit per text input, special tokens included, for every text backbone
+ *     (capped at a checkpoint's positions; at most 512 for the bundled MiniLM)
  * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass; also the
  *     scheduler's batch budget. Keeps every activation under glibc's mmap threshold.
  * @param maxBatchRows most rows in one batch

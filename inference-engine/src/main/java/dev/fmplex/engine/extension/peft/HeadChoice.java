@@ -267,7 +267,7 @@ final class HeadChoice {
         return tensor;
     }
 
-    static NDArray array(NDManager manager, HostTensor tensor) {
-        return tensor == null ? null : manager.create(tensor.values(), new Shape(tensor.shape()));
+    private static NDArray array(NDManager manager, HostTensor tensor) {
+        return tensor == null ? null : tensor.toNDArray(manager);
     }
 }

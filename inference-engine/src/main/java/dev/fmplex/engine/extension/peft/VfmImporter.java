@@ -25,9 +25,9 @@ import java.util.TreeSet;
  *
  * <p>Accepted files: {@code adapter_config.json} + {@code adapter_model.safetensors} (PEFT LoRA,
  * with heads from {@code modules_to_save}, or PEFT prompt tuning), and {@code head.safetensors} (a
- * plain head). Tensor names may carry PEFT's {@code base_model.model.} and a {@code bert.} prefix.
- * All checks run on Java arrays; native memory is allocated only once everything passed, so a
- * rejected upload leaves nothing behind.
+ * plain head). Tensor names may carry PEFT's {@code base_model.model.} and the family's model
+ * prefix ({@code bert.}, {@code vit.}, {@code model.}). All checks run on Java arrays; native
+ * memory is allocated only once everything passed, so a rejected upload leaves nothing behind.
  */
 public final class VfmImporter {
 
@@ -177,9 +177,7 @@ public final class VfmImporter {
                 modules.add(pending.build(manager));
             }
             SoftPrompt prompt =
-                    promptTensor == null
-                            ? null
-                            : new SoftPrompt(HeadChoice.array(manager, promptTensor));
+                    promptTensor == null ? null : new SoftPrompt(promptTensor.toNDArray(manager));
             VfmModel model =
                     new VfmModel(
                             vfmId,

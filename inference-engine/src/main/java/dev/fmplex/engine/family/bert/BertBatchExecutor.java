@@ -115,7 +115,7 @@ final class BertBatchExecutor {
                                     : Pooler.pool(states, inputMask.get(index), vfm.pooling());
                     List<HeadRow> headRows =
                             rowIndices.stream()
-                                    .map(i -> new HeadRow(rows.get(i).text(), vfm.promptLength()))
+                                    .map(i -> new HeadRow(rows.get(i).input(), vfm.promptLength()))
                                     .toList();
                     return vfm.head().apply(features, headRows);
                 },

@@ -52,7 +52,7 @@ public final class BertParameterNames {
 
     /** {@code [out, in]} of a projection under {@code config}. */
     public static long[] weightShape(BertConfig config, Projection projection) {
-        return sites(config).get(projection.ordinal()).weightShape();
+        return sites(config).get(Projection.ENCODER_LAYER.indexOf(projection)).weightShape();
     }
 
     public static String layerPrefix(int layer) {
@@ -76,10 +76,9 @@ public final class BertParameterNames {
         shapes.put(TOKEN_TYPE_EMBEDDINGS, new long[] {config.typeVocabSize(), h});
         putNorm(shapes, EMBEDDINGS_NORM, h);
         for (int layer = 0; layer < config.layers(); layer++) {
-            for (Projection projection : Projection.values()) {
-                long[] weight = weightShape(config, projection);
-                shapes.put(weight(layer, projection), weight);
-                shapes.put(bias(layer, projection), new long[] {weight[0]});
+            for (ProjectionSite site : sites(config)) {
+                shapes.put(weight(layer, site.role()), site.weightShape());
+                shapes.put(bias(layer, site.role()), new long[] {site.out()});
             }
             putNorm(shapes, attentionNorm(layer), h);
             putNorm(shapes, outputNorm(layer), h);

@@ -12,12 +12,12 @@ import dev.fmplex.engine.execution.MicroBatches;
 import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.engine.input.RequestInputs;
 import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
 import dev.fmplex.engine.text.TokenBatch;
 import dev.fmplex.model.api.InferRequest;
-import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.TaskSpec;
@@ -91,12 +91,12 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
     }
 
     /**
-     * Tokenizes a request's texts; an input over the token limit is cut, or refused with 413 when
-     * the request sets {@code truncate: false}.
+     * Tokenizes a request's texts; an input over the token limit is cut, or refused as {@code
+     * INPUT_TOO_LONG} when the request sets {@code truncate: false}.
      */
     @Override
     public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
-        List<String> texts = TextInputs.require(request.inputs(), maxInputs);
+        List<String> texts = RequestInputs.require(request.inputs(), maxInputs);
         List<EncodedText> encoded = tokenizer.encodeAll(texts);
         if (!request.truncateOrDefault()) {
             rejectTooLong(encoded, tokenizer.maxTokens());
@@ -140,12 +140,7 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
      * each (see {@link MicroBatches}); results are in row order.
      */
     public List<float[]> embedAll(List<EncodedText> rows, EmbeddingTask task, int maxPaddedTokens) {
-        List<List<Integer>> passes =
-                MicroBatches.plan(
-                        rows,
-                        maxPaddedTokens,
-                        MicroBatches.passOverheadUnits(
-                                config().hiddenSize(), config().intermediateSize()));
+        List<List<Integer>> passes = MicroBatches.plan(rows, maxPaddedTokens, passOverheadUnits());
         if (passes.size() == 1) {
             return embed(rows, task);
         }

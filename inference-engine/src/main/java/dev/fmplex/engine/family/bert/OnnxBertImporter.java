@@ -47,7 +47,7 @@ public final class OnnxBertImporter {
             }
         }
         List<OnnxNode> projections = projectionMatMuls(graph);
-        int expected = config.layers() * Projection.values().length;
+        int expected = config.layers() * Projection.ENCODER_LAYER.size();
         if (projections.size() != expected) {
             throw new WeightLoadException(
                     "graph has "
@@ -58,8 +58,8 @@ public final class OnnxBertImporter {
                             + expected);
         }
         for (int k = 0; k < projections.size(); k++) {
-            int layer = k / Projection.values().length;
-            Projection linear = Projection.values()[k % Projection.values().length];
+            int layer = k / Projection.ENCODER_LAYER.size();
+            Projection linear = Projection.ENCODER_LAYER.get(k % Projection.ENCODER_LAYER.size());
             OnnxNode node = projections.get(k);
             OnnxTensor weight = graph.initializers().get(node.inputs().get(1));
             long[] wanted = BertParameterNames.weightShape(config, linear);

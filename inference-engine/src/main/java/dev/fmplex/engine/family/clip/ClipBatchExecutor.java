@@ -24,9 +24,9 @@ import java.util.Map;
  * Runs texts and images of any number of vFMs of one CLIP backbone in one batch: one pass of the
  * text tower over every text row and one of the vision tower over every image row, each row with
  * its vFM's adapter ({@link LoraDeltas}; a vFM's text and vision modules live in one adapter, on
- * disjoint layer indices). Rows of vFMs without LoRA that carry the same prepared input (a
- * fan-out's) share one backbone row. Each vFM's head then reads its rows' projected embeddings,
- * texts and images alike; a head that throws fails its own rows only.
+ * disjoint layer indices). Rows of vFMs that leave the backbone unchanged and carry equal inputs
+ * share one backbone row ({@link SharedRows}). Each vFM's head then reads its rows' projected
+ * embeddings, texts and images alike; a head that throws fails its own rows only.
  *
  * <p>Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */

@@ -1,7 +1,6 @@
 package dev.fmplex.engine.family.clip;
 
 import dev.fmplex.engine.extension.peft.AdapterTargets;
-import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.List;
 import java.util.Map;
 
@@ -26,19 +25,15 @@ public final class ClipLoraSurface {
                                 text.layers(),
                                 text.hiddenSize(),
                                 0,
-                                ProjectionSite.encoderLayer(
-                                        ClipParameterNames::path,
-                                        text.hiddenSize(),
-                                        text.intermediateSize())),
+                                ClipParameterNames.sites(
+                                        text.hiddenSize(), text.intermediateSize())),
                         new AdapterTargets.Tower(
                                 ClipParameterNames.Tower.VISION.layerPath(),
                                 vision.layers(),
                                 vision.hiddenSize(),
                                 ClipParameterNames.VISION_LAYER_BASE,
-                                ProjectionSite.encoderLayer(
-                                        ClipParameterNames::path,
-                                        vision.hiddenSize(),
-                                        vision.intermediateSize()))),
+                                ClipParameterNames.sites(
+                                        vision.hiddenSize(), vision.intermediateSize()))),
                 0,
                 false,
                 config.projectionDim(),

@@ -1,10 +1,9 @@
 package dev.fmplex.engine.family.clip;
 
-import ai.djl.ndarray.NDArray;
-import dev.fmplex.engine.checkpoint.BackboneParameters;
-import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,6 +70,11 @@ public final class ClipParameterNames {
         };
     }
 
+    /** Where each projection of a tower's layer sits, and its shape, for that tower's widths. */
+    public static List<ProjectionSite> sites(long hidden, long intermediate) {
+        return ProjectionSite.encoderLayer(ClipParameterNames::path, hidden, intermediate);
+    }
+
     public static String layerPrefix(Tower tower, int layer) {
         return tower.layerPath() + "." + layer + ".";
     }
@@ -120,15 +124,9 @@ public final class ClipParameterNames {
     private static void layers(
             Map<String, long[]> shapes, Tower tower, int layers, long hidden, long intermediate) {
         for (int layer = 0; layer < layers; layer++) {
-            for (Projection linear : Projection.values()) {
-                long[] weight =
-                        switch (linear) {
-                            case INTERMEDIATE -> new long[] {intermediate, hidden};
-                            case OUTPUT -> new long[] {hidden, intermediate};
-                            default -> new long[] {hidden, hidden};
-                        };
-                shapes.put(weight(tower, layer, linear), weight);
-                shapes.put(bias(tower, layer, linear), new long[] {weight[0]});
+            for (ProjectionSite site : sites(hidden, intermediate)) {
+                shapes.put(weight(tower, layer, site.role()), site.weightShape());
+                shapes.put(bias(tower, layer, site.role()), new long[] {site.out()});
             }
             norm(shapes, norm(tower, layer, 1), hidden);
             norm(shapes, norm(tower, layer, 2), hidden);
@@ -138,14 +136,5 @@ public final class ClipParameterNames {
     private static void norm(Map<String, long[]> shapes, String prefix, long hidden) {
         shapes.put(prefix + ".weight", new long[] {hidden});
         shapes.put(prefix + ".bias", new long[] {hidden});
-    }
-
-    /**
-     * Picks and checks the encoder's parameters from {@code available}; extra entries (a pooler,
-     * buffers such as {@code position_ids}, a classifier) are ignored.
-     */
-    public static BackboneParameters<ClipConfig> parameters(
-            ClipConfig config, Map<String, NDArray> available) throws WeightLoadException {
-        return BackboneParameters.pick(config, expectedShapes(config), available);
     }
 }

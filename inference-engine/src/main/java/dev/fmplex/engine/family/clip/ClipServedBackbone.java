@@ -14,11 +14,11 @@ import dev.fmplex.engine.image.ImageInputs;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.engine.input.RequestInputs;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
 import dev.fmplex.model.api.ImageSizePolicy;
 import dev.fmplex.model.api.InferRequest;
-import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.task.TaskRules;
 import dev.fmplex.model.task.TaskSpec;
@@ -112,7 +112,7 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
     @Override
     public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
         List<Object> inputs = request.inputs();
-        TextInputs.requireCount(
+        RequestInputs.requireCount(
                 inputs, maxInputs, "a list of strings (text) or {\"image\": base64} objects");
         ImageSizePolicy policy = request.imageSizePolicy();
         boolean zeroShot = task instanceof ZeroShotClassificationTask;

@@ -25,8 +25,8 @@ import java.util.Map;
  * Runs series of any number of vFMs of one PatchTST backbone in ONE forward pass.
  *
  * <ol>
- *   <li>Rows of vFMs without LoRA that carry the same prepared series (a fan-out's) become one
- *       backbone row.
+ *   <li>Rows of vFMs that leave the backbone unchanged and carry equal prepared series become one
+ *       backbone row ({@link SharedRows}).
  *   <li>Every channel of a row runs as its own sequence of patches, so the encoder sees {@code rows
  *       x channels} sequences; each carries its row's LoRA adapter ({@link LoraDeltas}).
  *   <li>The pass stops at the deepest layer any vFM reads. Each vFM pools its layer's states over

@@ -1,7 +1,6 @@
 package dev.fmplex.engine.family.patchtst;
 
 import dev.fmplex.engine.extension.peft.AdapterTargets;
-import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.List;
 import java.util.Map;
 
@@ -25,10 +24,7 @@ public final class PatchTstLoraSurface {
                                 config.layers(),
                                 config.dModel(),
                                 0,
-                                ProjectionSite.encoderLayer(
-                                        PatchTstParameterNames::path,
-                                        config.dModel(),
-                                        config.ffnDim()))),
+                                PatchTstParameterNames.sites(config))),
                 0,
                 false,
                 config.channels() * config.dModel(),

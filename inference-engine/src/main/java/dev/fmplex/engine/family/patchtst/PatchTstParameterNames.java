@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,13 +68,12 @@ public final class PatchTstParameterNames {
             shapes.put(CLS_TOKEN, new long[] {1, 1, 1, d});
         }
         for (int layer = 0; layer < config.layers(); layer++) {
-            for (Projection linear : Projection.values()) {
-                long[] weight = weightShape(config, linear);
-                shapes.put(weight(layer, linear), weight);
+            for (ProjectionSite site : sites(config)) {
+                shapes.put(weight(layer, site.role()), site.weightShape());
                 boolean feedForward =
-                        linear == Projection.INTERMEDIATE || linear == Projection.OUTPUT;
+                        site.role() == Projection.INTERMEDIATE || site.role() == Projection.OUTPUT;
                 if (!feedForward || config.ffBias()) {
-                    shapes.put(bias(layer, linear), new long[] {weight[0]});
+                    shapes.put(bias(layer, site.role()), new long[] {site.out()});
                 }
             }
             for (int sublayer : new int[] {1, 3}) {
@@ -88,15 +89,15 @@ public final class PatchTstParameterNames {
         return shapes;
     }
 
+    /** Where each projection of a layer sits, and its shape: the LoRA surface and the weights. */
+    public static List<ProjectionSite> sites(PatchTstConfig config) {
+        return ProjectionSite.encoderLayer(
+                PatchTstParameterNames::path, config.dModel(), config.ffnDim());
+    }
+
     /** {@code [out, in]} of a projection. */
     public static long[] weightShape(PatchTstConfig config, Projection linear) {
-        long d = config.dModel();
-        long f = config.ffnDim();
-        return switch (linear) {
-            case INTERMEDIATE -> new long[] {f, d};
-            case OUTPUT -> new long[] {d, f};
-            default -> new long[] {d, d};
-        };
+        return sites(config).get(Projection.ENCODER_LAYER.indexOf(linear)).weightShape();
     }
 
     /**

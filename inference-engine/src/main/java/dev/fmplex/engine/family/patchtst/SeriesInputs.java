@@ -1,8 +1,8 @@
 package dev.fmplex.engine.family.patchtst;
 
 import dev.fmplex.engine.input.InvalidInputException;
+import dev.fmplex.engine.input.RequestInputs;
 import dev.fmplex.engine.series.SeriesInput;
-import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.task.MissingValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class SeriesInputs {
 
     /** Returns the inputs scaled and patched, in order, or throws naming the first offense. */
     public List<SeriesInput> require(List<Object> inputs, int maxInputs, MissingValues policy) {
-        TextInputs.requireCount(
+        RequestInputs.requireCount(
                 inputs,
                 maxInputs,
                 "a list of series of "
@@ -71,7 +71,7 @@ public final class SeriesInputs {
             throw new InvalidInputException(
                     InvalidInputException.Reason.INVALID_REQUEST,
                     field,
-                    field + " must be an array of steps, got " + TextInputs.jsonKind(value));
+                    field + " must be an array of steps, got " + RequestInputs.jsonKind(value));
         }
         int length = config.contextLength();
         int channels = config.channels();
@@ -109,7 +109,7 @@ public final class SeriesInputs {
                                 + " value(s), one per channel; it "
                                 + (step instanceof List<?> row
                                         ? "has " + row.size()
-                                        : "is " + TextInputs.jsonKind(step)),
+                                        : "is " + RequestInputs.jsonKind(step)),
                         Map.of("expected", channels),
                         null);
             }
@@ -161,7 +161,7 @@ public final class SeriesInputs {
             throw new InvalidInputException(
                     InvalidInputException.Reason.INVALID_INPUT_VALUE,
                     field,
-                    field + " must be a number or null, got " + TextInputs.jsonKind(value));
+                    field + " must be a number or null, got " + RequestInputs.jsonKind(value));
         }
         double v = number.doubleValue();
         if (!Float.isFinite((float) v)) {

@@ -22,8 +22,8 @@ import java.util.Map;
  * Runs images of any number of vFMs of one ViT backbone in ONE forward pass.
  *
  * <ol>
- *   <li>Rows of vFMs that leave the backbone unchanged (no LoRA) and carry the same image (the same
- *       prepared input, as a fan-out request has) become one backbone row.
+ *   <li>Rows of vFMs that leave the backbone unchanged and carry equal images become one backbone
+ *       row ({@link SharedRows}).
  *   <li>Each adapted linear layer adds its LoRA delta to its own rows only, by the same batched
  *       deltas as on text ({@link LoraDeltas}). Images need no padding: every row has the same
  *       patches.

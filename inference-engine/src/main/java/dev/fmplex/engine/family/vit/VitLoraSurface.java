@@ -1,7 +1,6 @@
 package dev.fmplex.engine.family.vit;
 
 import dev.fmplex.engine.extension.peft.AdapterTargets;
-import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.List;
 import java.util.Map;
 
@@ -23,10 +22,7 @@ public final class VitLoraSurface {
                                 config.layers(),
                                 config.hiddenSize(),
                                 0,
-                                ProjectionSite.encoderLayer(
-                                        VitParameterNames::path,
-                                        config.hiddenSize(),
-                                        config.intermediateSize()))),
+                                VitParameterNames.sites(config))),
                 0,
                 false,
                 config.hiddenSize(),

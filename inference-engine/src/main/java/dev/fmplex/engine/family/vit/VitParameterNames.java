@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,10 +63,15 @@ public final class VitParameterNames {
         return layerPrefix(layer) + "layernorm_after";
     }
 
+    /** Where each projection of a layer sits, and its shape: the LoRA surface and the weights. */
+    public static List<ProjectionSite> sites(VitConfig config) {
+        return ProjectionSite.encoderLayer(
+                VitParameterNames::path, config.hiddenSize(), config.intermediateSize());
+    }
+
     /** Every parameter the encoder needs, with its expected shape, in a stable order. */
     public static Map<String, long[]> expectedShapes(VitConfig config) {
         long h = config.hiddenSize();
-        long i = config.intermediateSize();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         shapes.put(CLS_TOKEN, new long[] {1, 1, h});
         shapes.put(POSITION_EMBEDDINGS, new long[] {1, config.sequenceLength(), h});
@@ -74,15 +81,9 @@ public final class VitParameterNames {
         shapes.put(PATCH_BIAS, new long[] {h});
         for (int layer = 0; layer < config.layers(); layer++) {
             putNorm(shapes, normBefore(layer), h);
-            for (Projection linear : Projection.values()) {
-                long[] weight =
-                        switch (linear) {
-                            case INTERMEDIATE -> new long[] {i, h};
-                            case OUTPUT -> new long[] {h, i};
-                            default -> new long[] {h, h};
-                        };
-                shapes.put(weight(layer, linear), weight);
-                shapes.put(bias(layer, linear), new long[] {weight[0]});
+            for (ProjectionSite site : sites(config)) {
+                shapes.put(weight(layer, site.role()), site.weightShape());
+                shapes.put(bias(layer, site.role()), new long[] {site.out()});
             }
             putNorm(shapes, normAfter(layer), h);
         }

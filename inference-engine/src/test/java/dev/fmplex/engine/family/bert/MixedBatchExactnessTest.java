@@ -147,7 +147,7 @@ class MixedBatchExactnessTest {
         for (int k = 0; k < batch.size(); k++) {
             int v = vfmOfRow.get(order.get(k));
             RandomVfm vfm = zoo.get(v);
-            long[] ids = batch.get(k).text().ids();
+            long[] ids = ((EncodedText) batch.get(k).input()).ids();
             RowResult row = result.results().get(k);
             assertThat(row).as("row %d of %s", k, vfm.id).isInstanceOf(RowResult.Success.class);
             TaskOutput output = ((RowResult.Success) row).output();

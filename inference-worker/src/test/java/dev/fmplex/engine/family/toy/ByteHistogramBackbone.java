@@ -16,8 +16,8 @@ import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.input.ContentKey;
 import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
+import dev.fmplex.engine.input.RequestInputs;
 import dev.fmplex.model.api.InferRequest;
-import dev.fmplex.model.api.TextInputs;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.task.TaskSpec;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ final class ByteHistogramBackbone implements ServedBackbone {
 
         @Override
         public ContentKey contentKey() {
-            return ContentKey.of(counts);
+            return ContentKey.of(Histogram.class, counts);
         }
     }
 
@@ -95,7 +95,7 @@ final class ByteHistogramBackbone implements ServedBackbone {
 
     @Override
     public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
-        List<String> texts = TextInputs.require(request.inputs(), maxInputs);
+        List<String> texts = RequestInputs.require(request.inputs(), maxInputs);
         List<ModelInput> prepared = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             int length = texts.get(i).getBytes(StandardCharsets.UTF_8).length;

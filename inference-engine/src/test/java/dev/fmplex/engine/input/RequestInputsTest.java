@@ -1,43 +1,43 @@
-package dev.fmplex.model.api;
+package dev.fmplex.engine.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.engine.input.InvalidInputException.Reason;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TextInputsTest {
+class RequestInputsTest {
 
     @Test
     void returnsStringsInOrder() {
-        assertThat(TextInputs.require(List.of("a", "", "c"), 3)).containsExactly("a", "", "c");
+        assertThat(RequestInputs.require(List.of("a", "", "c"), 3)).containsExactly("a", "", "c");
     }
 
     @Test
     void namesTheFirstValueThatIsNotAString() {
-        assertThatThrownBy(() -> TextInputs.require(Arrays.asList("a", null), 5))
+        assertThatThrownBy(() -> RequestInputs.require(Arrays.asList("a", null), 5))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
                             assertThat(e.field()).isEqualTo("inputs[1]");
                             assertThat(e.getMessage())
                                     .isEqualTo("inputs[1] must be a string, got null");
                         });
-        assertThatThrownBy(() -> TextInputs.require(List.of(true), 5))
+        assertThatThrownBy(() -> RequestInputs.require(List.of(true), 5))
                 .hasMessage("inputs[0] must be a string, got a boolean");
     }
 
     @Test
     void anObjectIsAnInputOfAnotherModality() {
-        assertThatThrownBy(() -> TextInputs.require(List.of("a", "b", Map.of("image", "iVBO")), 5))
+        assertThatThrownBy(
+                        () -> RequestInputs.require(List.of("a", "b", Map.of("image", "iVBO")), 5))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(ProblemType.WRONG_MODALITY);
+                            assertThat(e.reason()).isEqualTo(Reason.WRONG_MODALITY);
                             assertThat(e.field()).isEqualTo("inputs[2]");
                             assertThat(e.getMessage())
                                     .isEqualTo(
@@ -48,15 +48,15 @@ class TextInputsTest {
 
     @Test
     void enforcesPresenceAndTheLimit() {
-        assertThatThrownBy(() -> TextInputs.require(null, 5)).hasMessageContaining("required");
-        assertThatThrownBy(() -> TextInputs.require(List.of(), 5))
+        assertThatThrownBy(() -> RequestInputs.require(null, 5)).hasMessageContaining("required");
+        assertThatThrownBy(() -> RequestInputs.require(List.of(), 5))
                 .hasMessageContaining("at least 1");
-        assertThatThrownBy(() -> TextInputs.require(List.of("a", "b", "c"), 2))
+        assertThatThrownBy(() -> RequestInputs.require(List.of("a", "b", "c"), 2))
                 .isInstanceOfSatisfying(
-                        FmplexException.class,
+                        InvalidInputException.class,
                         e -> {
-                            assertThat(e.type()).isEqualTo(ProblemType.TOO_MANY_INPUTS);
-                            assertThat(e.properties())
+                            assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_INPUTS);
+                            assertThat(e.limits())
                                     .containsEntry("limit", 2)
                                     .containsEntry("actual", 3);
                         });

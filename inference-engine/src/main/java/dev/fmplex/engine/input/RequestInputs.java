@@ -1,15 +1,16 @@
-package dev.fmplex.model.api;
+package dev.fmplex.engine.input;
 
-import dev.fmplex.model.problem.FmplexException;
-import dev.fmplex.model.problem.ProblemType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Checks the {@code inputs} of an infer request before any model work is queued. */
-public final class TextInputs {
+/**
+ * Checks the {@code inputs} of an infer request, as every family's preparation starts: present, not
+ * empty, within the request's limit, and (for text backbones) strings.
+ */
+public final class RequestInputs {
 
-    private TextInputs() {}
+    private RequestInputs() {}
 
     /**
      * Returns the inputs as strings, or throws naming the first offending field.
@@ -23,8 +24,8 @@ public final class TextInputs {
         for (int i = 0; i < inputs.size(); i++) {
             Object value = inputs.get(i);
             if (value instanceof Map<?, ?> object) {
-                throw new FmplexException(
-                        ProblemType.WRONG_MODALITY,
+                throw new InvalidInputException(
+                        InvalidInputException.Reason.WRONG_MODALITY,
                         "inputs[" + i + "]",
                         "inputs["
                                 + i
@@ -33,8 +34,8 @@ public final class TextInputs {
                                 + "; this backbone takes text: send each input as a string");
             }
             if (!(value instanceof String text)) {
-                throw new FmplexException(
-                        ProblemType.INVALID_REQUEST,
+                throw new InvalidInputException(
+                        InvalidInputException.Reason.INVALID_REQUEST,
                         "inputs[" + i + "]",
                         "inputs[" + i + "] must be a string, got " + jsonKind(value));
             }
@@ -51,16 +52,20 @@ public final class TextInputs {
      */
     public static void requireCount(List<Object> inputs, int maxInputs, String expected) {
         if (inputs == null) {
-            throw new FmplexException(
-                    ProblemType.INVALID_REQUEST, "inputs", "inputs is required: " + expected);
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.INVALID_REQUEST,
+                    "inputs",
+                    "inputs is required: " + expected);
         }
         if (inputs.isEmpty()) {
-            throw new FmplexException(
-                    ProblemType.INVALID_REQUEST, "inputs", "inputs must hold at least 1 input");
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.INVALID_REQUEST,
+                    "inputs",
+                    "inputs must hold at least 1 input");
         }
         if (inputs.size() > maxInputs) {
-            throw new FmplexException(
-                    ProblemType.TOO_MANY_INPUTS,
+            throw new InvalidInputException(
+                    InvalidInputException.Reason.TOO_MANY_INPUTS,
                     "inputs",
                     "inputs holds "
                             + inputs.size()
