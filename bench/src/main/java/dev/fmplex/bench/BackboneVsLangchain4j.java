@@ -35,6 +35,9 @@ public final class BackboneVsLangchain4j {
     private BackboneVsLangchain4j() {}
 
     public static void main(String[] args) throws Exception {
+        // Nothing may leave the machine, however the bench is started (DJL looks up a cloud
+        // metadata address unless told it is offline): set before any DJL class loads.
+        System.setProperty("ai.djl.offline", "true");
         // exec:exec passes "${bench.args}" as one argument; accept it split or not.
         String[] options = String.join(" ", args).trim().split("\\s+");
         int latencyIterations = options[0].isEmpty() ? 300 : Integer.parseInt(options[0]);

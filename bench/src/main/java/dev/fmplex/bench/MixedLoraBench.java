@@ -30,6 +30,9 @@ public final class MixedLoraBench {
     private MixedLoraBench() {}
 
     public static void main(String[] args) throws Exception {
+        // Nothing may leave the machine, however the bench is started (DJL looks up a cloud
+        // metadata address unless told it is offline): set before any DJL class loads.
+        System.setProperty("ai.djl.offline", "true");
         String[] options = String.join(" ", args).trim().split("\\s+");
         int iterations = options[0].isEmpty() ? 40 : Integer.parseInt(options[0]);
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;

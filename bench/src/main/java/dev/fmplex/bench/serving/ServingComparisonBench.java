@@ -112,6 +112,9 @@ public final class ServingComparisonBench {
     private ServingComparisonBench() {}
 
     public static void main(String[] arguments) throws Exception {
+        // Nothing may leave the machine, however the bench is started (DJL looks up a cloud
+        // metadata address unless told it is offline): set before any DJL class loads.
+        System.setProperty("ai.djl.offline", "true");
         // exec:exec passes -Dbench.args as one argument.
         String[] args = String.join(" ", arguments).trim().split("\\s+");
         String mode = args[0].isEmpty() ? "full" : args[0];
