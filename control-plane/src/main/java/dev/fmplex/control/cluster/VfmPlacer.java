@@ -69,16 +69,20 @@ class VfmPlacer {
                         ResidentEstimate.of(files),
                         candidates,
                         exclude.stream().map(UUID::toString).collect(Collectors.toSet()));
-        if (!(decision instanceof PlacementDecision.Chosen chosen)) {
-            log.debug("vFM {} not placed: {}", deployment.vfmId(), decision);
+        if (decision instanceof PlacementDecision.NoCandidate none) {
+            log.debug("vFM {} not placed: {}", deployment.vfmId(), none);
             throw new FmplexException(
                     ProblemType.NO_REPLICA,
                     null,
                     "no live worker hosts backbone "
                             + deployment.backbone()
                             + " with room for vFM "
-                            + deployment.vfmId());
+                            + deployment.vfmId()
+                            + " ("
+                            + none.explain()
+                            + ")");
         }
+        PlacementDecision.Chosen chosen = (PlacementDecision.Chosen) decision;
         WorkerEntity worker = byId.get(chosen.worker().id());
         long bytes = load(worker, deployment, files);
         log.info(

@@ -180,4 +180,38 @@ class PlacementPolicyTest {
         assertThat(chosen(PlacementPolicy.choose(MINILM, 10, List.of(w), Set.of())))
                 .isEqualTo("http://a");
     }
+
+    @Test
+    void aRefusalSaysWhyInWords() {
+        PlacementDecision.NoCandidate none =
+                none(
+                        PlacementPolicy.choose(
+                                "minilm",
+                                10,
+                                List.of(
+                                        new Candidate(
+                                                "a",
+                                                "http://a",
+                                                false,
+                                                Set.of("minilm"),
+                                                100,
+                                                0,
+                                                0),
+                                        new Candidate(
+                                                "b", "http://b", true, Set.of("vit"), 100, 0, 0),
+                                        new Candidate(
+                                                "c",
+                                                "http://c",
+                                                true,
+                                                Set.of("minilm"),
+                                                100,
+                                                95,
+                                                0)),
+                                Set.of()));
+        assertThat(none.explain())
+                .isEqualTo(
+                        "of 3 workers, 1 is silent, 1 does not host minilm, 1 lacks memory for it");
+        assertThat(none(PlacementPolicy.choose("minilm", 10, List.of(), Set.of())).explain())
+                .isEqualTo("no worker is registered");
+    }
 }
