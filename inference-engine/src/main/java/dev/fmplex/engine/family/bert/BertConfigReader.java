@@ -9,7 +9,7 @@ import java.util.Set;
  * does not implement (another activation, relative positions, another model type) are rejected by
  * name rather than silently ignored.
  */
-public final class BertConfigReader {
+final class BertConfigReader {
 
     private static final Set<String> SUPPORTED_MODEL_TYPES = Set.of("bert");
     private static final Set<String> SUPPORTED_ACTIVATIONS = Set.of("gelu");

@@ -22,7 +22,7 @@ import dev.fmplex.engine.text.TokenBatch;
  * <p>Written natively rather than loaded as a traced graph so that later extensions (per-row LoRA
  * deltas, soft prompts, early exit) can be injected at any layer.
  */
-public final class BertEncoder implements TextEncoder {
+final class BertEncoder implements TextEncoder {
 
     /** Added to attention scores of padding keys; exp() of it is exactly 0 in fp32. */
     private static final float MASKED_SCORE = -1e9f;

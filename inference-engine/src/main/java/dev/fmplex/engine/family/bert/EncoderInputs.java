@@ -9,8 +9,7 @@ import ai.djl.ndarray.NDArray;
  * @param ids token ids; positions that hold a virtual token carry any valid id (it is replaced)
  * @param prompts soft-prompt placement, or null when no row of the batch has a prompt
  */
-public record EncoderInputs(
-        NDArray ids, NDArray typeIds, NDArray attentionMask, PromptInputs prompts) {
+record EncoderInputs(NDArray ids, NDArray typeIds, NDArray attentionMask, PromptInputs prompts) {
 
     /**
      * Where virtual tokens go: {@code slots [rows, length, 1]} is true at virtual-token positions,

@@ -28,7 +28,7 @@ import java.util.Optional;
  * matches the configuration, and where the MatMul's result feeds an Add with a named bias, that
  * bias is the one of the same projection.
  */
-public final class OnnxBertImporter {
+final class OnnxBertImporter {
 
     private static final String[] KNOWN_PREFIXES = {"", "bert."};
 

@@ -10,7 +10,7 @@ import dev.fmplex.engine.text.TokenBatch;
  * <p>Kept this small so another execution path (for example ONNX Runtime for rows that need no
  * in-backbone change) can slot in beside the native one.
  */
-public interface TextEncoder {
+interface TextEncoder {
 
     /**
      * Runs the encoder over {@code batch}.

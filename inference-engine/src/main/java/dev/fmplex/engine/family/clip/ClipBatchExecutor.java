@@ -30,7 +30,7 @@ import java.util.Map;
  *
  * <p>Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */
-public final class ClipBatchExecutor {
+final class ClipBatchExecutor {
 
     private final ClipEncoder encoder;
     private final NDManager root;

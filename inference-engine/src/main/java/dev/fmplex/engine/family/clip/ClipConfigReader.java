@@ -9,7 +9,7 @@ import dev.fmplex.engine.checkpoint.WeightLoadException;
  * hub files override them, as transformers reads them. Activations other than {@code quick_gelu}
  * and {@code gelu} are refused by field.
  */
-public final class ClipConfigReader {
+final class ClipConfigReader {
 
     private ClipConfigReader() {}
 

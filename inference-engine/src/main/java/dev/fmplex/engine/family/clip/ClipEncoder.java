@@ -35,7 +35,7 @@ import java.util.List;
  * ClipParameterNames#VISION_LAYER_BASE}, so one delta carries a vFM's adapters of both towers.
  * Every array a pass creates is owned by the caller's manager (weights live in a capped one).
  */
-public final class ClipEncoder {
+final class ClipEncoder {
 
     private static final float MASKED_SCORE = -1e9f;
 

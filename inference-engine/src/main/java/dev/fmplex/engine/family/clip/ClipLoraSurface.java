@@ -9,7 +9,7 @@ import java.util.Map;
  * ClipParameterNames#VISION_LAYER_BASE}), each with its own widths; heads read the projected
  * embedding.
  */
-public final class ClipLoraSurface {
+final class ClipLoraSurface {
 
     private ClipLoraSurface() {}
 

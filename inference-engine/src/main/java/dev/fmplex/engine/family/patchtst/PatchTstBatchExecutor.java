@@ -39,7 +39,7 @@ import java.util.Map;
  *
  * Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */
-public final class PatchTstBatchExecutor {
+final class PatchTstBatchExecutor {
 
     private final PatchTstEncoder encoder;
     private final NDManager root;

@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
  * channel, another activation or norm) are refused by name rather than ignored; fields that only
  * matter in training (masking, dropout) or to the checkpoint's own head are ignored.
  */
-public final class PatchTstConfigReader {
+final class PatchTstConfigReader {
 
     private PatchTstConfigReader() {}
 

@@ -26,7 +26,7 @@ import dev.fmplex.engine.nn.Projection;
  * exactly as on the other encoders; its rows are the {@code rows x channels} sequences. Every array
  * a pass creates is owned by the caller's manager: each op takes a batch array first.
  */
-public final class PatchTstEncoder {
+final class PatchTstEncoder {
 
     private final PatchTstConfig config;
     private final BackboneParameters<PatchTstConfig> weights;

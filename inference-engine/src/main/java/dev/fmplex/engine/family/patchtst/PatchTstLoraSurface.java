@@ -10,7 +10,7 @@ import java.util.Map;
  * features ({@code head.linear} of the classification model, {@code head.projection} of the
  * regression and prediction models), a forecast head each channel's own.
  */
-public final class PatchTstLoraSurface {
+final class PatchTstLoraSurface {
 
     private PatchTstLoraSurface() {}
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * for a channel with nothing observed never applies: such a series is refused, so an input's result
  * never depends on its batchmates), and cut into patches.
  */
-public final class SeriesInputs {
+final class SeriesInputs {
 
     /** transformers' minimum scales: added inside the std scaler's root, a floor for the mean's. */
     private static final double STD_MINIMUM = 1e-5;

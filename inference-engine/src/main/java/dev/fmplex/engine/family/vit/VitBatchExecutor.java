@@ -36,7 +36,7 @@ import java.util.Map;
  *
  * Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */
-public final class VitBatchExecutor {
+final class VitBatchExecutor {
 
     private final VitEncoder encoder;
     private final NDManager root;

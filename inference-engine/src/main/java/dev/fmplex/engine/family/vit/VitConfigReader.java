@@ -9,7 +9,7 @@ import java.util.Set;
  * ways the native encoder does not implement (another activation, no bias on query/key/value) are
  * rejected by name rather than ignored.
  */
-public final class VitConfigReader {
+final class VitConfigReader {
 
     private static final Set<String> SUPPORTED_ACTIVATIONS = Set.of("gelu");
 

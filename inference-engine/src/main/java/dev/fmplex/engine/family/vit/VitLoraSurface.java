@@ -8,7 +8,7 @@ import java.util.Map;
  * What a vFM may adapt on a ViT encoder: the six projections of every layer, PEFT keys with or
  * without {@code vit.}; positions are fixed (no soft prompts) and there is one output per image.
  */
-public final class VitLoraSurface {
+final class VitLoraSurface {
 
     private VitLoraSurface() {}
 
