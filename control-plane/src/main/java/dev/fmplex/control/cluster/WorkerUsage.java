@@ -26,18 +26,21 @@ class WorkerUsage {
         this.json = json;
     }
 
-    /** The worker as the placement policy sees it; its load is the number of vFMs placed on it. */
+    /**
+     * The worker as the placement policy sees it; its load is the number of vFMs placed on it. Its
+     * placements are read and its backbones parsed once for all three figures.
+     */
     Candidate candidate(WorkerEntity worker) {
+        List<BackboneDescriptor> hosted = backbones(worker);
+        List<PlacementEntity> placed = placements.findByWorker(worker.id());
         return new Candidate(
                 worker.id().toString(),
                 worker.address(),
                 worker.alive(),
-                backbones(worker).stream()
-                        .map(BackboneDescriptor::name)
-                        .collect(Collectors.toSet()),
+                hosted.stream().map(BackboneDescriptor::name).collect(Collectors.toSet()),
                 worker.memoryBudgetBytes(),
-                used(worker),
-                placedVfms(worker));
+                used(hosted, placed),
+                placed.size());
     }
 
     int placedVfms(WorkerEntity worker) {
@@ -54,12 +57,12 @@ class WorkerUsage {
 
     /** Backbone bytes once each, plus the resident bytes of every vFM placed on the worker. */
     long used(WorkerEntity worker) {
-        long backbones =
-                backbones(worker).stream().mapToLong(BackboneDescriptor::parameterBytes).sum();
-        return backbones
-                + placements.findByWorker(worker.id()).stream()
-                        .mapToLong(PlacementEntity::residentBytes)
-                        .sum();
+        return used(backbones(worker), placements.findByWorker(worker.id()));
+    }
+
+    private static long used(List<BackboneDescriptor> hosted, List<PlacementEntity> placed) {
+        return hosted.stream().mapToLong(BackboneDescriptor::parameterBytes).sum()
+                + placed.stream().mapToLong(PlacementEntity::residentBytes).sum();
     }
 
     List<BackboneDescriptor> backbones(WorkerEntity worker) {

@@ -55,6 +55,7 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped
      *     here, so any later attempt to attach an array to it fails loudly
+     * @param tokenizer owned by the served backbone from now on, closed here if assembly fails
      * @param root the backbone's root manager; owned by the served backbone from now on
      */
     public static BertServedBackbone create(
@@ -63,18 +64,24 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
             TextTokenizer tokenizer,
             NDManager weightsManager,
             NDManager root) {
-        weightsManager.cap();
-        BackboneDescriptor descriptor =
-                new BackboneDescriptor(
-                        name,
-                        "bert",
-                        "text",
-                        weights.config().hiddenSize(),
-                        weights.config().layers(),
-                        weights.byteSize(),
-                        tokenizer.maxTokens());
-        return new BertServedBackbone(
-                descriptor, weights, tokenizer, new BertEncoder(weights), root);
+        try {
+            weightsManager.cap();
+            BackboneDescriptor descriptor =
+                    new BackboneDescriptor(
+                            name,
+                            "bert",
+                            "text",
+                            weights.config().hiddenSize(),
+                            weights.config().layers(),
+                            weights.byteSize(),
+                            tokenizer.maxTokens());
+            return new BertServedBackbone(
+                    descriptor, weights, tokenizer, new BertEncoder(weights), root);
+        } catch (RuntimeException e) {
+            // The tokenizer is ours from the call on; the caller frees the root's memory.
+            tokenizer.close();
+            throw e;
+        }
     }
 
     public TextTokenizer tokenizer() {

@@ -70,6 +70,7 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
      * Assembles a served backbone.
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
+     * @param tokenizer owned by the served backbone from now on, closed here if assembly fails
      * @param root the backbone's root manager; owned by the served backbone from now on
      */
     public static ClipServedBackbone create(
@@ -79,21 +80,27 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
             ImagePreprocessor preprocessor,
             NDManager weightsManager,
             NDManager root) {
-        weightsManager.cap();
-        ClipConfig config = weights.config();
-        BackboneDescriptor descriptor =
-                new BackboneDescriptor(
-                        name,
-                        "clip",
-                        TaskRules.IMAGE_TEXT,
-                        config.projectionDim(),
-                        config.vision().layers(),
-                        weights.byteSize(),
-                        tokenizer.maxTokens(),
-                        Map.of(
-                                "imageSize", config.vision().imageSize(),
-                                "channels", config.vision().channels()));
-        return new ClipServedBackbone(descriptor, weights, tokenizer, preprocessor, root);
+        try {
+            weightsManager.cap();
+            ClipConfig config = weights.config();
+            BackboneDescriptor descriptor =
+                    new BackboneDescriptor(
+                            name,
+                            "clip",
+                            TaskRules.IMAGE_TEXT,
+                            config.projectionDim(),
+                            config.vision().layers(),
+                            weights.byteSize(),
+                            tokenizer.maxTokens(),
+                            Map.of(
+                                    "imageSize", config.vision().imageSize(),
+                                    "channels", config.vision().channels()));
+            return new ClipServedBackbone(descriptor, weights, tokenizer, preprocessor, root);
+        } catch (RuntimeException e) {
+            // The tokenizer is ours from the call on; the caller frees the root's memory.
+            tokenizer.close();
+            throw e;
+        }
     }
 
     public TextTokenizer tokenizer() {
