@@ -1,5 +1,6 @@
 package dev.fmplex.worker;
 
+import dev.fmplex.web.KeepAliveReads;
 import dev.fmplex.web.ProblemDetailsAdvice;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
@@ -16,7 +17,7 @@ import org.springframework.context.annotation.Import;
             "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
             "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"
         })
-@Import(ProblemDetailsAdvice.class)
+@Import({ProblemDetailsAdvice.class, KeepAliveReads.class})
 public class WorkerApplication {
 
     public static void main(String[] args) {

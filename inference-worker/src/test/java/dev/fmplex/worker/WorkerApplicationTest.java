@@ -12,6 +12,7 @@ import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import dev.fmplex.model.vfm.Quota;
 import dev.fmplex.model.vfm.VfmDeployment;
+import dev.fmplex.web.KeepAliveReads;
 import dev.fmplex.worker.inference.VfmDeployments;
 import dev.fmplex.worker.inference.VfmInferenceService;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -37,6 +39,7 @@ class WorkerApplicationTest {
     @LocalServerPort int port;
     @Autowired VfmInferenceService inference;
     @Autowired VfmDeployments deployments;
+    @Autowired NettyReactiveWebServerFactory server;
 
     @BeforeAll
     static void offline() {
@@ -46,6 +49,11 @@ class WorkerApplicationTest {
     @BeforeEach
     void deployEmbedder() {
         assertThat(deployments.deploy(EMBEDDER, Map.of())).isZero();
+    }
+
+    @Test
+    void theServerKeepsReadingKeepAliveConnections() {
+        assertThat(server.getServerCustomizers()).hasAtLeastOneElementOfType(KeepAliveReads.class);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fmplex.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmplex.controlplane.ControlPlaneApplication;
+import dev.fmplex.web.KeepAliveReads;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -48,6 +50,13 @@ class ControlPlaneOpenApiTest {
         if (postgres != null) {
             postgres.close();
         }
+    }
+
+    /** The distributed control plane's own server gets the keep-alive guard too. */
+    @Test
+    void theServerKeepsReadingKeepAliveConnections() {
+        assertThat(controlPlane.getBean(NettyReactiveWebServerFactory.class).getServerCustomizers())
+                .hasAtLeastOneElementOfType(KeepAliveReads.class);
     }
 
     /**

@@ -5,6 +5,7 @@ import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static dev.fmplex.standalone.ApiCalls.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fmplex.web.KeepAliveReads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -36,6 +38,12 @@ class StandaloneEndToEndTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    @Test
+    void theServerKeepsReadingKeepAliveConnections() {
+        assertThat(server.bean(NettyReactiveWebServerFactory.class).getServerCustomizers())
+                .hasAtLeastOneElementOfType(KeepAliveReads.class);
     }
 
     @Test

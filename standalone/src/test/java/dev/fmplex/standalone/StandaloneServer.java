@@ -40,6 +40,11 @@ final class StandaloneServer implements AutoCloseable {
         return FmplexApi.at(baseUrl());
     }
 
+    /** A bean of the running application, for checks on how it was assembled. */
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     WebTestClient client() {
         return clientAt(baseUrl());
     }
