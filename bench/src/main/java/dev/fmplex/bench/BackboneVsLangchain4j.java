@@ -1,6 +1,8 @@
 package dev.fmplex.bench;
 
 import ai.djl.Device;
+import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.text.EncodedText;
@@ -44,50 +46,72 @@ public final class BackboneVsLangchain4j {
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
         ExecutorService pool =
                 Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-        try (BertServedBackbone ours =
-                BundledMiniLm.load(Device.cpu(), BundledMiniLm.DEFAULT_MAX_TOKENS)) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (BertServedBackbone eager =
+                        BundledMiniLm.load(Device.cpu(), BundledMiniLm.DEFAULT_MAX_TOKENS);
+                BertServedBackbone onnx =
+                        BundledMiniLm.load(
+                                new BackboneLoadOptions(
+                                        Device.cpu(),
+                                        BundledMiniLm.DEFAULT_MAX_TOKENS,
+                                        ExecutionPath.ONNX_RUNTIME,
+                                        cores))) {
+            List<BertServedBackbone> ours = List.of(eager, onnx);
             EmbeddingModel theirs = Langchain4jMiniLm.create(pool);
             List<String> batch = sentences(256);
             progress("warm-up");
             for (int i = 0; i < 30; i++) {
-                embedOurs(ours, List.of(SENTENCES[i % SENTENCES.length]));
+                for (BertServedBackbone side : ours) {
+                    embedOurs(side, List.of(SENTENCES[i % SENTENCES.length]));
+                }
                 theirs.embed(SENTENCES[i % SENTENCES.length]);
             }
-            embedOurs(ours, batch);
+            for (BertServedBackbone side : ours) {
+                embedOurs(side, batch);
+            }
             theirs.embedAll(segments(batch));
+            checkSameEmbeddings(eager, onnx, batch);
 
             progress("single-sentence latency, " + latencyIterations + " interleaved iterations");
-            double[] oursMs = new double[latencyIterations];
+            double[][] oursMs = new double[ours.size()][latencyIterations];
             double[] theirsMs = new double[latencyIterations];
             for (int i = 0; i < latencyIterations; i++) {
                 String sentence = SENTENCES[i % SENTENCES.length];
-                // Alternate who goes first so neither side always runs on a warmer cache.
-                if (i % 2 == 0) {
-                    oursMs[i] = time(() -> embedOurs(ours, List.of(sentence)));
-                    theirsMs[i] = time(() -> theirs.embed(sentence));
-                } else {
-                    theirsMs[i] = time(() -> theirs.embed(sentence));
-                    oursMs[i] = time(() -> embedOurs(ours, List.of(sentence)));
+                // Rotate who goes first so no side always runs on a warmer cache.
+                for (int k = 0; k <= ours.size(); k++) {
+                    int side = (i + k) % (ours.size() + 1);
+                    if (side == ours.size()) {
+                        theirsMs[i] = time(() -> theirs.embed(sentence));
+                    } else {
+                        BertServedBackbone runtime = ours.get(side);
+                        oursMs[side][i] = time(() -> embedOurs(runtime, List.of(sentence)));
+                    }
                 }
             }
 
             progress("256-sentence throughput, " + rounds + " interleaved rounds");
-            double[] ours32 = new double[rounds];
-            double[] ours256 = new double[rounds];
-            double[] oursPlanned = new double[rounds];
+            double[][] ours32 = new double[ours.size()][rounds];
+            double[][] ours256 = new double[ours.size()][rounds];
+            double[][] oursPlanned = new double[ours.size()][rounds];
             double[] theirs256 = new double[rounds];
             for (int round = 0; round < rounds; round++) {
-                ours32[round] = batch.size() / (time(() -> embedInBatches(ours, batch, 32)) / 1000);
-                ours256[round] = batch.size() / (time(() -> embedOurs(ours, batch)) / 1000);
-                oursPlanned[round] =
-                        batch.size()
-                                / (time(
-                                                () ->
-                                                        ours.embedAll(
-                                                                ours.tokenizer().encodeAll(batch),
-                                                                SENTENCE_EMBEDDING,
-                                                                MAX_BATCH_TOKENS))
-                                        / 1000);
+                for (int side = 0; side < ours.size(); side++) {
+                    BertServedBackbone runtime = ours.get(side);
+                    ours32[side][round] =
+                            batch.size() / (time(() -> embedInBatches(runtime, batch, 32)) / 1000);
+                    ours256[side][round] =
+                            batch.size() / (time(() -> embedOurs(runtime, batch)) / 1000);
+                    oursPlanned[side][round] =
+                            batch.size()
+                                    / (time(
+                                                    () ->
+                                                            runtime.embedAll(
+                                                                    runtime.tokenizer()
+                                                                            .encodeAll(batch),
+                                                                    SENTENCE_EMBEDDING,
+                                                                    MAX_BATCH_TOKENS))
+                                            / 1000);
+                }
                 theirs256[round] =
                         batch.size() / (time(() -> theirs.embedAll(segments(batch))) / 1000);
                 progress("round " + (round + 1) + "/" + rounds + " done");
@@ -103,58 +127,88 @@ public final class BackboneVsLangchain4j {
         }
     }
 
+    /** The two execution paths must agree before their times mean anything. */
+    private static void checkSameEmbeddings(
+            BertServedBackbone eager, BertServedBackbone onnx, List<String> texts) {
+        List<float[]> a = embedOurs(eager, texts);
+        List<float[]> b = embedOurs(onnx, texts);
+        double worst = 0;
+        for (int i = 0; i < a.size(); i++) {
+            for (int j = 0; j < a.get(i).length; j++) {
+                worst = Math.max(worst, Math.abs(a.get(i)[j] - b.get(i)[j]));
+            }
+        }
+        if (worst > 1e-4) {
+            throw new IllegalStateException(
+                    "eager and onnxruntime embeddings differ by " + worst + " (limit 1e-4)");
+        }
+        progress(String.format("eager and onnxruntime agree: max abs diff %.2e", worst));
+    }
+
     private static String report(
-            double[] oursMs,
+            double[][] oursMs,
             double[] theirsMs,
-            double[] ours32,
-            double[] ours256,
-            double[] oursPlanned,
+            double[][] ours32,
+            double[][] ours256,
+            double[][] oursPlanned,
             double[] theirs256) {
         StringBuilder md = new StringBuilder();
         md.append(
-                "### Bundled backbone: FMplex (DJL/PyTorch, native encoder) vs langchain4j (ONNX Runtime)\n\n");
+                "### Bundled backbone: FMplex (eager DJL/PyTorch, and its ONNX Runtime graph) vs langchain4j"
+                        + " (ONNX Runtime)\n\n");
         md.append(
                         MachineInfo.describe(
-                                "PyTorch intra-op = DJL default (cores), one FMplex thread; ONNX Runtime default"
-                                        + " intra-op threads with spinning off; langchain4j embedAll on a pool of "
+                                "FMplex eager: PyTorch intra-op = DJL default (cores); FMplex onnxruntime:"
+                                        + " its own graph, intra-op = cores, spinning off; one FMplex"
+                                        + " thread; langchain4j: ONNX Runtime default intra-op threads with"
+                                        + " spinning off, embedAll on a pool of "
                                         + Runtime.getRuntime().availableProcessors()
                                         + " threads"))
                 .append("\n\n");
-        md.append("| measure | FMplex | langchain4j | FMplex / langchain4j |\n|---|---|---|---|\n");
+        md.append(
+                "| measure | FMplex eager | FMplex onnxruntime | langchain4j | eager / langchain4j |"
+                        + " onnxruntime / langchain4j |\n|---|---|---|---|---|---|\n");
         md.append(
                 row(
                         "single sentence p50 latency (ms, lower is better)",
-                        percentile(oursMs, 50),
+                        percentile(oursMs[0], 50),
+                        percentile(oursMs[1], 50),
                         percentile(theirsMs, 50)));
         md.append(
                 row(
                         "single sentence p95 latency (ms)",
-                        percentile(oursMs, 95),
+                        percentile(oursMs[0], 95),
+                        percentile(oursMs[1], 95),
                         percentile(theirsMs, 95)));
         md.append(
                 row(
                         "256 sentences, throughput (sentences/s, higher is better), FMplex batch 32",
-                        median(ours32),
+                        median(ours32[0]),
+                        median(ours32[1]),
                         median(theirs256)));
         md.append(
                 row(
                         "256 sentences, throughput (sentences/s), FMplex one forward of 256 rows",
-                        median(ours256),
+                        median(ours256[0]),
+                        median(ours256[1]),
                         median(theirs256)));
         md.append(
                 row(
                         "256 sentences, throughput (sentences/s), FMplex worker path (passes of <= "
                                 + MAX_BATCH_TOKENS
                                 + " padded tokens)",
-                        median(oursPlanned),
+                        median(oursPlanned[0]),
+                        median(oursPlanned[1]),
                         median(theirs256)));
         md.append(
                 "\nlangchain4j's `embedAll` runs one ONNX Runtime call per sentence on a thread pool (no batching).\n");
         return md.toString();
     }
 
-    private static String row(String name, double ours, double theirs) {
-        return String.format("| %s | %.2f | %.2f | %.2fx |%n", name, ours, theirs, ours / theirs);
+    private static String row(String name, double eager, double onnx, double theirs) {
+        return String.format(
+                "| %s | %.2f | %.2f | %.2f | %.2fx | %.2fx |%n",
+                name, eager, onnx, theirs, eager / theirs, onnx / theirs);
     }
 
     private static List<float[]> embedOurs(BertServedBackbone runtime, List<String> texts) {

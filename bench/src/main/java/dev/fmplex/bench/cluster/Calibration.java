@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.execution.BackboneLoading;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.BertConfig;
 import dev.fmplex.engine.family.bert.BertParameterNames;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
@@ -279,7 +280,9 @@ final class Calibration {
                     BertParameterNames.parameters(BERT_BASE_CONFIG, arrays),
                     ownTokenizer(),
                     weightsManager,
-                    root);
+                    root,
+                    ExecutionPath.EAGER,
+                    1);
         } catch (WeightLoadException | RuntimeException e) {
             root.close();
             throw e;

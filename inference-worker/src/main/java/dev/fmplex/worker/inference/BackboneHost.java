@@ -6,6 +6,7 @@ import dev.fmplex.engine.execution.ScheduledRunner;
 import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.family.BackboneFamilies;
 import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.nn.TorchDevices;
 import dev.fmplex.engine.registry.VfmRegistry;
@@ -62,7 +63,10 @@ public final class BackboneHost implements AutoCloseable {
             throws IOException, WeightLoadException {
         BackboneLoadOptions options =
                 new BackboneLoadOptions(
-                        TorchDevices.select(properties.device()), properties.maxTokens());
+                        TorchDevices.select(properties.device()),
+                        properties.maxTokens(),
+                        ExecutionPath.fromName(properties.execution()),
+                        IntraOpThreads.perLane(properties.executorLanes()));
         BackboneFamilies families = BackboneFamilies.installed();
         BackboneHost host = new BackboneHost(properties, meters);
         try {

@@ -7,20 +7,20 @@ import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.HeadOutputs;
-import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.RowResult;
 import dev.fmplex.engine.execution.SharedRows;
 import dev.fmplex.engine.execution.SharedRows.BackboneRow;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.HeadRow;
 import dev.fmplex.engine.family.bert.EncoderInputs.PromptInputs;
-import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.engine.text.EncodedText;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Runs rows of any number of vFMs of one backbone in ONE forward pass.
@@ -40,11 +40,16 @@ import java.util.Map;
  */
 final class BertBatchExecutor {
 
-    private final BertEncoder encoder;
+    private final BertForward forward;
     private final NDManager root;
 
+    /** With the eager DJL encoder. */
     public BertBatchExecutor(BertEncoder encoder, NDManager root) {
-        this.encoder = encoder;
+        this(BertForward.eager(encoder), root);
+    }
+
+    BertBatchExecutor(BertForward forward, NDManager root) {
+        this.forward = forward;
         this.root = root;
     }
 
@@ -66,15 +71,15 @@ final class BertBatchExecutor {
         List<BackboneRow> backboneRows = shared.backboneRows();
         int[] backboneRowOf = shared.backboneRowOf();
         Map<VfmModel, List<Integer>> rowsByVfm = shared.rowsByVfm();
-        int lastLayer = shared.lastLayer();
+        Set<Integer> layers = new TreeSet<>();
+        rowsByVfm.keySet().forEach(vfm -> layers.add(vfm.layer()));
 
         try (NDManager batch = root.newSubManager()) {
             int length =
                     backboneRows.stream().mapToInt(BertBatchExecutor::length).max().orElseThrow();
             EncoderInputs inputs = inputs(batch, backboneRows, length);
             NDArray inputMask = inputTokenMask(batch, backboneRows, length);
-            LinearDelta lora = LoraDeltas.of(batch, shared.modules());
-            NDArray[] hidden = encoder.forward(batch, inputs, lastLayer, lora);
+            NDArray[] hidden = forward.forward(batch, inputs, layers, shared.modules());
 
             RowResult[] results = new RowResult[rows.size()];
             for (Map.Entry<VfmModel, List<Integer>> entry : rowsByVfm.entrySet()) {

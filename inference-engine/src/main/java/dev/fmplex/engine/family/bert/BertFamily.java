@@ -56,10 +56,16 @@ public final class BertFamily implements BackboneFamily {
                     TextTokenizer tokenizer = TextTokenizer.fromFile(tokenizerFile, limit);
                     BertServedBackbone backbone =
                             BertServedBackbone.create(
-                                    name, weights, tokenizer, weightsManager, root);
+                                    name,
+                                    weights,
+                                    tokenizer,
+                                    weightsManager,
+                                    root,
+                                    options.execution(),
+                                    options.intraOpThreads());
                     log.info(
                             "Loaded backbone {} from {} (bert, {} layers, hidden {}, {} MB) on {} in {} ms;"
-                                    + " token limit {}",
+                                    + " token limit {}, {} execution",
                             name,
                             directory,
                             weights.config().layers(),
@@ -67,7 +73,8 @@ public final class BertFamily implements BackboneFamily {
                             weights.byteSize() / (1024 * 1024),
                             options.device(),
                             (System.nanoTime() - start) / 1_000_000,
-                            limit);
+                            limit,
+                            options.execution().settingName());
                     return backbone;
                 });
     }
@@ -83,6 +90,6 @@ public final class BertFamily implements BackboneFamily {
         if (!name.equals(BundledMiniLm.NAME)) {
             throw new IllegalArgumentException("bert bundles no backbone named " + name);
         }
-        return BundledMiniLm.load(options.device(), options.maxInputTokens());
+        return BundledMiniLm.load(options);
     }
 }

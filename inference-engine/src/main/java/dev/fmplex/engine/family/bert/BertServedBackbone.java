@@ -10,6 +10,7 @@ import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.MicroBatches;
 import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.input.RequestInputs;
@@ -22,8 +23,10 @@ import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.TaskSpec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
@@ -32,8 +35,9 @@ import java.util.Map;
 public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
 
     private final TextTokenizer tokenizer;
-    private final TextEncoder encoder;
+    private final BertForward forward;
     private final BertBatchExecutor executor;
+    private final OrtBertEncoder onnx;
     private final VfmImporter importer;
 
     private BertServedBackbone(
@@ -41,11 +45,13 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
             BackboneParameters<BertConfig> weights,
             TextTokenizer tokenizer,
             BertEncoder encoder,
+            OrtBertEncoder onnx,
             NDManager root) {
         super(descriptor, weights, root);
         this.tokenizer = tokenizer;
-        this.encoder = encoder;
-        this.executor = new BertBatchExecutor(encoder, root);
+        this.onnx = onnx;
+        this.forward = onnx != null ? onnx : BertForward.eager(encoder);
+        this.executor = new BertBatchExecutor(forward, root);
         this.importer =
                 new VfmImporter(BertLoraSurface.of(weights.config(), tokenizer.maxTokens()));
     }
@@ -57,13 +63,18 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
      *     here, so any later attempt to attach an array to it fails loudly
      * @param tokenizer owned by the served backbone from now on, closed here if assembly fails
      * @param root the backbone's root manager; owned by the served backbone from now on
+     * @param execution the path batches run on; {@link ExecutionPath#ONNX_RUNTIME} builds the graph
+     *     over {@code weights} once, here
+     * @param intraOpThreads threads one ONNX Runtime pass may use
      */
     public static BertServedBackbone create(
             String name,
             BackboneParameters<BertConfig> weights,
             TextTokenizer tokenizer,
             NDManager weightsManager,
-            NDManager root) {
+            NDManager root,
+            ExecutionPath execution,
+            int intraOpThreads) {
         try {
             weightsManager.cap();
             BackboneDescriptor descriptor =
@@ -75,8 +86,12 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
                             weights.config().layers(),
                             weights.byteSize(),
                             tokenizer.maxTokens());
+            OrtBertEncoder onnx =
+                    execution == ExecutionPath.ONNX_RUNTIME
+                            ? new OrtBertEncoder(weights, intraOpThreads)
+                            : null;
             return new BertServedBackbone(
-                    descriptor, weights, tokenizer, new BertEncoder(weights), root);
+                    descriptor, weights, tokenizer, new BertEncoder(weights), onnx, root);
         } catch (RuntimeException e) {
             // The tokenizer is ours from the call on; the caller frees the root's memory.
             tokenizer.close();
@@ -165,9 +180,21 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
     public List<float[]> embed(List<EncodedText> rows, EmbeddingTask task) {
         TokenBatch batch = TokenBatch.pad(rows);
         try (NDManager scope = root().newSubManager()) {
-            NDArray hidden = encoder.encode(scope, batch);
-            NDArray mask =
-                    scope.create(batch.attentionMask(), new Shape(batch.rows(), batch.length()));
+            Shape tokens = new Shape(batch.rows(), batch.length());
+            NDArray mask = scope.create(batch.attentionMask(), tokens);
+            EncoderInputs inputs =
+                    new EncoderInputs(
+                            scope.create(batch.ids(), tokens),
+                            scope.create(batch.typeIds(), tokens),
+                            mask,
+                            null);
+            int last = config().layers();
+            NDArray hidden =
+                    forward.forward(
+                                    scope,
+                                    inputs,
+                                    Set.of(last),
+                                    Collections.nCopies(batch.rows(), List.of()))[last];
             NDArray pooled = Pooler.pool(hidden, mask, task.pooling());
             if (task.normalize()) {
                 pooled = Pooler.l2Normalize(pooled);
@@ -190,6 +217,9 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
     @Override
     public void close() {
         tokenizer.close();
+        if (onnx != null) {
+            onnx.close();
+        }
         super.close();
     }
 }

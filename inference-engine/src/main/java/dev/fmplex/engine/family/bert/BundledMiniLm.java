@@ -6,6 +6,8 @@ import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.checkpoint.onnx.OnnxGraph;
 import dev.fmplex.engine.checkpoint.onnx.OnnxModelReader;
 import dev.fmplex.engine.execution.BackboneLoading;
+import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.text.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,9 +41,17 @@ public final class BundledMiniLm {
 
     private BundledMiniLm() {}
 
-    /** Loads the backbone onto {@code device} with the given token limit. */
+    /** Loads the backbone onto {@code device} with the given token limit, eager execution. */
     public static BertServedBackbone load(Device device, int maxTokens)
             throws IOException, WeightLoadException {
+        return load(new BackboneLoadOptions(device, maxTokens, ExecutionPath.EAGER, 1));
+    }
+
+    /** Loads the backbone as {@code options} say. */
+    public static BertServedBackbone load(BackboneLoadOptions options)
+            throws IOException, WeightLoadException {
+        Device device = options.device();
+        int maxTokens = options.maxInputTokens();
         if (maxTokens < 2 || maxTokens > CONFIG.maxPositions()) {
             throw new IllegalArgumentException(
                     "max tokens for "
@@ -65,10 +75,16 @@ public final class BundledMiniLm {
                     }
                     BertServedBackbone backbone =
                             BertServedBackbone.create(
-                                    NAME, weights, tokenizer, weightsManager, root);
+                                    NAME,
+                                    weights,
+                                    tokenizer,
+                                    weightsManager,
+                                    root,
+                                    options.execution(),
+                                    options.intraOpThreads());
                     log.info(
                             "Loaded backbone {} (bert, {} layers, hidden {}, {} parameters, {} MB) on {} in"
-                                    + " {} ms; token limit {}",
+                                    + " {} ms; token limit {}, {} execution",
                             NAME,
                             CONFIG.layers(),
                             CONFIG.hiddenSize(),
@@ -76,7 +92,8 @@ public final class BundledMiniLm {
                             weights.byteSize() / (1024 * 1024),
                             device,
                             (System.nanoTime() - start) / 1_000_000,
-                            maxTokens);
+                            maxTokens,
+                            options.execution().settingName());
                     return backbone;
                 });
     }

@@ -67,6 +67,36 @@ class MixedBatchExactnessTest {
         }
     }
 
+    /**
+     * The same batch and bound on the ONNX Runtime path (a graph FMplex builds over the weights).
+     */
+    @Test
+    void tinyBertOnOnnxRuntime() throws Exception {
+        try (NDManager root = Engine.getEngine("PyTorch").newBaseManager()) {
+            BackboneParameters<BertConfig> weights =
+                    BertParameterNames.parameters(
+                            TinyBertCheckpoints.TINY,
+                            TinyBertCheckpoints.toArrays(
+                                    TinyBertCheckpoints.randomWeights(
+                                            TinyBertCheckpoints.TINY, 11, SafetensorsDType.F32),
+                                    root));
+            Random random = new Random(1234);
+            List<long[]> texts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                long[] ids = new long[3 + random.nextInt(18)];
+                ids[0] = 1;
+                ids[ids.length - 1] = 2;
+                for (int t = 1; t < ids.length - 1; t++) {
+                    ids[t] = 3 + random.nextInt(TinyBertCheckpoints.TINY.vocabSize() - 3);
+                }
+                texts.add(ids);
+            }
+            try (OrtBertEncoder onnx = new OrtBertEncoder(weights, 1)) {
+                checkExactness(weights, new BertBatchExecutor(onnx, root), root, texts, random, 30);
+            }
+        }
+    }
+
     @Test
     void bundledMiniLm() throws Exception {
         try (var runtime = BundledMiniLm.load(Device.cpu(), 256)) {
@@ -84,6 +114,30 @@ class MixedBatchExactnessTest {
             }
             checkExactness(
                     runtime.weights(), null, runtime.root(), texts, new Random(99), 24, runtime);
+        }
+    }
+
+    @Test
+    void bundledMiniLmOnOnnxRuntime() throws Exception {
+        try (var runtime =
+                BundledMiniLm.load(
+                        new dev.fmplex.engine.family.BackboneLoadOptions(
+                                Device.cpu(),
+                                256,
+                                dev.fmplex.engine.family.ExecutionPath.ONNX_RUNTIME,
+                                Runtime.getRuntime().availableProcessors()))) {
+            List<long[]> texts = new ArrayList<>();
+            for (String text :
+                    List.of(
+                            "Great product, would buy again.",
+                            "The parcel arrived two weeks late and the box was crushed.",
+                            "ok",
+                            "Is this the right place to ask about refunds for a cancelled subscription?",
+                            "Terrible.")) {
+                texts.add(runtime.tokenizer().encode(text).ids());
+            }
+            checkExactness(
+                    runtime.weights(), null, runtime.root(), texts, new Random(7), 20, runtime);
         }
     }
 

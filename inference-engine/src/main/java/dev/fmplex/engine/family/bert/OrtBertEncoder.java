@@ -1,0 +1,218 @@
+package dev.fmplex.engine.family.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.ort.OrtSessions;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The BERT forward on ONNX Runtime ({@link BertOnnxGraph}): the same inputs and per-row extensions
+ * as {@link BertEncoder#forward}, the same hidden states out, as DJL arrays in the batch's manager
+ * so pooling and heads run unchanged.
+ *
+ * <p>A pass no row of which changes the backbone runs the plain graph. Otherwise each pass gives
+ * every row a LoRA slot (0 for rows without an adapter) and, for every projection, the stacks of
+ * the pass's adapters at that projection, zero where an adapter does not adapt it; ranks are
+ * zero-padded to the largest, which adds exact zeros.
+ */
+final class OrtBertEncoder implements BertForward, AutoCloseable {
+
+    private final BertConfig config;
+    private final OrtSession plain;
+    private final OrtSession extended;
+    private final OrtEnvironment environment = OrtSessions.environment();
+
+    OrtBertEncoder(BackboneParameters<BertConfig> weights, int intraOpThreads) {
+        this.config = weights.config();
+        this.plain = OrtSessions.create(BertOnnxGraph.build(weights, false), intraOpThreads);
+        this.extended = OrtSessions.create(BertOnnxGraph.build(weights, true), intraOpThreads);
+    }
+
+    /**
+     * @param layers the hidden-state indices wanted (0 = embeddings); only these are computed
+     * @param rowModules each row's LoRA modules, empty when it has none
+     * @return hidden states by index, null where not asked for
+     */
+    @Override
+    public NDArray[] forward(
+            NDManager manager,
+            EncoderInputs inputs,
+            Set<Integer> layers,
+            List<? extends List<LoraModule>> rowModules) {
+        int rows = (int) inputs.ids().getShape().get(0);
+        int length = (int) inputs.ids().getShape().get(1);
+        int h = config.hiddenSize();
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            long[] tokens = new long[] {rows, length};
+            feeds.put(BertOnnxGraph.INPUT_IDS, longs(inputs.ids().toLongArray(), tokens));
+            feeds.put(BertOnnxGraph.TOKEN_TYPE_IDS, longs(inputs.typeIds().toLongArray(), tokens));
+            long[] positions = new long[rows * length];
+            for (int i = 0; i < positions.length; i++) {
+                positions[i] = i % length;
+            }
+            feeds.put(BertOnnxGraph.POSITION_IDS, longs(positions, tokens));
+            long[] mask = inputs.attentionMask().toLongArray();
+            float[] scores = new float[mask.length];
+            for (int i = 0; i < mask.length; i++) {
+                scores[i] = mask[i] == 1 ? 0f : BertOnnxGraph.maskedScore();
+            }
+            feeds.put(BertOnnxGraph.SCORE_MASK, floats(scores, rows, 1, 1, length));
+            boolean extensions =
+                    inputs.prompts() != null || rowModules.stream().anyMatch(m -> !m.isEmpty());
+            if (extensions) {
+                putPrompts(feeds, inputs, rows, length, h);
+                putLora(feeds, rowModules);
+            }
+            OrtSession session = extensions ? extended : plain;
+
+            Set<String> wanted = new LinkedHashSet<>();
+            for (int layer : layers) {
+                wanted.add(BertOnnxGraph.hidden(layer));
+            }
+            NDArray[] hidden = new NDArray[config.layers() + 1];
+            try (OrtSession.Result result = session.run(feeds, wanted)) {
+                for (int layer : layers) {
+                    OnnxTensor state =
+                            (OnnxTensor) result.get(BertOnnxGraph.hidden(layer)).orElseThrow();
+                    hidden[layer] =
+                            manager.create(state.getFloatBuffer(), new Shape(rows, length, h));
+                }
+            }
+            return hidden;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime pass failed: " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private void putPrompts(
+            Map<String, OnnxTensor> feeds, EncoderInputs inputs, int rows, int length, int h)
+            throws OrtException {
+        boolean[] slots = new boolean[rows * length];
+        float[] embeds;
+        if (inputs.prompts() == null) {
+            embeds = new float[rows * length * h];
+        } else {
+            boolean[] given = inputs.prompts().slots().toBooleanArray();
+            System.arraycopy(given, 0, slots, 0, slots.length);
+            embeds = inputs.prompts().table().get(inputs.prompts().index()).toFloatArray();
+        }
+        ByteBuffer packed = ByteBuffer.allocateDirect(slots.length);
+        for (boolean slot : slots) {
+            packed.put((byte) (slot ? 1 : 0));
+        }
+        packed.rewind();
+        feeds.put(
+                BertOnnxGraph.PROMPT_SLOTS,
+                OnnxTensor.createTensor(
+                        environment,
+                        packed,
+                        new long[] {rows, length, 1},
+                        ai.onnxruntime.OnnxJavaType.BOOL));
+        feeds.put(BertOnnxGraph.PROMPT_EMBEDS, floats(embeds, rows, length, h));
+    }
+
+    private void putLora(Map<String, OnnxTensor> feeds, List<? extends List<LoraModule>> rowModules)
+            throws OrtException {
+        // One slot per distinct adapter of the pass (identified by its first module: a module
+        // belongs to one adapter), slot 0 for rows without one.
+        Map<LoraModule, Integer> slotOf = new IdentityHashMap<>();
+        List<List<LoraModule>> adapters = new ArrayList<>();
+        long[] rowSlot = new long[rowModules.size()];
+        int rank = 1;
+        for (int row = 0; row < rowModules.size(); row++) {
+            List<LoraModule> modules = rowModules.get(row);
+            if (modules.isEmpty()) {
+                continue;
+            }
+            Integer slot = slotOf.get(modules.get(0));
+            if (slot == null) {
+                slot = adapters.size() + 1;
+                slotOf.put(modules.get(0), slot);
+                adapters.add(modules);
+                for (LoraModule module : modules) {
+                    rank = Math.max(rank, module.rank());
+                }
+            }
+            rowSlot[row] = slot;
+        }
+        feeds.put(BertOnnxGraph.LORA_SLOT, longs(rowSlot, new long[] {rowSlot.length}));
+        int slots = adapters.size() + 1;
+        for (int layer = 0; layer < config.layers(); layer++) {
+            for (Projection role : Projection.ENCODER_LAYER) {
+                long[] shape = BertParameterNames.weightShape(config, role);
+                int out = (int) shape[0];
+                int in = (int) shape[1];
+                float[] down = new float[slots * in * rank];
+                float[] up = new float[slots * rank * out];
+                for (int a = 0; a < adapters.size(); a++) {
+                    for (LoraModule module : adapters.get(a)) {
+                        if (module.layer() == layer && module.linear() == role) {
+                            place(
+                                    down,
+                                    (a + 1) * in * rank,
+                                    module.downT().toFloatArray(),
+                                    in,
+                                    module.rank(),
+                                    rank);
+                            place(
+                                    up,
+                                    (a + 1) * rank * out,
+                                    module.upT().toFloatArray(),
+                                    module.rank(),
+                                    out,
+                                    out);
+                        }
+                    }
+                }
+                feeds.put(BertOnnxGraph.loraDown(layer, role), floats(down, slots, in, rank));
+                feeds.put(BertOnnxGraph.loraUp(layer, role), floats(up, slots, rank, out));
+            }
+        }
+    }
+
+    /** Copies a {@code rows x columns} matrix into a {@code rows x stride} block at {@code at}. */
+    private static void place(
+            float[] target, int at, float[] source, int rows, int columns, int stride) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(source, r * columns, target, at + r * stride, columns);
+        }
+    }
+
+    private OnnxTensor longs(long[] values, long[] shape) throws OrtException {
+        return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+    }
+
+    private OnnxTensor floats(float[] values, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(environment, FloatBuffer.wrap(values), shape);
+    }
+
+    @Override
+    public void close() {
+        try {
+            plain.close();
+            extended.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

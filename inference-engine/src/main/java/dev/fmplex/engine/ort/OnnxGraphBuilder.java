@@ -1,0 +1,244 @@
+package dev.fmplex.engine.ort;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes an ONNX model (a {@code ModelProto} with one graph) in protobuf's wire format, so a family
+ * can hand ONNX Runtime a graph it composed itself, with the inputs its per-row extensions need.
+ *
+ * <p>Field numbers are those of onnx.proto: ModelProto ir_version = 1, graph = 7, opset_import = 8;
+ * GraphProto node = 1, name = 2, initializer = 5, input = 11, output = 12; NodeProto input = 1,
+ * output = 2, name = 3, op_type = 4, attribute = 5, domain = 7; AttributeProto name = 1, f = 2, i =
+ * 3, ints = 8, type = 20; TensorProto dims = 1, data_type = 2, name = 8, raw_data = 9;
+ * ValueInfoProto name = 1, type = 2; TypeProto tensor_type = 1; TypeProto.Tensor elem_type = 1,
+ * shape = 2; TensorShapeProto dim = 1; Dimension dim_value = 1, dim_param = 2.
+ */
+public final class OnnxGraphBuilder {
+
+    /** TensorProto.DataType values used here. */
+    public static final int FLOAT = 1;
+
+    public static final int INT64 = 7;
+    public static final int BOOL = 9;
+
+    private static final long IR_VERSION = 8;
+    private static final int ATTRIBUTE_FLOAT = 1;
+    private static final int ATTRIBUTE_INT = 2;
+    private static final int ATTRIBUTE_INTS = 7;
+
+    private final String name;
+    private final List<byte[]> nodes = new ArrayList<>();
+    private final List<byte[]> initializers = new ArrayList<>();
+    private final List<byte[]> inputs = new ArrayList<>();
+    private final List<byte[]> outputs = new ArrayList<>();
+    private int nextValue;
+
+    public OnnxGraphBuilder(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Declares a graph input.
+     *
+     * @param dims a {@link Long} for a fixed size, a {@link String} for a symbolic one
+     */
+    public String input(String valueName, int elementType, Object... dims) {
+        inputs.add(valueInfo(valueName, elementType, dims));
+        return valueName;
+    }
+
+    /** Declares a graph output (an existing value). */
+    public void output(String valueName, int elementType, Object... dims) {
+        outputs.add(valueInfo(valueName, elementType, dims));
+    }
+
+    /** A constant float tensor, row-major. */
+    public String initializer(String valueName, float[] data, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(data);
+        initializers.add(tensor(valueName, FLOAT, raw.array(), dims));
+        return valueName;
+    }
+
+    /** A constant int64 tensor, row-major. */
+    public String initializer(String valueName, long[] data, long... dims) {
+        ByteBuffer raw = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asLongBuffer().put(data);
+        initializers.add(tensor(valueName, INT64, raw.array(), dims));
+        return valueName;
+    }
+
+    /** A node of the default domain with one output, whose generated name is returned. */
+    public String node(String op, List<String> nodeInputs, Map<String, Object> attributes) {
+        String output = op.toLowerCase(java.util.Locale.ROOT) + "_" + nextValue++;
+        nodes.add(node(op, nodeInputs, List.of(output), attributes));
+        return output;
+    }
+
+    /** A node of the default domain whose one output gets {@code output} as its name. */
+    public String node(
+            String op, List<String> nodeInputs, Map<String, Object> attributes, String output) {
+        nodes.add(node(op, nodeInputs, List.of(output), attributes));
+        return output;
+    }
+
+    /** A node of the default domain with one output and no attributes. */
+    public String node(String op, String... nodeInputs) {
+        return node(op, List.of(nodeInputs), Map.of());
+    }
+
+    /** Attributes in the order given, for nodes that take several. */
+    public static Map<String, Object> attributes(Object... nameValuePairs) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (int i = 0; i < nameValuePairs.length; i += 2) {
+            attributes.put((String) nameValuePairs[i], nameValuePairs[i + 1]);
+        }
+        return attributes;
+    }
+
+    /** The serialized model, importing the default domain at {@code opset}. */
+    public byte[] toModel(int opset) {
+        byte[] graph =
+                message(
+                        out -> {
+                            for (byte[] node : nodes) {
+                                out.writeByteArray(1, node);
+                            }
+                            out.writeString(2, name);
+                            for (byte[] initializer : initializers) {
+                                out.writeByteArray(5, initializer);
+                            }
+                            for (byte[] input : inputs) {
+                                out.writeByteArray(11, input);
+                            }
+                            for (byte[] output : outputs) {
+                                out.writeByteArray(12, output);
+                            }
+                        });
+        byte[] opsetImport =
+                message(
+                        out -> {
+                            out.writeString(1, "");
+                            out.writeInt64(2, opset);
+                        });
+        return message(
+                out -> {
+                    out.writeInt64(1, IR_VERSION);
+                    out.writeByteArray(7, graph);
+                    out.writeByteArray(8, opsetImport);
+                });
+    }
+
+    private byte[] node(
+            String op,
+            List<String> nodeInputs,
+            List<String> nodeOutputs,
+            Map<String, Object> attrs) {
+        return message(
+                out -> {
+                    for (String input : nodeInputs) {
+                        out.writeString(1, input);
+                    }
+                    for (String output : nodeOutputs) {
+                        out.writeString(2, output);
+                    }
+                    out.writeString(3, nodeOutputs.get(0) + "_node");
+                    out.writeString(4, op);
+                    for (Map.Entry<String, Object> attribute : attrs.entrySet()) {
+                        out.writeByteArray(5, attribute(attribute.getKey(), attribute.getValue()));
+                    }
+                });
+    }
+
+    private static byte[] attribute(String attributeName, Object value) {
+        return message(
+                out -> {
+                    out.writeString(1, attributeName);
+                    if (value instanceof Float f) {
+                        out.writeFloat(2, f);
+                        out.writeInt32(20, ATTRIBUTE_FLOAT);
+                    } else if (value instanceof Integer || value instanceof Long) {
+                        out.writeInt64(3, ((Number) value).longValue());
+                        out.writeInt32(20, ATTRIBUTE_INT);
+                    } else if (value instanceof long[] ints) {
+                        for (long i : ints) {
+                            out.writeInt64(8, i);
+                        }
+                        out.writeInt32(20, ATTRIBUTE_INTS);
+                    } else {
+                        throw new IllegalArgumentException(
+                                "unsupported attribute " + attributeName + ": " + value);
+                    }
+                });
+    }
+
+    private static byte[] tensor(String valueName, int type, byte[] raw, long... dims) {
+        return message(
+                out -> {
+                    for (long dim : dims) {
+                        out.writeInt64(1, dim);
+                    }
+                    out.writeInt32(2, type);
+                    out.writeString(8, valueName);
+                    out.writeBytes(9, ByteString.copyFrom(raw));
+                });
+    }
+
+    private static byte[] valueInfo(String valueName, int elementType, Object... dims) {
+        byte[] shape =
+                message(
+                        out -> {
+                            for (Object dim : dims) {
+                                out.writeByteArray(
+                                        1,
+                                        message(
+                                                d -> {
+                                                    if (dim instanceof String symbol) {
+                                                        d.writeString(2, symbol);
+                                                    } else {
+                                                        d.writeInt64(1, ((Number) dim).longValue());
+                                                    }
+                                                }));
+                            }
+                        });
+        byte[] tensorType =
+                message(
+                        out -> {
+                            out.writeInt32(1, elementType);
+                            out.writeByteArray(2, shape);
+                        });
+        byte[] type = message(out -> out.writeByteArray(1, tensorType));
+        return message(
+                out -> {
+                    out.writeString(1, valueName);
+                    out.writeByteArray(2, type);
+                });
+    }
+
+    @FunctionalInterface
+    private interface Fields {
+        void write(CodedOutputStream out) throws IOException;
+    }
+
+    private static byte[] message(Fields fields) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            fields.write(out);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.fmplex.engine.ort;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * ONNX Runtime sessions as FMplex runs them: every optimization on, and no spinning. ONNX Runtime
+ * spins its pool's threads between runs by default, which in one process with PyTorch (other
+ * families, heads) starves PyTorch's threads; with spinning off an idle pool costs nothing.
+ */
+public final class OrtSessions {
+
+    private OrtSessions() {}
+
+    /** The process-wide environment (ONNX Runtime allows one). */
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /**
+     * A session over a serialized model.
+     *
+     * @param intraOpThreads threads one run may use
+     */
+    public static OrtSession create(byte[] model, int intraOpThreads) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException(
+                    "intra-op threads must be >= 1, is " + intraOpThreads);
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            return environment().createSession(model, options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime refused the graph: " + e.getMessage(), e);
+        }
+    }
+}
