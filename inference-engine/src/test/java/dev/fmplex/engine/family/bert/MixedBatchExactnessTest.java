@@ -39,24 +39,9 @@ class MixedBatchExactnessTest {
     @Test
     void tinyBert() throws Exception {
         try (NDManager root = Engine.getEngine("PyTorch").newBaseManager()) {
-            BackboneParameters<BertConfig> weights =
-                    BertParameterNames.parameters(
-                            TinyBertCheckpoints.TINY,
-                            TinyBertCheckpoints.toArrays(
-                                    TinyBertCheckpoints.randomWeights(
-                                            TinyBertCheckpoints.TINY, 11, SafetensorsDType.F32),
-                                    root));
+            BackboneParameters<BertConfig> weights = tinyWeights(root);
             Random random = new Random(1234);
-            List<long[]> texts = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                long[] ids = new long[3 + random.nextInt(18)];
-                ids[0] = 1;
-                ids[ids.length - 1] = 2;
-                for (int t = 1; t < ids.length - 1; t++) {
-                    ids[t] = 3 + random.nextInt(TinyBertCheckpoints.TINY.vocabSize() - 3);
-                }
-                texts.add(ids);
-            }
+            List<long[]> texts = tinyTexts(random);
             checkExactness(
                     weights,
                     new BertBatchExecutor(new BertEncoder(weights), root),
@@ -73,24 +58,9 @@ class MixedBatchExactnessTest {
     @Test
     void tinyBertOnOnnxRuntime() throws Exception {
         try (NDManager root = Engine.getEngine("PyTorch").newBaseManager()) {
-            BackboneParameters<BertConfig> weights =
-                    BertParameterNames.parameters(
-                            TinyBertCheckpoints.TINY,
-                            TinyBertCheckpoints.toArrays(
-                                    TinyBertCheckpoints.randomWeights(
-                                            TinyBertCheckpoints.TINY, 11, SafetensorsDType.F32),
-                                    root));
+            BackboneParameters<BertConfig> weights = tinyWeights(root);
             Random random = new Random(1234);
-            List<long[]> texts = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                long[] ids = new long[3 + random.nextInt(18)];
-                ids[0] = 1;
-                ids[ids.length - 1] = 2;
-                for (int t = 1; t < ids.length - 1; t++) {
-                    ids[t] = 3 + random.nextInt(TinyBertCheckpoints.TINY.vocabSize() - 3);
-                }
-                texts.add(ids);
-            }
+            List<long[]> texts = tinyTexts(random);
             try (OrtBertEncoder onnx = new OrtBertEncoder(weights, 1)) {
                 checkExactness(weights, new BertBatchExecutor(onnx, root), root, texts, random, 30);
             }
@@ -139,6 +109,30 @@ class MixedBatchExactnessTest {
             checkExactness(
                     runtime.weights(), null, runtime.root(), texts, new Random(7), 20, runtime);
         }
+    }
+
+    private static BackboneParameters<BertConfig> tinyWeights(NDManager root) throws Exception {
+        return BertParameterNames.parameters(
+                TinyBertCheckpoints.TINY,
+                TinyBertCheckpoints.toArrays(
+                        TinyBertCheckpoints.randomWeights(
+                                TinyBertCheckpoints.TINY, 11, SafetensorsDType.F32),
+                        root));
+    }
+
+    /** Eight texts of 3-20 tokens, [CLS] = 1 and [SEP] = 2 around random ids. */
+    private static List<long[]> tinyTexts(Random random) {
+        List<long[]> texts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            long[] ids = new long[3 + random.nextInt(18)];
+            ids[0] = 1;
+            ids[ids.length - 1] = 2;
+            for (int t = 1; t < ids.length - 1; t++) {
+                ids[t] = 3 + random.nextInt(TinyBertCheckpoints.TINY.vocabSize() - 3);
+            }
+            texts.add(ids);
+        }
+        return texts;
     }
 
     private void checkExactness(
