@@ -1,9 +1,10 @@
 package dev.fmplex.engine.ort;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,7 +39,7 @@ public final class OnnxGraphBuilder {
 
     private final String name;
     private final List<byte[]> nodes = new ArrayList<>();
-    private final List<byte[]> initializers = new ArrayList<>();
+    private final List<Initializer> initializers = new ArrayList<>();
     private final List<byte[]> inputs = new ArrayList<>();
     private final List<byte[]> outputs = new ArrayList<>();
     private int nextValue;
@@ -62,19 +63,15 @@ public final class OnnxGraphBuilder {
         outputs.add(valueInfo(valueName, elementType, dims));
     }
 
-    /** A constant float tensor, row-major. */
+    /** A constant float tensor, row-major; kept as given until the model is written. */
     public String initializer(String valueName, float[] data, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asFloatBuffer().put(data);
-        initializers.add(tensor(valueName, FLOAT, raw.array(), dims));
+        initializers.add(new Initializer(valueName, FLOAT, dims, data, null));
         return valueName;
     }
 
     /** A constant int64 tensor, row-major. */
     public String initializer(String valueName, long[] data, long... dims) {
-        ByteBuffer raw = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asLongBuffer().put(data);
-        initializers.add(tensor(valueName, INT64, raw.array(), dims));
+        initializers.add(new Initializer(valueName, INT64, dims, null, data));
         return valueName;
     }
 
@@ -106,37 +103,117 @@ public final class OnnxGraphBuilder {
         return attributes;
     }
 
-    /** The serialized model, importing the default domain at {@code opset}. */
+    /**
+     * Writes the model, importing the default domain at {@code opset}. Weights go from their arrays
+     * straight to {@code target}: message sizes are computed first, so no serialized copy of the
+     * weights is ever held in memory (for a backbone, that is hundreds of megabytes of heap).
+     */
+    public void writeModel(OutputStream target, int opset) throws IOException {
+        CodedOutputStream out = CodedOutputStream.newInstance(target, 1 << 16);
+        byte[] nameField = message(o -> o.writeString(2, name));
+        long graphSize = nameField.length;
+        for (byte[] node : nodes) {
+            graphSize += CodedOutputStream.computeByteArraySize(1, node);
+        }
+        for (Initializer initializer : initializers) {
+            long size = initializer.messageSize();
+            graphSize +=
+                    CodedOutputStream.computeTagSize(5)
+                            + CodedOutputStream.computeUInt64SizeNoTag(size)
+                            + size;
+        }
+        for (byte[] input : inputs) {
+            graphSize += CodedOutputStream.computeByteArraySize(11, input);
+        }
+        for (byte[] output : outputs) {
+            graphSize += CodedOutputStream.computeByteArraySize(12, output);
+        }
+        out.writeInt64(1, IR_VERSION);
+        out.writeTag(7, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt64NoTag(graphSize);
+        for (byte[] node : nodes) {
+            out.writeByteArray(1, node);
+        }
+        out.writeRawBytes(nameField);
+        for (Initializer initializer : initializers) {
+            out.writeTag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt64NoTag(initializer.messageSize());
+            initializer.writeTo(out);
+        }
+        for (byte[] input : inputs) {
+            out.writeByteArray(11, input);
+        }
+        for (byte[] output : outputs) {
+            out.writeByteArray(12, output);
+        }
+        out.writeByteArray(
+                8,
+                message(
+                        o -> {
+                            o.writeString(1, "");
+                            o.writeInt64(2, opset);
+                        }));
+        out.flush();
+    }
+
+    /** The model in memory, for small graphs and tests ({@link #writeModel} for backbones). */
     public byte[] toModel(int opset) {
-        byte[] graph =
-                message(
-                        out -> {
-                            for (byte[] node : nodes) {
-                                out.writeByteArray(1, node);
-                            }
-                            out.writeString(2, name);
-                            for (byte[] initializer : initializers) {
-                                out.writeByteArray(5, initializer);
-                            }
-                            for (byte[] input : inputs) {
-                                out.writeByteArray(11, input);
-                            }
-                            for (byte[] output : outputs) {
-                                out.writeByteArray(12, output);
-                            }
-                        });
-        byte[] opsetImport =
-                message(
-                        out -> {
-                            out.writeString(1, "");
-                            out.writeInt64(2, opset);
-                        });
-        return message(
-                out -> {
-                    out.writeInt64(1, IR_VERSION);
-                    out.writeByteArray(7, graph);
-                    out.writeByteArray(8, opsetImport);
-                });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            writeModel(bytes, opset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A constant tensor whose values stay in their array until written. */
+    private record Initializer(
+            String valueName, int type, long[] dims, float[] floats, long[] longs) {
+
+        long rawSize() {
+            return floats != null ? 4L * floats.length : 8L * longs.length;
+        }
+
+        long messageSize() {
+            long size = 0;
+            for (long dim : dims) {
+                size += CodedOutputStream.computeInt64Size(1, dim);
+            }
+            size += CodedOutputStream.computeInt32Size(2, type);
+            size += CodedOutputStream.computeStringSize(8, valueName);
+            long raw = rawSize();
+            return size
+                    + CodedOutputStream.computeTagSize(9)
+                    + CodedOutputStream.computeUInt64SizeNoTag(raw)
+                    + raw;
+        }
+
+        void writeTo(CodedOutputStream out) throws IOException {
+            for (long dim : dims) {
+                out.writeInt64(1, dim);
+            }
+            out.writeInt32(2, type);
+            out.writeString(8, valueName);
+            out.writeTag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt64NoTag(rawSize());
+            // Little-endian, as TensorProto.raw_data wants, in chunks of a reused buffer.
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            int length = floats != null ? floats.length : longs.length;
+            int perChunk = chunk.capacity() / (floats != null ? 4 : 8);
+            for (int start = 0; start < length; start += perChunk) {
+                int end = Math.min(length, start + perChunk);
+                chunk.clear();
+                for (int i = start; i < end; i++) {
+                    if (floats != null) {
+                        chunk.putFloat(floats[i]);
+                    } else {
+                        chunk.putLong(longs[i]);
+                    }
+                }
+                out.writeRawBytes(chunk.array(), 0, chunk.position());
+            }
+        }
     }
 
     private byte[] node(
@@ -179,18 +256,6 @@ public final class OnnxGraphBuilder {
                         throw new IllegalArgumentException(
                                 "unsupported attribute " + attributeName + ": " + value);
                     }
-                });
-    }
-
-    private static byte[] tensor(String valueName, int type, byte[] raw, long... dims) {
-        return message(
-                out -> {
-                    for (long dim : dims) {
-                        out.writeInt64(1, dim);
-                    }
-                    out.writeInt32(2, type);
-                    out.writeString(8, valueName);
-                    out.writeBytes(9, ByteString.copyFrom(raw));
                 });
     }
 

@@ -36,7 +36,7 @@ final class BertOnnxGraph {
     static final String LORA_SLOT = "lora_slot";
 
     /** Opset 17: LayerNormalization is a standard op there. */
-    private static final int OPSET = 17;
+    static final int OPSET = 17;
 
     private static final float MASKED_SCORE = -1e9f;
 
@@ -59,12 +59,13 @@ final class BertOnnxGraph {
     }
 
     /**
-     * The serialized model over {@code weights}.
+     * The graph over {@code weights}, to be written by {@link OnnxGraphBuilder#writeModel} at
+     * {@link #OPSET}.
      *
      * @param extensions whether the graph takes LoRA stacks and soft prompts; a graph without them
      *     serves passes no row of which changes the backbone, with fewer ops per pass
      */
-    static byte[] build(BackboneParameters<BertConfig> weights, boolean extensions) {
+    static OnnxGraphBuilder build(BackboneParameters<BertConfig> weights, boolean extensions) {
         BertConfig config = weights.config();
         OnnxGraphBuilder g = new OnnxGraphBuilder("fmplex-bert");
         long h = config.hiddenSize();
@@ -175,7 +176,7 @@ final class BertOnnxGraph {
                             config);
             previous = published(g, layer + 1, output, h);
         }
-        return g.toModel(OPSET);
+        return g;
     }
 
     /** Gives hidden state {@code index} its public output name (an Identity the runtime elides). */

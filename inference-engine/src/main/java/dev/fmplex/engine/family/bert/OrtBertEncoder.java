@@ -41,8 +41,12 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
 
     OrtBertEncoder(BackboneParameters<BertConfig> weights, int intraOpThreads) {
         this.config = weights.config();
-        this.plain = OrtSessions.create(BertOnnxGraph.build(weights, false), intraOpThreads);
-        this.extended = OrtSessions.create(BertOnnxGraph.build(weights, true), intraOpThreads);
+        this.plain =
+                OrtSessions.create(
+                        BertOnnxGraph.build(weights, false), BertOnnxGraph.OPSET, intraOpThreads);
+        this.extended =
+                OrtSessions.create(
+                        BertOnnxGraph.build(weights, true), BertOnnxGraph.OPSET, intraOpThreads);
     }
 
     /**
