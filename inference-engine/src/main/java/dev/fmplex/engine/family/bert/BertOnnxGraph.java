@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.engine.ort.OnnxGraphBuilder;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,15 @@ import java.util.Map;
  * prompts enter as {@code prompt_embeds [rows, length, hidden]} where {@code prompt_slots [rows,
  * length, 1]} is true. The graph outputs {@code hidden.0} (embeddings) to {@code hidden.L}, Hugging
  * Face's {@code hidden_states}; ONNX Runtime computes only the outputs a pass asks for.
+ *
+ * <p>Token-wise work runs <em>unpadded</em>: the embeddings are gathered down to the pass's real
+ * tokens ({@code token_index [tokens]}, their positions in the flattened {@code [rows, length]}
+ * layout), and projections, norms and the feed-forward run on {@code [tokens, width]}. Only
+ * attention (and the per-row LoRA products, whose stacks are per row) runs padded: {@code pad_index
+ * [rows, length]} gathers each position's token back, padding positions take token 0, whose keys
+ * the score mask removes and whose outputs are dropped again. A batch of mixed lengths therefore
+ * pays for padding only inside attention. The published hidden states are padded again, so pooling
+ * and heads see {@code [rows, length, hidden]} as on the eager path.
  */
 final class BertOnnxGraph {
 
@@ -34,6 +44,8 @@ final class BertOnnxGraph {
     static final String PROMPT_SLOTS = "prompt_slots";
     static final String PROMPT_EMBEDS = "prompt_embeds";
     static final String LORA_SLOT = "lora_slot";
+    static final String TOKEN_INDEX = "token_index";
+    static final String PAD_INDEX = "pad_index";
 
     /** Opset 17: LayerNormalization is a standard op there. */
     static final int OPSET = 17;
@@ -73,6 +85,9 @@ final class BertOnnxGraph {
         g.input(TOKEN_TYPE_IDS, INT64, "rows", "length");
         g.input(POSITION_IDS, INT64, "rows", "length");
         g.input(SCORE_MASK, FLOAT, "rows", 1L, 1L, "length");
+        g.input(TOKEN_INDEX, INT64, "tokens");
+        g.input(PAD_INDEX, INT64, "rows", "length");
+        Tokens tokens = new Tokens(g);
         String words = lookup(g, weights, BertParameterNames.WORD_EMBEDDINGS, INPUT_IDS);
         if (extensions) {
             g.input(PROMPT_SLOTS, BOOL, "rows", "length", 1L);
@@ -99,9 +114,8 @@ final class BertOnnxGraph {
                                 BertParameterNames.TOKEN_TYPE_EMBEDDINGS,
                                 TOKEN_TYPE_IDS));
         String state =
-                published(
-                        g, 0, norm(g, weights, BertParameterNames.EMBEDDINGS_NORM, sum, config), h);
-        String previous = state;
+                norm(g, weights, BertParameterNames.EMBEDDINGS_NORM, tokens.unpad(sum, h), config);
+        publish(g, 0, state, h);
         String headShape =
                 g.initializer(
                         "shape.heads",
@@ -114,20 +128,20 @@ final class BertOnnxGraph {
         String one = g.initializer("gelu.one", new float[] {1f});
         String half = g.initializer("gelu.half", new float[] {0.5f});
         for (int layer = 0; layer < config.layers(); layer++) {
-            String input = previous;
+            String input = state;
             String query =
                     g.node(
                             "Mul",
-                            project.apply(g, weights, input, layer, Projection.QUERY),
+                            project.apply(g, tokens, weights, input, layer, Projection.QUERY),
                             scaleValue);
-            String key = project.apply(g, weights, input, layer, Projection.KEY);
-            String value = project.apply(g, weights, input, layer, Projection.VALUE);
-            String q = heads(g, query, headShape, new long[] {0, 2, 1, 3});
-            String kT = heads(g, key, headShape, new long[] {0, 2, 3, 1});
-            String v = heads(g, value, headShape, new long[] {0, 2, 1, 3});
+            String key = project.apply(g, tokens, weights, input, layer, Projection.KEY);
+            String value = project.apply(g, tokens, weights, input, layer, Projection.VALUE);
+            String q = heads(g, tokens.pad(query), headShape, new long[] {0, 2, 1, 3});
+            String kT = heads(g, tokens.pad(key), headShape, new long[] {0, 2, 3, 1});
+            String v = heads(g, tokens.pad(value), headShape, new long[] {0, 2, 1, 3});
             String scores = g.node("Add", g.node("MatMul", q, kT), SCORE_MASK);
             String probabilities = g.node("Softmax", List.of(scores), attributes("axis", -1L));
-            String context =
+            String paddedContext =
                     g.node(
                             "Reshape",
                             g.node(
@@ -135,6 +149,7 @@ final class BertOnnxGraph {
                                     List.of(g.node("MatMul", probabilities, v)),
                                     attributes("perm", new long[] {0, 2, 1, 3})),
                             mergedShape);
+            String context = tokens.unpad(paddedContext, h);
             String attended =
                     norm(
                             g,
@@ -144,6 +159,7 @@ final class BertOnnxGraph {
                                     "Add",
                                     project.apply(
                                             g,
+                                            tokens,
                                             weights,
                                             context,
                                             layer,
@@ -151,7 +167,7 @@ final class BertOnnxGraph {
                                     input),
                             config);
             String intermediate =
-                    project.apply(g, weights, attended, layer, Projection.INTERMEDIATE);
+                    project.apply(g, tokens, weights, attended, layer, Projection.INTERMEDIATE);
             // GELU with erf, as BERT's "gelu": 0.5 x (1 + erf(x / sqrt 2)).
             String gelu =
                     g.node(
@@ -164,26 +180,63 @@ final class BertOnnxGraph {
                                             g.node("Erf", g.node("Mul", intermediate, sqrtHalf)),
                                             one)),
                             half);
-            String output =
+            state =
                     norm(
                             g,
                             weights,
                             BertParameterNames.outputNorm(layer),
                             g.node(
                                     "Add",
-                                    project.apply(g, weights, gelu, layer, Projection.OUTPUT),
+                                    project.apply(
+                                            g, tokens, weights, gelu, layer, Projection.OUTPUT),
                                     attended),
                             config);
-            previous = published(g, layer + 1, output, h);
+            publish(g, layer + 1, state, h);
         }
         return g;
     }
 
-    /** Gives hidden state {@code index} its public output name (an Identity the runtime elides). */
-    private static String published(OnnxGraphBuilder g, int index, String value, long h) {
-        String name = g.node("Identity", List.of(value), Map.of(), hidden(index));
+    /**
+     * Moves values between the unpadded {@code [tokens, width]} layout and the padded {@code [rows,
+     * length, width]} one; each value is padded at most once, however many nodes read it padded.
+     */
+    private static final class Tokens {
+
+        private final OnnxGraphBuilder g;
+        private final Map<String, String> padded = new HashMap<>();
+        private final Map<Long, String> flatShapes = new HashMap<>();
+
+        Tokens(OnnxGraphBuilder g) {
+            this.g = g;
+        }
+
+        /** {@code [tokens, width]} to {@code [rows, length, width]}. */
+        String pad(String unpadded) {
+            return padded.computeIfAbsent(
+                    unpadded,
+                    value -> g.node("Gather", List.of(value, PAD_INDEX), attributes("axis", 0L)));
+        }
+
+        /** {@code [rows, length, width]} to {@code [tokens, width]}; remembers the padded form. */
+        String unpad(String paddedValue, long width) {
+            String flatShape =
+                    flatShapes.computeIfAbsent(
+                            width, w -> g.initializer("shape.flat." + w, new long[] {-1, w}, 2));
+            String unpadded =
+                    g.node(
+                            "Gather",
+                            List.of(g.node("Reshape", paddedValue, flatShape), TOKEN_INDEX),
+                            attributes("axis", 0L));
+            padded.put(unpadded, paddedValue);
+            return unpadded;
+        }
+    }
+
+    /** Publishes hidden state {@code index}, padded again, under its public output name. */
+    private static void publish(OnnxGraphBuilder g, int index, String state, long h) {
+        String name =
+                g.node("Gather", List.of(state, PAD_INDEX), attributes("axis", 0L), hidden(index));
         g.output(name, FLOAT, "rows", "length", h);
-        return name;
     }
 
     private static String heads(OnnxGraphBuilder g, String states, String shape, long[] perm) {
@@ -196,32 +249,38 @@ final class BertOnnxGraph {
     private interface Projector {
         String apply(
                 OnnxGraphBuilder g,
+                Tokens tokens,
                 BackboneParameters<BertConfig> weights,
                 String input,
                 int layer,
                 Projection role);
     }
 
-    /** {@code x·Wᵀ + b}, plus each row's LoRA update from the stacks at its slot. */
+    /**
+     * {@code x·Wᵀ + b}, plus each row's LoRA update from the stacks at its slot: the stacks are per
+     * row, so the update is computed padded and gathered back to the tokens.
+     */
     private static String adaptedProjection(
             OnnxGraphBuilder g,
+            Tokens tokens,
             BackboneParameters<BertConfig> weights,
             String input,
             int layer,
             Projection role) {
-        String base = projection(g, weights, input, layer, role);
+        String base = projection(g, tokens, weights, input, layer, role);
         long[] shape = BertParameterNames.weightShape(weights.config(), role);
         String down = g.input(loraDown(layer, role), FLOAT, "slots", shape[1], "rank");
         String up = g.input(loraUp(layer, role), FLOAT, "slots", "rank", shape[0]);
         String rowDown = g.node("Gather", List.of(down, LORA_SLOT), attributes("axis", 0L));
         String rowUp = g.node("Gather", List.of(up, LORA_SLOT), attributes("axis", 0L));
-        String update = g.node("MatMul", g.node("MatMul", input, rowDown), rowUp);
-        return g.node("Add", base, update);
+        String update = g.node("MatMul", g.node("MatMul", tokens.pad(input), rowDown), rowUp);
+        return g.node("Add", base, tokens.unpad(update, shape[0]));
     }
 
     /** {@code x·Wᵀ + b}. */
     private static String projection(
             OnnxGraphBuilder g,
+            Tokens tokens,
             BackboneParameters<BertConfig> weights,
             String input,
             int layer,

@@ -30,7 +30,8 @@ import java.util.Set;
  * <p>A pass no row of which changes the backbone runs the plain graph. Otherwise each pass gives
  * every row a LoRA slot (0 for rows without an adapter) and, for every projection, the stacks of
  * the pass's adapters at that projection, zero where an adapter does not adapt it; ranks are
- * zero-padded to the largest, which adds exact zeros.
+ * zero-padded to the largest, which adds exact zeros. Token-wise work runs on the pass's real
+ * tokens only (see {@link BertOnnxGraph}).
  */
 final class OrtBertEncoder implements BertForward, AutoCloseable {
 
@@ -79,6 +80,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
                 scores[i] = mask[i] == 1 ? 0f : BertOnnxGraph.maskedScore();
             }
             feeds.put(BertOnnxGraph.SCORE_MASK, floats(scores, rows, 1, 1, length));
+            putTokenIndices(feeds, mask, rows, length);
             boolean extensions =
                     inputs.prompts() != null || rowModules.stream().anyMatch(m -> !m.isEmpty());
             if (extensions) {
@@ -106,6 +108,29 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * The real tokens' positions in the flattened {@code [rows, length]} layout, and for every
+     * position the token it holds (token 0 for padding, masked out of attention and dropped).
+     */
+    private void putTokenIndices(Map<String, OnnxTensor> feeds, long[] mask, int rows, int length)
+            throws OrtException {
+        int count = 0;
+        for (long bit : mask) {
+            count += (int) bit;
+        }
+        long[] tokenIndex = new long[count];
+        long[] padIndex = new long[mask.length];
+        int token = 0;
+        for (int position = 0; position < mask.length; position++) {
+            if (mask[position] == 1) {
+                tokenIndex[token] = position;
+                padIndex[position] = token++;
+            }
+        }
+        feeds.put(BertOnnxGraph.TOKEN_INDEX, longs(tokenIndex, new long[] {count}));
+        feeds.put(BertOnnxGraph.PAD_INDEX, longs(padIndex, new long[] {rows, length}));
     }
 
     private void putPrompts(
