@@ -9,9 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes an ONNX model (a {@code ModelProto} with one graph) in protobuf's wire format, so a family
@@ -65,13 +67,24 @@ public final class OnnxGraphBuilder {
 
     /** A constant float tensor, row-major; kept as given until the model is written. */
     public String initializer(String valueName, float[] data, long... dims) {
-        initializers.add(new Initializer(valueName, FLOAT, dims, data, null));
+        return initializer(valueName, () -> data, dims);
+    }
+
+    /**
+     * A constant float tensor, row-major, whose values are produced only when the model is written,
+     * one tensor at a time: a backbone's graph then never holds a copy of all its weights on the
+     * heap (a transient copy of every weight would grow the heap by that much for good).
+     *
+     * @param data must give exactly as many values as {@code dims} says
+     */
+    public String initializer(String valueName, Supplier<float[]> data, long... dims) {
+        initializers.add(new Initializer(valueName, FLOAT, dims.clone(), data, null));
         return valueName;
     }
 
     /** A constant int64 tensor, row-major. */
     public String initializer(String valueName, long[] data, long... dims) {
-        initializers.add(new Initializer(valueName, INT64, dims, null, data));
+        initializers.add(new Initializer(valueName, INT64, dims.clone(), null, data));
         return valueName;
     }
 
@@ -167,12 +180,20 @@ public final class OnnxGraphBuilder {
         return bytes.toByteArray();
     }
 
-    /** A constant tensor whose values stay in their array until written. */
+    /** A constant tensor: int64 values as given, float values produced when written. */
     private record Initializer(
-            String valueName, int type, long[] dims, float[] floats, long[] longs) {
+            String valueName, int type, long[] dims, Supplier<float[]> floats, long[] longs) {
+
+        long elements() {
+            long count = 1;
+            for (long dim : dims) {
+                count *= dim;
+            }
+            return count;
+        }
 
         long rawSize() {
-            return floats != null ? 4L * floats.length : 8L * longs.length;
+            return floats != null ? 4L * elements() : 8L * longs.length;
         }
 
         long messageSize() {
@@ -190,6 +211,16 @@ public final class OnnxGraphBuilder {
         }
 
         void writeTo(CodedOutputStream out) throws IOException {
+            float[] values = floats != null ? floats.get() : null;
+            if (values != null && values.length != elements()) {
+                throw new IllegalStateException(
+                        "initializer '"
+                                + valueName
+                                + "' gave "
+                                + values.length
+                                + " values for shape "
+                                + Arrays.toString(dims));
+            }
             for (long dim : dims) {
                 out.writeInt64(1, dim);
             }
@@ -199,14 +230,14 @@ public final class OnnxGraphBuilder {
             out.writeUInt64NoTag(rawSize());
             // Little-endian, as TensorProto.raw_data wants, in chunks of a reused buffer.
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            int length = floats != null ? floats.length : longs.length;
-            int perChunk = chunk.capacity() / (floats != null ? 4 : 8);
+            int length = values != null ? values.length : longs.length;
+            int perChunk = chunk.capacity() / (values != null ? 4 : 8);
             for (int start = 0; start < length; start += perChunk) {
                 int end = Math.min(length, start + perChunk);
                 chunk.clear();
                 for (int i = start; i < end; i++) {
-                    if (floats != null) {
-                        chunk.putFloat(floats[i]);
+                    if (values != null) {
+                        chunk.putFloat(values[i]);
                     } else {
                         chunk.putLong(longs[i]);
                     }

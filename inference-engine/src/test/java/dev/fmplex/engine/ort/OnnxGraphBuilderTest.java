@@ -1,12 +1,14 @@
 package dev.fmplex.engine.ort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A graph written by the builder is one ONNX Runtime accepts and computes as written. */
@@ -37,5 +39,26 @@ class OnnxGraphBuilderTest {
             assertThat(y[3])
                     .isCloseTo((float) (1 - low), org.assertj.core.data.Offset.offset(1e-6f));
         }
+    }
+
+    @Test
+    void aLazyInitializerIsProducedOnlyWhenWrittenAndMustMatchItsShape() {
+        AtomicInteger produced = new AtomicInteger();
+        OnnxGraphBuilder g = new OnnxGraphBuilder("lazy");
+        g.input("x", OnnxGraphBuilder.FLOAT, 2L);
+        String w =
+                g.initializer(
+                        "w",
+                        () -> {
+                            produced.incrementAndGet();
+                            return new float[] {1, 2, 3};
+                        },
+                        2);
+        g.output(g.node("Add", "x", w), OnnxGraphBuilder.FLOAT, 2L);
+        assertThat(produced).hasValue(0);
+        assertThatThrownBy(() -> g.toModel(17))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'w' gave 3 values for shape [2]");
+        assertThat(produced).hasValue(1);
     }
 }

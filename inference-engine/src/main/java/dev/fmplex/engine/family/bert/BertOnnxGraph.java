@@ -286,19 +286,17 @@ final class BertOnnxGraph {
             int layer,
             Projection role) {
         NDArray weight = weights.get(BertParameterNames.weight(layer, role));
-        long out = weight.getShape().get(0);
-        long in = weight.getShape().get(1);
+        NDArray biasValues = weights.get(BertParameterNames.bias(layer, role));
+        int out = (int) weight.getShape().get(0);
+        int in = (int) weight.getShape().get(1);
         String transposed =
                 g.initializer(
                         BertParameterNames.weight(layer, role) + ".T",
-                        transpose(weight.toFloatArray(), (int) out, (int) in),
+                        () -> transpose(weight.toFloatArray(), out, in),
                         in,
                         out);
         String bias =
-                g.initializer(
-                        BertParameterNames.bias(layer, role),
-                        weights.get(BertParameterNames.bias(layer, role)).toFloatArray(),
-                        out);
+                g.initializer(BertParameterNames.bias(layer, role), biasValues::toFloatArray, out);
         return g.node("Add", g.node("MatMul", input, transposed), bias);
     }
 
@@ -323,10 +321,9 @@ final class BertOnnxGraph {
             BertConfig config) {
         long h = config.hiddenSize();
         String scale =
-                g.initializer(
-                        prefix + ".weight", weights.get(prefix + ".weight").toFloatArray(), h);
+                g.initializer(prefix + ".weight", weights.get(prefix + ".weight")::toFloatArray, h);
         String shift =
-                g.initializer(prefix + ".bias", weights.get(prefix + ".bias").toFloatArray(), h);
+                g.initializer(prefix + ".bias", weights.get(prefix + ".bias")::toFloatArray, h);
         return g.node(
                 "LayerNormalization",
                 List.of(input, scale, shift),
@@ -339,7 +336,7 @@ final class BertOnnxGraph {
         String name =
                 g.initializer(
                         table,
-                        values.toFloatArray(),
+                        values::toFloatArray,
                         values.getShape().get(0),
                         values.getShape().get(1));
         return g.node("Gather", List.of(name, ids), Map.of("axis", 0L));
