@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.BertConfig;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.family.bert.BundledMiniLm;
@@ -36,8 +38,12 @@ public final class MixedLoraBench {
         String[] options = String.join(" ", args).trim().split("\\s+");
         int iterations = options[0].isEmpty() ? 40 : Integer.parseInt(options[0]);
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
+        ExecutionPath execution =
+                options.length > 2 ? ExecutionPath.fromName(options[2]) : ExecutionPath.EAGER;
         int rowsPerBatch = 32;
-        try (BertServedBackbone runtime = BundledMiniLm.load(Device.cpu(), 256)) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (BertServedBackbone runtime =
+                BundledMiniLm.load(new BackboneLoadOptions(Device.cpu(), 256, execution, cores))) {
             List<VfmModel> adapters = new ArrayList<>();
             for (int k = 0; k < ADAPTERS; k++) {
                 adapters.add(loraVfm(runtime, "lora-" + k, k));
@@ -92,13 +98,14 @@ public final class MixedLoraBench {
                                 + (int) noneRate[round]
                                 + " rows/s");
             }
-            long backboneBytes = runtime.weights().byteSize();
+            long backboneBytes = runtime.descriptor().parameterBytes();
             long adapterBytes = adapters.get(0).residentBytes();
             String report =
                     report(
                             median(mixedRate),
                             median(singleRate),
                             median(noneRate),
+                            execution,
                             backboneBytes,
                             adapterBytes,
                             rowsPerBatch,
@@ -142,6 +149,7 @@ public final class MixedLoraBench {
             double mixed,
             double single,
             double none,
+            ExecutionPath execution,
             long backboneBytes,
             long adapterBytes,
             int rows,
@@ -149,7 +157,8 @@ public final class MixedLoraBench {
             int rounds) {
         return "### Mixed-task LoRA batches (issue 3)\n\n"
                 + MachineInfo.describe(
-                        "PyTorch intra-op = DJL default (cores), one executing thread")
+                        execution.settingName()
+                                + " execution, intra-op threads = cores, one executing thread")
                 + "\n\n"
                 + String.format(
                         "Batches of %d rows (~20 tokens each), %d batches per measurement, median of %d"

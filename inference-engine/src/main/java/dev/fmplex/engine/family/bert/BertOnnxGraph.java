@@ -269,8 +269,10 @@ final class BertOnnxGraph {
             Projection role) {
         String base = projection(g, tokens, weights, input, layer, role);
         long[] shape = BertParameterNames.weightShape(weights.config(), role);
-        String down = g.input(loraDown(layer, role), FLOAT, "slots", shape[1], "rank");
-        String up = g.input(loraUp(layer, role), FLOAT, "slots", "rank", shape[0]);
+        // Each projection has its own rank: the largest among the pass's adapters that adapt it.
+        String rank = "rank." + layer + "." + role.name();
+        String down = g.input(loraDown(layer, role), FLOAT, "slots", shape[1], rank);
+        String up = g.input(loraUp(layer, role), FLOAT, "slots", rank, shape[0]);
         String rowDown = g.node("Gather", List.of(down, LORA_SLOT), attributes("axis", 0L));
         String rowUp = g.node("Gather", List.of(up, LORA_SLOT), attributes("axis", 0L));
         String update = g.node("MatMul", g.node("MatMul", tokens.pad(input), rowDown), rowUp);

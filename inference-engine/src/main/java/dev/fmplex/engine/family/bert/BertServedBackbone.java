@@ -34,6 +34,13 @@ import java.util.Set;
  */
 public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
 
+    /**
+     * Native bytes the ONNX Runtime path may keep for the LoRA stacks of recent adapter sets: 16
+     * rank-8 adapters on query and value of MiniLM take about 7 MB, so several steady mixes stay
+     * cached.
+     */
+    static final long LORA_STACK_BUDGET_BYTES = 64L << 20;
+
     private final TextTokenizer tokenizer;
     private final BertForward forward;
     private final BertBatchExecutor executor;
@@ -88,7 +95,7 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
                             tokenizer.maxTokens());
             OrtBertEncoder onnx =
                     execution == ExecutionPath.ONNX_RUNTIME
-                            ? new OrtBertEncoder(weights, intraOpThreads)
+                            ? new OrtBertEncoder(weights, intraOpThreads, LORA_STACK_BUDGET_BYTES)
                             : null;
             return new BertServedBackbone(
                     descriptor, weights, tokenizer, new BertEncoder(weights), onnx, root);

@@ -9,12 +9,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.extension.LoraModule;
-import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.engine.ort.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -30,8 +30,9 @@ import java.util.Set;
  * <p>A pass no row of which changes the backbone runs the plain graph. Otherwise each pass gives
  * every row a LoRA slot (0 for rows without an adapter) and, for every projection, the stacks of
  * the pass's adapters at that projection, zero where an adapter does not adapt it; ranks are
- * zero-padded to the largest, which adds exact zeros. Token-wise work runs on the pass's real
- * tokens only (see {@link BertOnnxGraph}).
+ * zero-padded to the largest, which adds exact zeros. The stacks of recent adapter sets are cached
+ * ({@link LoraStackCache}). Token-wise work runs on the pass's real tokens only (see {@link
+ * BertOnnxGraph}).
  */
 final class OrtBertEncoder implements BertForward, AutoCloseable {
 
@@ -39,9 +40,15 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
     private final OrtSession plain;
     private final OrtSession extended;
     private final OrtEnvironment environment = OrtSessions.environment();
+    private final LoraStackCache stacks;
 
-    OrtBertEncoder(BackboneParameters<BertConfig> weights, int intraOpThreads) {
+    /**
+     * @param stackBudgetBytes native bytes the cached LoRA stacks of recent adapter sets may take
+     */
+    OrtBertEncoder(
+            BackboneParameters<BertConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
+        this.stacks = new LoraStackCache(config, stackBudgetBytes);
         this.plain =
                 OrtSessions.create(
                         BertOnnxGraph.build(weights, false), BertOnnxGraph.OPSET, intraOpThreads);
@@ -65,6 +72,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
         int length = (int) inputs.ids().getShape().get(1);
         int h = config.hiddenSize();
         Map<String, OnnxTensor> feeds = new HashMap<>();
+        LoraStacks lora = null;
         try {
             long[] tokens = new long[] {rows, length};
             feeds.put(BertOnnxGraph.INPUT_IDS, longs(inputs.ids().toLongArray(), tokens));
@@ -85,16 +93,21 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
                     inputs.prompts() != null || rowModules.stream().anyMatch(m -> !m.isEmpty());
             if (extensions) {
                 putPrompts(feeds, inputs, rows, length, h);
-                putLora(feeds, rowModules);
+                lora = putLora(feeds, rowModules);
             }
             OrtSession session = extensions ? extended : plain;
+            Map<String, OnnxTensor> run = feeds;
+            if (lora != null) {
+                run = new HashMap<>(feeds);
+                run.putAll(lora.tensors());
+            }
 
             Set<String> wanted = new LinkedHashSet<>();
             for (int layer : layers) {
                 wanted.add(BertOnnxGraph.hidden(layer));
             }
             NDArray[] hidden = new NDArray[config.layers() + 1];
-            try (OrtSession.Result result = session.run(feeds, wanted)) {
+            try (OrtSession.Result result = session.run(run, wanted)) {
                 for (int layer : layers) {
                     OnnxTensor state =
                             (OnnxTensor) result.get(BertOnnxGraph.hidden(layer)).orElseThrow();
@@ -107,6 +120,9 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
             throw new IllegalStateException("ONNX Runtime pass failed: " + e.getMessage(), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
+            if (lora != null) {
+                lora.release();
+            }
         }
     }
 
@@ -160,71 +176,33 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
         feeds.put(BertOnnxGraph.PROMPT_EMBEDS, floats(embeds, rows, length, h));
     }
 
-    private void putLora(Map<String, OnnxTensor> feeds, List<? extends List<LoraModule>> rowModules)
+    /**
+     * Gives every row its adapter's slot and returns the pass's stacks (held until released). Slots
+     * follow a canonical order of the pass's adapters, so passes with the same adapters in any row
+     * order share one cached set of stacks.
+     */
+    private LoraStacks putLora(
+            Map<String, OnnxTensor> feeds, List<? extends List<LoraModule>> rowModules)
             throws OrtException {
-        // One slot per distinct adapter of the pass (identified by its first module: a module
-        // belongs to one adapter), slot 0 for rows without one.
+        Map<LoraModule, List<LoraModule>> byFirst = new IdentityHashMap<>();
+        for (List<LoraModule> modules : rowModules) {
+            if (!modules.isEmpty()) {
+                byFirst.putIfAbsent(modules.get(0), modules);
+            }
+        }
+        List<List<LoraModule>> adapters = new ArrayList<>(byFirst.values());
+        adapters.sort(Comparator.comparingInt(adapter -> System.identityHashCode(adapter.get(0))));
         Map<LoraModule, Integer> slotOf = new IdentityHashMap<>();
-        List<List<LoraModule>> adapters = new ArrayList<>();
+        for (int a = 0; a < adapters.size(); a++) {
+            slotOf.put(adapters.get(a).get(0), a + 1);
+        }
         long[] rowSlot = new long[rowModules.size()];
-        int rank = 1;
         for (int row = 0; row < rowModules.size(); row++) {
             List<LoraModule> modules = rowModules.get(row);
-            if (modules.isEmpty()) {
-                continue;
-            }
-            Integer slot = slotOf.get(modules.get(0));
-            if (slot == null) {
-                slot = adapters.size() + 1;
-                slotOf.put(modules.get(0), slot);
-                adapters.add(modules);
-                for (LoraModule module : modules) {
-                    rank = Math.max(rank, module.rank());
-                }
-            }
-            rowSlot[row] = slot;
+            rowSlot[row] = modules.isEmpty() ? 0 : slotOf.get(modules.get(0));
         }
         feeds.put(BertOnnxGraph.LORA_SLOT, longs(rowSlot, new long[] {rowSlot.length}));
-        int slots = adapters.size() + 1;
-        for (int layer = 0; layer < config.layers(); layer++) {
-            for (Projection role : Projection.ENCODER_LAYER) {
-                long[] shape = BertParameterNames.weightShape(config, role);
-                int out = (int) shape[0];
-                int in = (int) shape[1];
-                float[] down = new float[slots * in * rank];
-                float[] up = new float[slots * rank * out];
-                for (int a = 0; a < adapters.size(); a++) {
-                    for (LoraModule module : adapters.get(a)) {
-                        if (module.layer() == layer && module.linear() == role) {
-                            place(
-                                    down,
-                                    (a + 1) * in * rank,
-                                    module.downT().toFloatArray(),
-                                    in,
-                                    module.rank(),
-                                    rank);
-                            place(
-                                    up,
-                                    (a + 1) * rank * out,
-                                    module.upT().toFloatArray(),
-                                    module.rank(),
-                                    out,
-                                    out);
-                        }
-                    }
-                }
-                feeds.put(BertOnnxGraph.loraDown(layer, role), floats(down, slots, in, rank));
-                feeds.put(BertOnnxGraph.loraUp(layer, role), floats(up, slots, rank, out));
-            }
-        }
-    }
-
-    /** Copies a {@code rows x columns} matrix into a {@code rows x stride} block at {@code at}. */
-    private static void place(
-            float[] target, int at, float[] source, int rows, int columns, int stride) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(source, r * columns, target, at + r * stride, columns);
-        }
+        return stacks.acquire(adapters);
     }
 
     private OnnxTensor longs(long[] values, long[] shape) throws OrtException {
@@ -237,6 +215,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
 
     @Override
     public void close() {
+        stacks.clear();
         try {
             plain.close();
             extended.close();

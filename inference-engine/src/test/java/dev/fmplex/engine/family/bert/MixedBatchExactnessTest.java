@@ -61,7 +61,8 @@ class MixedBatchExactnessTest {
             BackboneParameters<BertConfig> weights = tinyWeights(root);
             Random random = new Random(1234);
             List<long[]> texts = tinyTexts(random);
-            try (OrtBertEncoder onnx = new OrtBertEncoder(weights, 1)) {
+            try (OrtBertEncoder onnx =
+                    new OrtBertEncoder(weights, 1, BertServedBackbone.LORA_STACK_BUDGET_BYTES)) {
                 checkExactness(weights, new BertBatchExecutor(onnx, root), root, texts, random, 30);
             }
         }
