@@ -20,6 +20,7 @@ public abstract class LoadedBackbone<C> implements ServedBackbone {
     private final BackboneDescriptor descriptor;
     private final BackboneParameters<C> weights;
     private final NDManager root;
+    private volatile String weightsReleasedBecause;
 
     /**
      * @param root the backbone's root manager; owned by this backbone from now on
@@ -45,9 +46,33 @@ public abstract class LoadedBackbone<C> implements ServedBackbone {
         return weights.config();
     }
 
-    /** The shared, read-only backbone weights (for reference models in tests and tools). */
+    /**
+     * The shared, read-only backbone weights (for reference models in tests and tools).
+     *
+     * @throws IllegalStateException if an execution path that keeps its own copy released them
+     */
     public final BackboneParameters<C> weights() {
+        String reason = weightsReleasedBecause;
+        if (reason != null) {
+            throw new IllegalStateException(
+                    "the weights of backbone '"
+                            + descriptor.name()
+                            + "' were released: "
+                            + reason
+                            + "; load it with the eager execution path for a reference model");
+        }
         return weights;
+    }
+
+    /**
+     * Frees the DJL copy of the weights, for an execution path that holds its own copy and never
+     * reads these again; {@link #config()} stays.
+     *
+     * @param weightsManager the sub-manager the weights live in
+     */
+    protected final void releaseWeights(NDManager weightsManager, String reason) {
+        weightsReleasedBecause = reason;
+        weightsManager.close();
     }
 
     /** Frees the backbone's native memory; subclasses close what else they own first. */

@@ -1,5 +1,6 @@
 package dev.fmplex.engine.family;
 
+import ai.djl.Device;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -17,6 +18,21 @@ public enum ExecutionPath {
      */
     ONNX_RUNTIME;
 
+    /** The setting that picks the path by device: {@link #forSetting}. */
+    public static final String AUTO = "auto";
+
+    /**
+     * The path a setting names on {@code device}: {@code auto} is {@link #ONNX_RUNTIME} on the CPU
+     * (measured about twice as fast as eager on text, see docs/design/execution.md) and {@link
+     * #EAGER} on a GPU, where only the eager path runs in this build.
+     */
+    public static ExecutionPath forSetting(String setting, Device device) {
+        if (setting != null && AUTO.equals(setting.trim().toLowerCase(Locale.ROOT))) {
+            return Device.Type.CPU.equals(device.getDeviceType()) ? ONNX_RUNTIME : EAGER;
+        }
+        return fromName(setting);
+    }
+
     /** {@code eager} or {@code onnxruntime}, as a setting spells it. */
     public static ExecutionPath fromName(String name) {
         String normalized = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
@@ -28,6 +44,8 @@ public enum ExecutionPath {
                             "unknown execution path '"
                                     + name
                                     + "'; expected one of "
+                                    + AUTO
+                                    + ", "
                                     + Arrays.stream(values())
                                             .map(ExecutionPath::settingName)
                                             .collect(Collectors.joining(", ")));

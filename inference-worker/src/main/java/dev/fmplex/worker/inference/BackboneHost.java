@@ -1,5 +1,6 @@
 package dev.fmplex.worker.inference;
 
+import ai.djl.Device;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.execution.InferencePayload;
 import dev.fmplex.engine.execution.ScheduledRunner;
@@ -61,11 +62,12 @@ public final class BackboneHost implements AutoCloseable {
     public static BackboneHost withConfiguredBackbones(
             WorkerProperties properties, MeterRegistry meters)
             throws IOException, WeightLoadException {
+        Device device = TorchDevices.select(properties.device());
         BackboneLoadOptions options =
                 new BackboneLoadOptions(
-                        TorchDevices.select(properties.device()),
+                        device,
                         properties.maxTokens(),
-                        ExecutionPath.fromName(properties.execution()),
+                        ExecutionPath.forSetting(properties.execution(), device),
                         IntraOpThreads.perLane(properties.executorLanes()));
         BackboneFamilies families = BackboneFamilies.installed();
         BackboneHost host = new BackboneHost(properties, meters);

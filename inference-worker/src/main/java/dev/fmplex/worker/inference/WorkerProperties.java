@@ -1,5 +1,6 @@
 package dev.fmplex.worker.inference;
 
+import ai.djl.Device;
 import dev.fmplex.engine.family.ExecutionPath;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,9 +26,10 @@ import org.springframework.util.unit.DataSize;
  * @param defaultTimeoutMs a request's deadline when it sets no {@code timeoutMs}
  * @param executorLanes batches in flight at once per backbone, each lane on an even share of the
  *     cores' intra-op threads (1: one batch at a time on all cores)
- * @param execution how forward passes are computed: {@code eager} (DJL, op by op; the reference,
- *     CPU or GPU) or {@code onnxruntime} (a graph FMplex builds per backbone over the same weights,
- *     CPU only; families without one run eagerly); text backbones have both
+ * @param execution how forward passes are computed: {@code auto} (default: {@code onnxruntime} on
+ *     the CPU, {@code eager} on a GPU), {@code eager} (DJL, op by op; the reference, CPU or GPU) or
+ *     {@code onnxruntime} (a graph FMplex builds per backbone over the same weights, CPU only;
+ *     families without one run eagerly); text backbones have both
  * @param bundledBackbone whether to load the bundled {@code all-minilm-l6-v2}
  * @param checkpoints further backbones by name, each a Hugging Face checkpoint directory, loaded by
  *     the installed family whose {@code model_type} its {@code config.json} names ({@code bert},
@@ -51,7 +53,7 @@ public record WorkerProperties(
         @DefaultValue("256") int queueCapacity,
         @DefaultValue("30000") int defaultTimeoutMs,
         @DefaultValue("1") int executorLanes,
-        @DefaultValue("eager") String execution,
+        @DefaultValue("auto") String execution,
         @DefaultValue("true") boolean bundledBackbone,
         Map<String, Path> checkpoints,
         String controlPlaneUrl,
@@ -70,7 +72,7 @@ public record WorkerProperties(
         requireAtLeast("default-timeout-ms", defaultTimeoutMs, 1);
         requireAtLeast("executor-lanes", executorLanes, 1);
         try {
-            ExecutionPath.fromName(execution);
+            ExecutionPath.forSetting(execution, Device.cpu());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("fmplex.worker.execution: " + e.getMessage(), e);
         }

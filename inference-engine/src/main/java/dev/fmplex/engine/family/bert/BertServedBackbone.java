@@ -30,7 +30,8 @@ import java.util.Set;
 
 /**
  * One loaded text backbone: its weights (read-only, shared by every vFM), tokenizer and encoder.
- * Native memory is tiered as in {@link LoadedBackbone}.
+ * Native memory is tiered as in {@link LoadedBackbone}. On the ONNX Runtime path the sessions hold
+ * the weights and the DJL copy is released once they are built.
  */
 public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
 
@@ -97,8 +98,19 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
                     execution == ExecutionPath.ONNX_RUNTIME
                             ? new OrtBertEncoder(weights, intraOpThreads, LORA_STACK_BUDGET_BYTES)
                             : null;
-            return new BertServedBackbone(
-                    descriptor, weights, tokenizer, new BertEncoder(weights), onnx, root);
+            BertServedBackbone backbone =
+                    new BertServedBackbone(
+                            descriptor,
+                            weights,
+                            tokenizer,
+                            onnx == null ? new BertEncoder(weights) : null,
+                            onnx,
+                            root);
+            if (onnx != null) {
+                // ONNX Runtime holds the weights now; a second copy would only cost memory.
+                backbone.releaseWeights(weightsManager, "ONNX Runtime holds them");
+            }
+            return backbone;
         } catch (RuntimeException e) {
             // The tokenizer is ours from the call on; the caller frees the root's memory.
             tokenizer.close();

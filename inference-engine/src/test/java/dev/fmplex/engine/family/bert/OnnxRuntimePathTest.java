@@ -60,6 +60,14 @@ class OnnxRuntimePathTest {
         assertThat(ExecutionPath.fromName(" Eager ")).isEqualTo(ExecutionPath.EAGER);
         assertThatThrownBy(() -> ExecutionPath.fromName("tensorrt"))
                 .hasMessageContaining("tensorrt")
-                .hasMessageContaining("eager, onnxruntime");
+                .hasMessageContaining("auto, eager, onnxruntime");
+    }
+
+    @Test
+    void autoRunsOnnxRuntimeOnTheCpuAndEagerOnAGpu() {
+        assertThat(ExecutionPath.forSetting("auto", Device.cpu()))
+                .isEqualTo(ExecutionPath.ONNX_RUNTIME);
+        assertThat(ExecutionPath.forSetting(" AUTO", Device.gpu())).isEqualTo(ExecutionPath.EAGER);
+        assertThat(ExecutionPath.forSetting("eager", Device.cpu())).isEqualTo(ExecutionPath.EAGER);
     }
 }
