@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,19 +118,51 @@ public final class OnnxGraphBuilder {
     }
 
     /**
-     * Writes the model, importing the default domain at {@code opset}. Weights go from their arrays
-     * straight to {@code target}: message sizes are computed first, so no serialized copy of the
-     * weights is ever held in memory (for a backbone, that is hundreds of megabytes of heap).
+     * Writes the model, importing the default domain at {@code opset}, every weight inline. Weights
+     * go from their arrays straight to {@code target}: message sizes are computed first, so no
+     * serialized copy of the weights is ever held in memory (for a backbone, that is hundreds of
+     * megabytes of heap).
      */
     public void writeModel(OutputStream target, int opset) throws IOException {
+        writeModel(target, opset, null);
+    }
+
+    /**
+     * Writes the model as {@link #writeModel(OutputStream, int)} does, except that float tensors of
+     * at least {@link ExternalWeights#MIN_EXTERNAL_BYTES} go to {@code external} (once per name)
+     * and the model references them there.
+     *
+     * @param external null to write every weight inline
+     */
+    public void writeModel(OutputStream target, int opset, ExternalWeights external)
+            throws IOException {
+        // Placements first: an external tensor's message size depends on its offset.
+        Map<Initializer, ExternalWeights.Placement> placements = new IdentityHashMap<>();
+        if (external != null) {
+            for (Initializer initializer : initializers) {
+                if (initializer.floats() != null
+                        && initializer.rawSize() >= ExternalWeights.MIN_EXTERNAL_BYTES) {
+                    placements.put(
+                            initializer,
+                            external.place(
+                                    initializer.valueName(),
+                                    initializer.rawSize(),
+                                    initializer::writeData));
+                }
+            }
+        }
         CodedOutputStream out = CodedOutputStream.newInstance(target, 1 << 16);
         byte[] nameField = message(o -> o.writeString(2, name));
         long graphSize = nameField.length;
         for (byte[] node : nodes) {
             graphSize += CodedOutputStream.computeByteArraySize(1, node);
         }
+        List<byte[]> externalFields = new ArrayList<>();
         for (Initializer initializer : initializers) {
-            long size = initializer.messageSize();
+            ExternalWeights.Placement placement = placements.get(initializer);
+            byte[] reference = placement == null ? null : externalReference(external, placement);
+            externalFields.add(reference);
+            long size = initializer.messageSize(reference);
             graphSize +=
                     CodedOutputStream.computeTagSize(5)
                             + CodedOutputStream.computeUInt64SizeNoTag(size)
@@ -148,10 +181,12 @@ public final class OnnxGraphBuilder {
             out.writeByteArray(1, node);
         }
         out.writeRawBytes(nameField);
-        for (Initializer initializer : initializers) {
+        for (int i = 0; i < initializers.size(); i++) {
+            Initializer initializer = initializers.get(i);
+            byte[] reference = externalFields.get(i);
             out.writeTag(5, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            out.writeUInt64NoTag(initializer.messageSize());
-            initializer.writeTo(out);
+            out.writeUInt64NoTag(initializer.messageSize(reference));
+            initializer.writeTo(out, reference);
         }
         for (byte[] input : inputs) {
             out.writeByteArray(11, input);
@@ -167,6 +202,32 @@ public final class OnnxGraphBuilder {
                             o.writeInt64(2, opset);
                         }));
         out.flush();
+    }
+
+    /**
+     * TensorProto's external_data (13, {@code StringStringEntryProto} key = 1, value = 2) and
+     * data_location = EXTERNAL (14), serialized.
+     */
+    private static byte[] externalReference(
+            ExternalWeights external, ExternalWeights.Placement placement) {
+        return message(
+                out -> {
+                    for (String[] entry :
+                            new String[][] {
+                                {"location", external.location()},
+                                {"offset", Long.toString(placement.offset())},
+                                {"length", Long.toString(placement.length())}
+                            }) {
+                        out.writeByteArray(
+                                13,
+                                message(
+                                        e -> {
+                                            e.writeString(1, entry[0]);
+                                            e.writeString(2, entry[1]);
+                                        }));
+                    }
+                    out.writeInt32(14, 1);
+                });
     }
 
     /** The model in memory, for small graphs and tests ({@link #writeModel} for backbones). */
@@ -196,13 +257,19 @@ public final class OnnxGraphBuilder {
             return floats != null ? 4L * elements() : 8L * longs.length;
         }
 
-        long messageSize() {
+        /**
+         * @param external the serialized reference to external data, or null for raw_data inline
+         */
+        long messageSize(byte[] external) {
             long size = 0;
             for (long dim : dims) {
                 size += CodedOutputStream.computeInt64Size(1, dim);
             }
             size += CodedOutputStream.computeInt32Size(2, type);
             size += CodedOutputStream.computeStringSize(8, valueName);
+            if (external != null) {
+                return size + external.length;
+            }
             long raw = rawSize();
             return size
                     + CodedOutputStream.computeTagSize(9)
@@ -210,7 +277,28 @@ public final class OnnxGraphBuilder {
                     + raw;
         }
 
-        void writeTo(CodedOutputStream out) throws IOException {
+        void writeTo(CodedOutputStream out, byte[] external) throws IOException {
+            for (long dim : dims) {
+                out.writeInt64(1, dim);
+            }
+            out.writeInt32(2, type);
+            out.writeString(8, valueName);
+            if (external != null) {
+                out.writeRawBytes(external);
+                return;
+            }
+            out.writeTag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt64NoTag(rawSize());
+            writeData(
+                    chunk ->
+                            out.writeRawBytes(
+                                    chunk.array(),
+                                    chunk.arrayOffset() + chunk.position(),
+                                    chunk.remaining()));
+        }
+
+        /** The values, little-endian as raw_data and external data want, in chunks of a buffer. */
+        void writeData(ExternalWeights.Sink sink) throws IOException {
             float[] values = floats != null ? floats.get() : null;
             if (values != null && values.length != elements()) {
                 throw new IllegalStateException(
@@ -221,14 +309,6 @@ public final class OnnxGraphBuilder {
                                 + " values for shape "
                                 + Arrays.toString(dims));
             }
-            for (long dim : dims) {
-                out.writeInt64(1, dim);
-            }
-            out.writeInt32(2, type);
-            out.writeString(8, valueName);
-            out.writeTag(9, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            out.writeUInt64NoTag(rawSize());
-            // Little-endian, as TensorProto.raw_data wants, in chunks of a reused buffer.
             ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             int length = values != null ? values.length : longs.length;
             int perChunk = chunk.capacity() / (values != null ? 4 : 8);
@@ -242,7 +322,8 @@ public final class OnnxGraphBuilder {
                         chunk.putLong(longs[i]);
                     }
                 }
-                out.writeRawBytes(chunk.array(), 0, chunk.position());
+                chunk.flip();
+                sink.accept(chunk);
             }
         }
     }

@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * ONNX Runtime sessions as FMplex runs them: every optimization on, and no spinning. ONNX Runtime
@@ -24,29 +27,80 @@ public final class OrtSessions {
     }
 
     /**
-     * A session over a graph: the model is written to a temporary file (the weights never sit
-     * serialized on the heap), opened, and the file deleted.
+     * A session over a graph, its weights inline (see {@link #createSharing} for backbones).
      *
      * @param intraOpThreads threads one run may use
      */
     public static OrtSession create(OnnxGraphBuilder graph, int opset, int intraOpThreads) {
-        Path file = null;
+        return open(List.of(graph), opset, intraOpThreads, false).get(0);
+    }
+
+    /**
+     * One session per graph, the graphs' large weights in one external-data file that ONNX Runtime
+     * maps into memory: weights the graphs share by name are held once (page cache), and only the
+     * pages passes touch become resident. The files are deleted once the sessions are open; the
+     * mappings keep the data.
+     *
+     * @param intraOpThreads threads one run may use
+     */
+    public static List<OrtSession> createSharing(
+            List<OnnxGraphBuilder> graphs, int opset, int intraOpThreads) {
+        return open(graphs, opset, intraOpThreads, true);
+    }
+
+    private static List<OrtSession> open(
+            List<OnnxGraphBuilder> graphs, int opset, int intraOpThreads, boolean external) {
+        Path directory = null;
+        List<OrtSession> sessions = new ArrayList<>();
         try {
-            file = Files.createTempFile("fmplex-graph-", ".onnx");
-            try (OutputStream out = Files.newOutputStream(file)) {
-                graph.writeModel(out, opset);
-            }
-            return create(file, intraOpThreads);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the ONNX graph: " + e.getMessage(), e);
-        } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // A leftover temporary file is harmless; the session already holds the model.
+            directory = Files.createTempDirectory("fmplex-graph-");
+            List<Path> models = new ArrayList<>();
+            try (ExternalWeights weights =
+                    external ? new ExternalWeights(directory.resolve("weights.bin")) : null) {
+                for (int i = 0; i < graphs.size(); i++) {
+                    Path model = directory.resolve("graph-" + i + ".onnx");
+                    try (OutputStream out = Files.newOutputStream(model)) {
+                        graphs.get(i).writeModel(out, opset, weights);
+                    }
+                    models.add(model);
                 }
             }
+            for (Path model : models) {
+                sessions.add(create(model, intraOpThreads));
+            }
+            return sessions;
+        } catch (IOException | RuntimeException e) {
+            sessions.forEach(OrtSessions::closeQuietly);
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(
+                        "could not write the ONNX graph: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        } finally {
+            deleteQuietly(directory);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // Already failing; the first error is the one to report.
+        }
+    }
+
+    /** Leftover temporary files are harmless (the sessions hold the model), so errors are not. */
+    private static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(directory);
+        } catch (IOException e) {
+            // See above.
         }
     }
 

@@ -49,12 +49,15 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
             BackboneParameters<BertConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
         this.stacks = new LoraStackCache(config, stackBudgetBytes);
-        this.plain =
-                OrtSessions.create(
-                        BertOnnxGraph.build(weights, false), BertOnnxGraph.OPSET, intraOpThreads);
-        this.extended =
-                OrtSessions.create(
-                        BertOnnxGraph.build(weights, true), BertOnnxGraph.OPSET, intraOpThreads);
+        List<OrtSession> sessions =
+                OrtSessions.createSharing(
+                        List.of(
+                                BertOnnxGraph.build(weights, false),
+                                BertOnnxGraph.build(weights, true)),
+                        BertOnnxGraph.OPSET,
+                        intraOpThreads);
+        this.plain = sessions.get(0);
+        this.extended = sessions.get(1);
     }
 
     /**
