@@ -19,6 +19,13 @@ import java.util.stream.Stream;
  */
 public final class OrtSessions {
 
+    /**
+     * A file name prefix: when set, every session records ONNX Runtime's per-node timings (Chrome
+     * trace JSON) to {@code <prefix>_<timestamp>.json}, written when the session closes. For
+     * finding where a pass's time goes; it slows every pass down.
+     */
+    public static final String PROFILE_PROPERTY = "fmplex.onnxruntime.profile";
+
     private OrtSessions() {}
 
     /** The process-wide environment (ONNX Runtime allows one). */
@@ -116,6 +123,11 @@ public final class OrtSessions {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            String profile = System.getProperty(PROFILE_PROPERTY);
+            if (profile != null && !profile.isBlank()) {
+                // ONNX Runtime appends a timestamp and writes the file when the session closes.
+                options.enableProfiling(profile);
+            }
             return environment().createSession(model.toString(), options);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime refused the graph: " + e.getMessage(), e);
