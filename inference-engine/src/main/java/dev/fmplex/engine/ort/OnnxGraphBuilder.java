@@ -32,8 +32,15 @@ public final class OnnxGraphBuilder {
     /** TensorProto.DataType values used here. */
     public static final int FLOAT = 1;
 
+    public static final int INT32 = 6;
     public static final int INT64 = 7;
     public static final int BOOL = 9;
+
+    /**
+     * ONNX Runtime's contrib domain, whose fused kernels (attention, skip layer normalization, bias
+     * GELU) stand in for the subgraphs its optimizer would fuse on an exported model.
+     */
+    public static final String MICROSOFT = "com.microsoft";
 
     private static final long IR_VERSION = 8;
     private static final int ATTRIBUTE_FLOAT = 1;
@@ -46,6 +53,7 @@ public final class OnnxGraphBuilder {
     private final List<byte[]> inputs = new ArrayList<>();
     private final List<byte[]> outputs = new ArrayList<>();
     private int nextValue;
+    private boolean usesMicrosoft;
 
     public OnnxGraphBuilder(String name) {
         this.name = name;
@@ -92,15 +100,39 @@ public final class OnnxGraphBuilder {
     /** A node of the default domain with one output, whose generated name is returned. */
     public String node(String op, List<String> nodeInputs, Map<String, Object> attributes) {
         String output = op.toLowerCase(java.util.Locale.ROOT) + "_" + nextValue++;
-        nodes.add(node(op, nodeInputs, List.of(output), attributes));
+        nodes.add(node("", op, nodeInputs, List.of(output), attributes));
         return output;
     }
 
     /** A node of the default domain whose one output gets {@code output} as its name. */
     public String node(
             String op, List<String> nodeInputs, Map<String, Object> attributes, String output) {
-        nodes.add(node(op, nodeInputs, List.of(output), attributes));
+        nodes.add(node("", op, nodeInputs, List.of(output), attributes));
         return output;
+    }
+
+    /**
+     * A node of {@code domain} ({@code ""} for the default one, or {@link #MICROSOFT}) with {@code
+     * outputCount} outputs, whose generated names are returned. An input named {@code ""} skips an
+     * optional input.
+     */
+    public List<String> node(
+            String domain,
+            String op,
+            List<String> nodeInputs,
+            int outputCount,
+            Map<String, Object> attributes) {
+        if (!domain.isEmpty() && !domain.equals(MICROSOFT)) {
+            throw new IllegalArgumentException("unsupported operator domain '" + domain + "'");
+        }
+        usesMicrosoft |= domain.equals(MICROSOFT);
+        String base = op.toLowerCase(java.util.Locale.ROOT) + "_" + nextValue++;
+        List<String> names = new ArrayList<>(outputCount);
+        for (int i = 0; i < outputCount; i++) {
+            names.add(outputCount == 1 ? base : base + "." + i);
+        }
+        nodes.add(node(domain, op, nodeInputs, names, attributes));
+        return names;
     }
 
     /** A node of the default domain with one output and no attributes. */
@@ -201,6 +233,15 @@ public final class OnnxGraphBuilder {
                             o.writeString(1, "");
                             o.writeInt64(2, opset);
                         }));
+        if (usesMicrosoft) {
+            out.writeByteArray(
+                    8,
+                    message(
+                            o -> {
+                                o.writeString(1, MICROSOFT);
+                                o.writeInt64(2, 1);
+                            }));
+        }
         out.flush();
     }
 
@@ -329,6 +370,7 @@ public final class OnnxGraphBuilder {
     }
 
     private byte[] node(
+            String domain,
             String op,
             List<String> nodeInputs,
             List<String> nodeOutputs,
@@ -345,6 +387,9 @@ public final class OnnxGraphBuilder {
                     out.writeString(4, op);
                     for (Map.Entry<String, Object> attribute : attrs.entrySet()) {
                         out.writeByteArray(5, attribute(attribute.getKey(), attribute.getValue()));
+                    }
+                    if (!domain.isEmpty()) {
+                        out.writeString(7, domain);
                     }
                 });
     }

@@ -12,6 +12,7 @@ import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.ort.OrtSessions;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +42,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
     private final OrtSession extended;
     private final OrtEnvironment environment = OrtSessions.environment();
     private final LoraStackCache stacks;
+    private final Map<String, OnnxTensor> noPrompts;
 
     /**
      * @param stackBudgetBytes native bytes the cached LoRA stacks of recent adapter sets may take
@@ -49,6 +51,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
             BackboneParameters<BertConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
         this.stacks = new LoraStackCache(config, stackBudgetBytes);
+        this.noPrompts = noPrompts(config.hiddenSize());
         List<OrtSession> sessions =
                 OrtSessions.createSharing(
                         List.of(
@@ -86,24 +89,28 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
             }
             feeds.put(BertOnnxGraph.POSITION_IDS, longs(positions, tokens));
             long[] mask = inputs.attentionMask().toLongArray();
-            float[] scores = new float[mask.length];
+            int[] keyMask = new int[mask.length];
             for (int i = 0; i < mask.length; i++) {
-                scores[i] = mask[i] == 1 ? 0f : BertOnnxGraph.maskedScore();
+                keyMask[i] = (int) mask[i];
             }
-            feeds.put(BertOnnxGraph.SCORE_MASK, floats(scores, rows, 1, 1, length));
+            feeds.put(
+                    BertOnnxGraph.KEY_MASK,
+                    OnnxTensor.createTensor(environment, IntBuffer.wrap(keyMask), tokens));
             putTokenIndices(feeds, mask, rows, length);
             boolean extensions =
                     inputs.prompts() != null || rowModules.stream().anyMatch(m -> !m.isEmpty());
-            if (extensions) {
-                putPrompts(feeds, inputs, rows, length, h);
-                lora = putLora(feeds, rowModules);
-            }
-            OrtSession session = extensions ? extended : plain;
             Map<String, OnnxTensor> run = feeds;
-            if (lora != null) {
+            if (extensions) {
+                lora = putLora(feeds, rowModules);
                 run = new HashMap<>(feeds);
                 run.putAll(lora.tensors());
+                if (inputs.prompts() != null) {
+                    putPrompts(run, feeds, inputs, rows, length, h);
+                } else {
+                    run.putAll(noPrompts);
+                }
             }
+            OrtSession session = extensions ? extended : plain;
 
             Set<String> wanted = new LinkedHashSet<>();
             for (int layer : layers) {
@@ -152,31 +159,49 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
         feeds.put(BertOnnxGraph.PAD_INDEX, longs(padIndex, new long[] {rows, length}));
     }
 
+    /** The rows' soft prompts, into {@code run}; the tensors are also owned by {@code owned}. */
     private void putPrompts(
-            Map<String, OnnxTensor> feeds, EncoderInputs inputs, int rows, int length, int h)
+            Map<String, OnnxTensor> run,
+            Map<String, OnnxTensor> owned,
+            EncoderInputs inputs,
+            int rows,
+            int length,
+            int h)
             throws OrtException {
-        boolean[] slots = new boolean[rows * length];
-        float[] embeds;
-        if (inputs.prompts() == null) {
-            embeds = new float[rows * length * h];
-        } else {
-            boolean[] given = inputs.prompts().slots().toBooleanArray();
-            System.arraycopy(given, 0, slots, 0, slots.length);
-            embeds = inputs.prompts().table().get(inputs.prompts().index()).toFloatArray();
+        boolean[] slots = inputs.prompts().slots().toBooleanArray();
+        float[] embeds = inputs.prompts().table().get(inputs.prompts().index()).toFloatArray();
+        OnnxTensor slotTensor = bools(slots, rows, length, 1);
+        OnnxTensor embedTensor = floats(embeds, rows, length, h);
+        owned.put(BertOnnxGraph.PROMPT_SLOTS, slotTensor);
+        owned.put(BertOnnxGraph.PROMPT_EMBEDS, embedTensor);
+        run.put(BertOnnxGraph.PROMPT_SLOTS, slotTensor);
+        run.put(BertOnnxGraph.PROMPT_EMBEDS, embedTensor);
+    }
+
+    /**
+     * Prompt inputs for passes without prompts, made once: {@code [1, 1, 1]} false and {@code [1,
+     * 1, hidden]} zeros, which the graph broadcasts.
+     */
+    private Map<String, OnnxTensor> noPrompts(int h) {
+        try {
+            return Map.of(
+                    BertOnnxGraph.PROMPT_SLOTS,
+                    bools(new boolean[1], 1, 1, 1),
+                    BertOnnxGraph.PROMPT_EMBEDS,
+                    floats(new float[h], 1, 1, h));
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
         }
-        ByteBuffer packed = ByteBuffer.allocateDirect(slots.length);
-        for (boolean slot : slots) {
-            packed.put((byte) (slot ? 1 : 0));
+    }
+
+    private OnnxTensor bools(boolean[] values, long... shape) throws OrtException {
+        ByteBuffer packed = ByteBuffer.allocateDirect(values.length);
+        for (boolean value : values) {
+            packed.put((byte) (value ? 1 : 0));
         }
         packed.rewind();
-        feeds.put(
-                BertOnnxGraph.PROMPT_SLOTS,
-                OnnxTensor.createTensor(
-                        environment,
-                        packed,
-                        new long[] {rows, length, 1},
-                        ai.onnxruntime.OnnxJavaType.BOOL));
-        feeds.put(BertOnnxGraph.PROMPT_EMBEDS, floats(embeds, rows, length, h));
+        return OnnxTensor.createTensor(
+                environment, packed, shape, ai.onnxruntime.OnnxJavaType.BOOL);
     }
 
     /**
@@ -219,6 +244,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
     @Override
     public void close() {
         stacks.clear();
+        noPrompts.values().forEach(OnnxTensor::close);
         try {
             plain.close();
             extended.close();
