@@ -9,7 +9,9 @@ import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
 import ai.djl.ndarray.NDArray;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import dev.fmplex.engine.ort.OnnxGraphBuilder;
+import dev.fmplex.engine.ort.RowLora;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +24,11 @@ import java.util.Map;
  * the graph names them itself.
  *
  * <p>Two variants are built. Without extensions it is the plain encoder. With them, every
- * projection of every layer carries a LoRA branch fed by graph inputs: {@code lora_slot [rows]}
- * picks each row's adapter from the stacks {@code lora_a.L.ROLE [slots, in, r]} and {@code
- * lora_b.L.ROLE [slots, r, out]} (slot 0 is all zeros, for rows without an adapter), and two
- * batched products add that row's own update, as {@code LoraDeltas} does in the eager path. Soft
- * prompts enter as {@code prompt_embeds [rows, length, hidden]} where {@code prompt_slots [rows,
- * length, 1]} is true (both {@code [1, 1, ...]} when the pass has none). The graph outputs {@code
- * hidden.0} (embeddings) to {@code hidden.L}, Hugging Face's {@code hidden_states}; ONNX Runtime
- * computes only the outputs a pass asks for.
+ * projection of every layer carries a per-row LoRA branch ({@link RowLora}). Soft prompts enter as
+ * {@code prompt_embeds [rows, length, hidden]} where {@code prompt_slots [rows, length, 1]} is true
+ * (both {@code [1, 1, ...]} when the pass has none). The graph outputs {@code hidden.0}
+ * (embeddings) to {@code hidden.L}, Hugging Face's {@code hidden_states}; ONNX Runtime computes
+ * only the outputs a pass asks for.
  *
  * <p>Token-wise work runs <em>unpadded</em>: the embeddings are gathered down to the pass's real
  * tokens ({@code token_index [tokens]}, their positions in the flattened {@code [rows, length]}
@@ -49,7 +48,6 @@ final class BertOnnxGraph {
     static final String KEY_MASK = "key_mask";
     static final String PROMPT_SLOTS = "prompt_slots";
     static final String PROMPT_EMBEDS = "prompt_embeds";
-    static final String LORA_SLOT = "lora_slot";
     static final String TOKEN_INDEX = "token_index";
     static final String PAD_INDEX = "pad_index";
 
@@ -62,14 +60,6 @@ final class BertOnnxGraph {
 
     static String hidden(int index) {
         return "hidden." + index;
-    }
-
-    static String loraDown(int layer, Projection role) {
-        return "lora_a." + layer + "." + role.name();
-    }
-
-    static String loraUp(int layer, Projection role) {
-        return "lora_b." + layer + "." + role.name();
     }
 
     /**
@@ -96,7 +86,7 @@ final class BertOnnxGraph {
             // need not send a zero tensor of the pass's whole size.
             g.input(PROMPT_SLOTS, BOOL, "prompt_rows", "prompt_length", 1L);
             g.input(PROMPT_EMBEDS, FLOAT, "prompt_rows", "prompt_length", h);
-            g.input(LORA_SLOT, INT64, "rows");
+            RowLora.declareSlot(g);
             words = g.node("Where", PROMPT_SLOTS, PROMPT_EMBEDS, words);
         }
         String sum =
@@ -304,8 +294,7 @@ final class BertOnnxGraph {
 
     /**
      * Each row's LoRA update of one projection, {@code [rows, length, out]}: the stacks are per
-     * row, so it is computed padded. Each projection has its own rank, the largest among the pass's
-     * adapters that adapt it.
+     * row, so it is computed padded.
      */
     private static String paddedLoraUpdate(
             OnnxGraphBuilder g,
@@ -314,13 +303,10 @@ final class BertOnnxGraph {
             String input,
             int layer,
             Projection role) {
-        long[] shape = BertParameterNames.weightShape(weights.config(), role);
-        String rank = "rank." + layer + "." + role.name();
-        String down = g.input(loraDown(layer, role), FLOAT, "slots", shape[1], rank);
-        String up = g.input(loraUp(layer, role), FLOAT, "slots", rank, shape[0]);
-        String rowDown = g.node("Gather", List.of(down, LORA_SLOT), attributes("axis", 0L));
-        String rowUp = g.node("Gather", List.of(up, LORA_SLOT), attributes("axis", 0L));
-        return g.node("MatMul", g.node("MatMul", tokens.pad(input), rowDown), rowUp);
+        ProjectionSite site =
+                BertParameterNames.sites(weights.config())
+                        .get(Projection.ENCODER_LAYER.indexOf(role));
+        return RowLora.update(g, tokens.pad(input), layer, site);
     }
 
     /** {@code Wᵀ}, {@code [in, out]}, as MatMul wants it. */

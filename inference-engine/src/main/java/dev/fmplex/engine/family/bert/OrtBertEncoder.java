@@ -9,15 +9,14 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.ort.LoraStacks;
 import dev.fmplex.engine.ort.OrtSessions;
+import dev.fmplex.engine.ort.RowLora;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import java.util.Set;
  * every row a LoRA slot (0 for rows without an adapter) and, for every projection, the stacks of
  * the pass's adapters at that projection, zero where an adapter does not adapt it; ranks are
  * zero-padded to the largest, which adds exact zeros. The stacks of recent adapter sets are cached
- * ({@link LoraStackCache}). Token-wise work runs on the pass's real tokens only (see {@link
+ * ({@link RowLora}). Token-wise work runs on the pass's real tokens only (see {@link
  * BertOnnxGraph}).
  */
 final class OrtBertEncoder implements BertForward, AutoCloseable {
@@ -41,7 +40,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
     private final OrtSession plain;
     private final OrtSession extended;
     private final OrtEnvironment environment = OrtSessions.environment();
-    private final LoraStackCache stacks;
+    private final RowLora lora;
     private final Map<String, OnnxTensor> noPrompts;
 
     /**
@@ -50,7 +49,8 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
     OrtBertEncoder(
             BackboneParameters<BertConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
-        this.stacks = new LoraStackCache(config, stackBudgetBytes);
+        this.lora =
+                new RowLora(config.layers(), BertParameterNames.sites(config), stackBudgetBytes);
         this.noPrompts = noPrompts(config.hiddenSize());
         List<OrtSession> sessions =
                 OrtSessions.createSharing(
@@ -78,7 +78,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
         int length = (int) inputs.ids().getShape().get(1);
         int h = config.hiddenSize();
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        LoraStacks lora = null;
+        LoraStacks stacks = null;
         try {
             long[] tokens = new long[] {rows, length};
             feeds.put(BertOnnxGraph.INPUT_IDS, longs(inputs.ids().toLongArray(), tokens));
@@ -101,9 +101,9 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
                     inputs.prompts() != null || rowModules.stream().anyMatch(m -> !m.isEmpty());
             Map<String, OnnxTensor> run = feeds;
             if (extensions) {
-                lora = putLora(feeds, rowModules);
+                stacks = lora.feed(feeds, rowModules);
                 run = new HashMap<>(feeds);
-                run.putAll(lora.tensors());
+                run.putAll(stacks.tensors());
                 if (inputs.prompts() != null) {
                     putPrompts(run, feeds, inputs, rows, length, h);
                 } else {
@@ -130,8 +130,8 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
             throw new IllegalStateException("ONNX Runtime pass failed: " + e.getMessage(), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
-            if (lora != null) {
-                lora.release();
+            if (stacks != null) {
+                stacks.release();
             }
         }
     }
@@ -204,35 +204,6 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
                 environment, packed, shape, ai.onnxruntime.OnnxJavaType.BOOL);
     }
 
-    /**
-     * Gives every row its adapter's slot and returns the pass's stacks (held until released). Slots
-     * follow a canonical order of the pass's adapters, so passes with the same adapters in any row
-     * order share one cached set of stacks.
-     */
-    private LoraStacks putLora(
-            Map<String, OnnxTensor> feeds, List<? extends List<LoraModule>> rowModules)
-            throws OrtException {
-        Map<LoraModule, List<LoraModule>> byFirst = new IdentityHashMap<>();
-        for (List<LoraModule> modules : rowModules) {
-            if (!modules.isEmpty()) {
-                byFirst.putIfAbsent(modules.get(0), modules);
-            }
-        }
-        List<List<LoraModule>> adapters = new ArrayList<>(byFirst.values());
-        adapters.sort(Comparator.comparingInt(adapter -> System.identityHashCode(adapter.get(0))));
-        Map<LoraModule, Integer> slotOf = new IdentityHashMap<>();
-        for (int a = 0; a < adapters.size(); a++) {
-            slotOf.put(adapters.get(a).get(0), a + 1);
-        }
-        long[] rowSlot = new long[rowModules.size()];
-        for (int row = 0; row < rowModules.size(); row++) {
-            List<LoraModule> modules = rowModules.get(row);
-            rowSlot[row] = modules.isEmpty() ? 0 : slotOf.get(modules.get(0));
-        }
-        feeds.put(BertOnnxGraph.LORA_SLOT, longs(rowSlot, new long[] {rowSlot.length}));
-        return stacks.acquire(adapters);
-    }
-
     private OnnxTensor longs(long[] values, long[] shape) throws OrtException {
         return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
     }
@@ -243,7 +214,7 @@ final class OrtBertEncoder implements BertForward, AutoCloseable {
 
     @Override
     public void close() {
-        stacks.clear();
+        lora.close();
         noPrompts.values().forEach(OnnxTensor::close);
         try {
             plain.close();

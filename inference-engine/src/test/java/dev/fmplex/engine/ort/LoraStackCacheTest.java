@@ -1,4 +1,4 @@
-package dev.fmplex.engine.family.bert;
+package dev.fmplex.engine.ort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,21 +7,24 @@ import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Stacks are built once per adapter set, laid out per slot, and closed only when unused. */
 class LoraStackCacheTest {
 
-    private static final BertConfig CONFIG = new BertConfig(50, 8, 2, 2, 16, 16, 2, 1e-12f);
+    private static final int LAYERS = 2;
+    private static final List<ProjectionSite> SITES =
+            ProjectionSite.encoderLayer(Projection::name, 8, 16);
 
     @Test
     void stacksPlaceEachAdapterAtItsSlotWithPerProjectionRanks() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             List<LoraModule> a = List.of(module(manager, 0, Projection.QUERY, 2, 1f));
             List<LoraModule> b = List.of(module(manager, 0, Projection.QUERY, 4, 2f));
-            LoraStacks stacks = LoraStacks.build(CONFIG, List.of(a, b));
-            OnnxTensor down = stacks.tensors().get(BertOnnxGraph.loraDown(0, Projection.QUERY));
+            LoraStacks stacks = LoraStacks.build(LAYERS, SITES, List.of(a, b));
+            OnnxTensor down = stacks.tensors().get(RowLora.down(0, Projection.QUERY));
             assertThat(down.getInfo().getShape()).containsExactly(3, 8, 4);
             float[] values = down.getFloatBuffer().array();
             int block = 8 * 4;
@@ -33,7 +36,7 @@ class LoraStackCacheTest {
             assertThat(values[block + 3]).isZero();
             assertThat(slice(values, 2 * block, block)).containsOnly(2f);
             // A projection no adapter adapts: rank 1 of zeros.
-            OnnxTensor key = stacks.tensors().get(BertOnnxGraph.loraUp(1, Projection.KEY));
+            OnnxTensor key = stacks.tensors().get(RowLora.up(1, Projection.KEY));
             assertThat(key.getInfo().getShape()).containsExactly(3, 1, 8);
             assertThat(key.getFloatBuffer().array()).containsOnly(0f);
             stacks.acquire();
@@ -48,10 +51,10 @@ class LoraStackCacheTest {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             List<LoraModule> a = List.of(module(manager, 0, Projection.VALUE, 2, 1f));
             List<LoraModule> b = List.of(module(manager, 1, Projection.VALUE, 2, 1f));
-            LoraStacks probe = LoraStacks.build(CONFIG, List.of(a));
+            LoraStacks probe = LoraStacks.build(LAYERS, SITES, List.of(a));
             long oneSet = probe.bytes();
             probe.evict();
-            LoraStackCache cache = new LoraStackCache(CONFIG, oneSet);
+            LoraStackCache cache = new LoraStackCache(LAYERS, SITES, oneSet);
 
             LoraStacks first = cache.acquire(List.of(a));
             first.release();
@@ -62,7 +65,7 @@ class LoraStackCacheTest {
             // A second set pushes the first (still held by a pass) out of the budget.
             LoraStacks other = cache.acquire(List.of(b));
             assertThat(cache.size()).isEqualTo(1);
-            OnnxTensor held = first.tensors().get(BertOnnxGraph.loraDown(0, Projection.VALUE));
+            OnnxTensor held = first.tensors().get(RowLora.down(0, Projection.VALUE));
             assertThat(held.isClosed()).isFalse();
             again.release();
             assertThat(held.isClosed()).isTrue();
@@ -81,7 +84,7 @@ class LoraStackCacheTest {
 
     private static LoraModule module(
             NDManager manager, int layer, Projection role, int rank, float value) {
-        long[] shape = BertParameterNames.weightShape(CONFIG, role);
+        long[] shape = SITES.get(Projection.ENCODER_LAYER.indexOf(role)).weightShape();
         return new LoraModule(
                 layer,
                 role,

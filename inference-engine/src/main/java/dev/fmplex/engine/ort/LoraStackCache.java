@@ -1,6 +1,7 @@
-package dev.fmplex.engine.family.bert;
+package dev.fmplex.engine.ort;
 
 import dev.fmplex.engine.extension.LoraModule;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -9,7 +10,7 @@ import java.util.Map;
 
 /**
  * The most recently used {@link LoraStacks}, by adapter set, within a byte budget. Passes with the
- * same adapters in the same slot order (see {@link OrtBertEncoder}) share one set of stacks; a set
+ * same adapters in the same slot order (see {@link RowLora#feed}) share one set of stacks; a set
  * over the budget on its own is built for its pass and not kept.
  *
  * <p>An adapter is keyed by the identity of its first module (a module belongs to one adapter): a
@@ -18,13 +19,15 @@ import java.util.Map;
  */
 final class LoraStackCache {
 
-    private final BertConfig config;
+    private final int layers;
+    private final List<ProjectionSite> sites;
     private final long budgetBytes;
     private final Map<List<Identity>, LoraStacks> sets = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
-    LoraStackCache(BertConfig config, long budgetBytes) {
-        this.config = config;
+    LoraStackCache(int layers, List<ProjectionSite> sites, long budgetBytes) {
+        this.layers = layers;
+        this.sites = List.copyOf(sites);
         this.budgetBytes = budgetBytes;
     }
 
@@ -45,7 +48,7 @@ final class LoraStackCache {
             }
         }
         // Built outside the lock: a pass with a new set does not hold up passes with known ones.
-        LoraStacks built = LoraStacks.build(config, adapters);
+        LoraStacks built = LoraStacks.build(layers, sites, adapters);
         built.acquire();
         synchronized (this) {
             LoraStacks raced = sets.get(key);

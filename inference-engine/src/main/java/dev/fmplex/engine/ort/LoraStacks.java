@@ -1,10 +1,10 @@
-package dev.fmplex.engine.family.bert;
+package dev.fmplex.engine.ort;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.nn.Projection;
-import dev.fmplex.engine.ort.OrtSessions;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -14,18 +14,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The LoRA stacks of the extended graph for one set of adapters in slot order: for every projection
- * of every layer, {@code lora_a [slots, in, r]} and {@code lora_b [slots, r, out]}, slot 0 all
- * zeros and slot {@code k} the {@code k}-th adapter's matrices, zero where that adapter does not
- * adapt the projection. Each projection's rank is the largest among the adapters that adapt it
- * (smaller ranks zero-padded, which adds exact zeros); a projection no adapter adapts gets rank 1
- * of zeros, so a set adapting only query and value costs little at the other four.
+ * The LoRA stacks of a graph with {@link RowLora} branches for one set of adapters in slot order:
+ * for every projection of every layer, {@code lora_a [slots, in, r]} and {@code lora_b [slots, r,
+ * out]}, slot 0 all zeros and slot {@code k} the {@code k}-th adapter's matrices, zero where that
+ * adapter does not adapt the projection. Each projection's rank is the largest among the adapters
+ * that adapt it (smaller ranks zero-padded, which adds exact zeros); a projection no adapter adapts
+ * gets rank 1 of zeros, so a set adapting only query and value costs little at the other four.
  *
  * <p>The stacks sit in direct buffers that ONNX Runtime reads in place, and are shared by every
  * pass with the same adapter set ({@link LoraStackCache}), so a steady mix of adapters pays for
  * assembling them once. Reference counted: closed when evicted and no pass uses them any more.
  */
-final class LoraStacks {
+public final class LoraStacks {
 
     private final Map<String, OnnxTensor> tensors;
     private final long bytes;
@@ -39,18 +39,21 @@ final class LoraStacks {
     }
 
     /**
+     * @param layers the encoder's layers; modules are matched by their layer index
+     * @param sites the projections of one layer that carry branches
      * @param adapters each adapter's modules, in slot order (the first is slot 1)
      */
-    static LoraStacks build(BertConfig config, List<List<LoraModule>> adapters) {
+    static LoraStacks build(
+            int layers, List<ProjectionSite> sites, List<List<LoraModule>> adapters) {
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         long bytes = 0;
         int slots = adapters.size() + 1;
         try {
-            for (int layer = 0; layer < config.layers(); layer++) {
-                for (Projection role : Projection.ENCODER_LAYER) {
-                    long[] shape = BertParameterNames.weightShape(config, role);
-                    int out = (int) shape[0];
-                    int in = (int) shape[1];
+            for (int layer = 0; layer < layers; layer++) {
+                for (ProjectionSite site : sites) {
+                    Projection role = site.role();
+                    int out = (int) site.out();
+                    int in = (int) site.in();
                     int rank = 1;
                     for (List<LoraModule> adapter : adapters) {
                         LoraModule module = find(adapter, layer, role);
@@ -79,8 +82,8 @@ final class LoraStacks {
                                     out);
                         }
                     }
-                    tensors.put(BertOnnxGraph.loraDown(layer, role), tensor(down, slots, in, rank));
-                    tensors.put(BertOnnxGraph.loraUp(layer, role), tensor(up, slots, rank, out));
+                    tensors.put(RowLora.down(layer, role), tensor(down, slots, in, rank));
+                    tensors.put(RowLora.up(layer, role), tensor(up, slots, rank, out));
                     bytes += 4L * (down.capacity() + up.capacity());
                 }
             }
@@ -118,7 +121,7 @@ final class LoraStacks {
     }
 
     /** The graph inputs, by name; valid while this pass holds the stacks. */
-    Map<String, OnnxTensor> tensors() {
+    public Map<String, OnnxTensor> tensors() {
         return tensors;
     }
 
@@ -130,7 +133,8 @@ final class LoraStacks {
         users++;
     }
 
-    synchronized void release() {
+    /** Ends one pass's use; the stacks close once evicted and unused. */
+    public synchronized void release() {
         users--;
         closeIfUnused();
     }
