@@ -6,10 +6,10 @@ import static dev.fmplex.engine.ort.OnnxGraphBuilder.INT32;
 import static dev.fmplex.engine.ort.OnnxGraphBuilder.INT64;
 import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
 
-import ai.djl.ndarray.NDArray;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.engine.nn.ProjectionSite;
+import dev.fmplex.engine.ort.EncoderOps;
 import dev.fmplex.engine.ort.OnnxGraphBuilder;
 import dev.fmplex.engine.ort.RowLora;
 import java.util.HashMap;
@@ -18,10 +18,7 @@ import java.util.Map;
 
 /**
  * The BERT encoder of {@link BertEncoder} as an ONNX graph over the same weights, with the inputs
- * per-row extensions need. Layers use ONNX Runtime's fused contrib kernels ({@code
- * MultiHeadAttention}, {@code SkipLayerNormalization}, {@code BiasGelu}; see {@link #layer}): its
- * optimizer fuses those patterns on an exported BERT, but not on a graph carrying LoRA branches, so
- * the graph names them itself.
+ * per-row extensions need. Layers use ONNX Runtime's fused kernels ({@link EncoderOps}).
  *
  * <p>Two variants are built. Without extensions it is the plain encoder. With them, every
  * projection of every layer carries a per-row LoRA branch ({@link RowLora}). Soft prompts enter as
@@ -106,7 +103,12 @@ final class BertOnnxGraph {
                                 BertParameterNames.TOKEN_TYPE_EMBEDDINGS,
                                 TOKEN_TYPE_IDS));
         String state =
-                norm(g, weights, BertParameterNames.EMBEDDINGS_NORM, tokens.unpad(sum, h), config);
+                EncoderOps.layerNorm(
+                        g,
+                        weights,
+                        BertParameterNames.EMBEDDINGS_NORM,
+                        tokens.unpad(sum, h),
+                        config.layerNormEps());
         publish(g, 0, state, h);
         for (int layer = 0; layer < config.layers(); layer++) {
             state = layer(g, tokens, weights, state, layer, extensions);
@@ -116,11 +118,8 @@ final class BertOnnxGraph {
     }
 
     /**
-     * One encoder layer, as ONNX Runtime's fused kernels: one product for query, key and value,
-     * {@code MultiHeadAttention} (scores, mask, softmax and context in one kernel), {@code
-     * SkipLayerNormalization} for bias + residual + norm, and {@code BiasGelu}. That is 9 nodes a
-     * layer where the same math written op by op takes 27, and on a short pass per-node overhead,
-     * not arithmetic, is most of the time.
+     * One encoder layer (post-norm) on ONNX Runtime's fused kernels ({@link EncoderOps}): 9 nodes a
+     * layer where the same math written op by op takes 27.
      */
     private static String layer(
             OnnxGraphBuilder g,
@@ -131,94 +130,88 @@ final class BertOnnxGraph {
             boolean extensions) {
         BertConfig config = weights.config();
         long h = config.hiddenSize();
-        String queryKeyValue = g.node("MatMul", input, fusedAttentionInput(g, weights, layer));
+        String prefix = BertParameterNames.layerPrefix(layer);
+        String queryKeyValue =
+                g.node(
+                        "MatMul",
+                        input,
+                        EncoderOps.fusedQueryKeyValue(
+                                g,
+                                weights,
+                                prefix + "attention.qkv.T",
+                                BertParameterNames.weight(layer, Projection.QUERY),
+                                BertParameterNames.weight(layer, Projection.KEY),
+                                BertParameterNames.weight(layer, Projection.VALUE)));
         List<String> split =
                 g.node("", "Split", List.of(tokens.pad(queryKeyValue)), 3, attributes("axis", -1L));
-        String query = split.get(0);
-        String key = split.get(1);
-        String value = split.get(2);
+        String[] attentionInputs = split.toArray(String[]::new);
         if (extensions) {
-            query =
-                    g.node(
-                            "Add",
-                            query,
-                            paddedLoraUpdate(g, tokens, weights, input, layer, Projection.QUERY));
-            key =
-                    g.node(
-                            "Add",
-                            key,
-                            paddedLoraUpdate(g, tokens, weights, input, layer, Projection.KEY));
-            value =
-                    g.node(
-                            "Add",
-                            value,
-                            paddedLoraUpdate(g, tokens, weights, input, layer, Projection.VALUE));
+            Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
+            for (int i = 0; i < roles.length; i++) {
+                attentionInputs[i] =
+                        g.node(
+                                "Add",
+                                attentionInputs[i],
+                                RowLora.update(
+                                        g, tokens.pad(input), layer, site(config, roles[i])));
+            }
         }
-        String attentionBias =
-                g.initializer(
-                        "layer." + layer + ".attention.qkv.bias",
-                        () ->
-                                concat(
-                                        bias(weights, layer, Projection.QUERY),
-                                        bias(weights, layer, Projection.KEY),
-                                        bias(weights, layer, Projection.VALUE)),
-                        3 * h);
         String context =
-                g.node(
-                                OnnxGraphBuilder.MICROSOFT,
-                                "MultiHeadAttention",
-                                List.of(query, key, value, attentionBias, KEY_MASK),
-                                1,
-                                attributes(
-                                        "num_heads",
-                                        (long) config.attentionHeads(),
-                                        "mask_filter_value",
-                                        MASKED_SCORE))
-                        .get(0);
+                EncoderOps.attention(
+                        g,
+                        attentionInputs[0],
+                        attentionInputs[1],
+                        attentionInputs[2],
+                        EncoderOps.concatenated(
+                                g,
+                                weights,
+                                prefix + "attention.qkv.bias",
+                                BertParameterNames.bias(layer, Projection.QUERY),
+                                BertParameterNames.bias(layer, Projection.KEY),
+                                BertParameterNames.bias(layer, Projection.VALUE)),
+                        KEY_MASK,
+                        config.attentionHeads(),
+                        MASKED_SCORE);
         String attended =
-                skipNorm(
+                EncoderOps.skipNorm(
+                                g,
+                                weights,
+                                BertParameterNames.attentionNorm(layer),
+                                product(
+                                        g,
+                                        tokens,
+                                        weights,
+                                        tokens.unpad(context, h),
+                                        layer,
+                                        Projection.ATTENTION_OUTPUT,
+                                        extensions),
+                                input,
+                                BertParameterNames.bias(layer, Projection.ATTENTION_OUTPUT),
+                                config.layerNormEps())
+                        .get(0);
+        // BERT's "gelu" is the exact one, with erf, as BiasGelu computes it.
+        String gelu =
+                EncoderOps.biasGelu(
                         g,
                         weights,
-                        BertParameterNames.attentionNorm(layer),
                         product(
                                 g,
                                 tokens,
                                 weights,
-                                tokens.unpad(context, h),
+                                attended,
                                 layer,
-                                Projection.ATTENTION_OUTPUT,
+                                Projection.INTERMEDIATE,
                                 extensions),
-                        input,
-                        BertParameterNames.bias(layer, Projection.ATTENTION_OUTPUT));
-        // BERT's "gelu" is the exact one, with erf, as BiasGelu computes it.
-        String gelu =
-                g.node(
-                                OnnxGraphBuilder.MICROSOFT,
-                                "BiasGelu",
-                                List.of(
-                                        product(
-                                                g,
-                                                tokens,
-                                                weights,
-                                                attended,
-                                                layer,
-                                                Projection.INTERMEDIATE,
-                                                extensions),
-                                        vector(
-                                                g,
-                                                weights,
-                                                BertParameterNames.bias(
-                                                        layer, Projection.INTERMEDIATE))),
-                                1,
-                                Map.of())
-                        .get(0);
-        return skipNorm(
-                g,
-                weights,
-                BertParameterNames.outputNorm(layer),
-                product(g, tokens, weights, gelu, layer, Projection.OUTPUT, extensions),
-                attended,
-                BertParameterNames.bias(layer, Projection.OUTPUT));
+                        BertParameterNames.bias(layer, Projection.INTERMEDIATE));
+        return EncoderOps.skipNorm(
+                        g,
+                        weights,
+                        BertParameterNames.outputNorm(layer),
+                        product(g, tokens, weights, gelu, layer, Projection.OUTPUT, extensions),
+                        attended,
+                        BertParameterNames.bias(layer, Projection.OUTPUT),
+                        config.layerNormEps())
+                .get(0);
     }
 
     /**
@@ -264,14 +257,10 @@ final class BertOnnxGraph {
         g.output(name, FLOAT, "rows", "length", h);
     }
 
-    private static String heads(OnnxGraphBuilder g, String states, String shape, long[] perm) {
-        return g.node(
-                "Transpose", List.of(g.node("Reshape", states, shape)), attributes("perm", perm));
-    }
-
     /**
      * {@code x·Wᵀ} without the bias (the consuming fused node adds it), plus, when the graph takes
-     * extensions, each row's LoRA update, gathered back to the tokens.
+     * extensions, each row's LoRA update: the stacks are per row, so the update is computed padded
+     * and gathered back to the tokens.
      */
     private static String product(
             OnnxGraphBuilder g,
@@ -281,163 +270,30 @@ final class BertOnnxGraph {
             int layer,
             Projection role,
             boolean extensions) {
-        String base = g.node("MatMul", input, transposedWeight(g, weights, layer, role));
+        String base =
+                g.node(
+                        "MatMul",
+                        input,
+                        EncoderOps.transposed(g, weights, BertParameterNames.weight(layer, role)));
         if (!extensions) {
             return base;
         }
-        long out = BertParameterNames.weightShape(weights.config(), role)[0];
+        ProjectionSite site = site(weights.config(), role);
         return g.node(
                 "Add",
                 base,
-                tokens.unpad(paddedLoraUpdate(g, tokens, weights, input, layer, role), out));
+                tokens.unpad(RowLora.update(g, tokens.pad(input), layer, site), site.out()));
     }
 
-    /**
-     * Each row's LoRA update of one projection, {@code [rows, length, out]}: the stacks are per
-     * row, so it is computed padded.
-     */
-    private static String paddedLoraUpdate(
-            OnnxGraphBuilder g,
-            Tokens tokens,
-            BackboneParameters<BertConfig> weights,
-            String input,
-            int layer,
-            Projection role) {
-        ProjectionSite site =
-                BertParameterNames.sites(weights.config())
-                        .get(Projection.ENCODER_LAYER.indexOf(role));
-        return RowLora.update(g, tokens.pad(input), layer, site);
-    }
-
-    /** {@code Wᵀ}, {@code [in, out]}, as MatMul wants it. */
-    private static String transposedWeight(
-            OnnxGraphBuilder g,
-            BackboneParameters<BertConfig> weights,
-            int layer,
-            Projection role) {
-        NDArray weight = weights.get(BertParameterNames.weight(layer, role));
-        int out = (int) weight.getShape().get(0);
-        int in = (int) weight.getShape().get(1);
-        return g.initializer(
-                BertParameterNames.weight(layer, role) + ".T",
-                () -> transpose(weight.toFloatArray(), out, in),
-                in,
-                out);
-    }
-
-    /**
-     * Query, key and value weights side by side, {@code [hidden, 3 hidden]}: one product instead of
-     * three (a wider product also runs closer to the machine's peak on few tokens).
-     */
-    private static String fusedAttentionInput(
-            OnnxGraphBuilder g, BackboneParameters<BertConfig> weights, int layer) {
-        int h = weights.config().hiddenSize();
-        return g.initializer(
-                "layer." + layer + ".attention.qkv.T",
-                () -> {
-                    float[] fused = new float[h * 3 * h];
-                    Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
-                    for (int part = 0; part < roles.length; part++) {
-                        float[] weight =
-                                weights.get(BertParameterNames.weight(layer, roles[part]))
-                                        .toFloatArray();
-                        // weight is [out = h, in = h]; fused[in][part * h + out] = weight[out][in].
-                        for (int o = 0; o < h; o++) {
-                            for (int i = 0; i < h; i++) {
-                                fused[i * 3 * h + part * h + o] = weight[o * h + i];
-                            }
-                        }
-                    }
-                    return fused;
-                },
-                h,
-                3L * h);
-    }
-
-    private static float[] bias(
-            BackboneParameters<BertConfig> weights, int layer, Projection role) {
-        return weights.get(BertParameterNames.bias(layer, role)).toFloatArray();
-    }
-
-    private static float[] concat(float[]... parts) {
-        int length = 0;
-        for (float[] part : parts) {
-            length += part.length;
-        }
-        float[] joined = new float[length];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, joined, at, part.length);
-            at += part.length;
-        }
-        return joined;
-    }
-
-    private static String vector(
-            OnnxGraphBuilder g, BackboneParameters<BertConfig> weights, String name) {
-        NDArray values = weights.get(name);
-        return g.initializer(name, values::toFloatArray, values.getShape().get(0));
-    }
-
-    /**
-     * {@code [rows, columns]} to {@code [columns, rows]}, in Java: the weights' manager is capped.
-     */
-    private static float[] transpose(float[] matrix, int rows, int columns) {
-        float[] transposed = new float[matrix.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < columns; c++) {
-                transposed[c * rows + r] = matrix[r * columns + c];
-            }
-        }
-        return transposed;
-    }
-
-    private static String norm(
-            OnnxGraphBuilder g,
-            BackboneParameters<BertConfig> weights,
-            String prefix,
-            String input,
-            BertConfig config) {
-        return g.node(
-                "LayerNormalization",
-                List.of(
-                        input,
-                        vector(g, weights, prefix + ".weight"),
-                        vector(g, weights, prefix + ".bias")),
-                attributes("axis", -1L, "epsilon", config.layerNormEps()));
-    }
-
-    /** {@code LayerNorm(input + bias + skip)}, in one kernel. */
-    private static String skipNorm(
-            OnnxGraphBuilder g,
-            BackboneParameters<BertConfig> weights,
-            String prefix,
-            String input,
-            String skip,
-            String biasName) {
-        return g.node(
-                        OnnxGraphBuilder.MICROSOFT,
-                        "SkipLayerNormalization",
-                        List.of(
-                                input,
-                                skip,
-                                vector(g, weights, prefix + ".weight"),
-                                vector(g, weights, prefix + ".bias"),
-                                vector(g, weights, biasName)),
-                        1,
-                        attributes("epsilon", weights.config().layerNormEps()))
-                .get(0);
+    private static ProjectionSite site(BertConfig config, Projection role) {
+        return BertParameterNames.sites(config).get(Projection.ENCODER_LAYER.indexOf(role));
     }
 
     private static String lookup(
             OnnxGraphBuilder g, BackboneParameters<BertConfig> weights, String table, String ids) {
-        NDArray values = weights.get(table);
-        String name =
-                g.initializer(
-                        table,
-                        values::toFloatArray,
-                        values.getShape().get(0),
-                        values.getShape().get(1));
-        return g.node("Gather", List.of(name, ids), Map.of("axis", 0L));
+        return g.node(
+                "Gather",
+                List.of(EncoderOps.parameter(g, weights, table), ids),
+                attributes("axis", 0L));
     }
 }

@@ -1,0 +1,204 @@
+package dev.fmplex.engine.ort;
+
+import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
+
+import ai.djl.ndarray.NDArray;
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pieces every transformer encoder's graph is made of, over a backbone's named parameters, as
+ * ONNX Runtime's fused kernels: one product for query, key and value, {@code MultiHeadAttention}
+ * (scores, mask, softmax and context in one kernel), {@code SkipLayerNormalization} (bias, residual
+ * and norm) and {@code BiasGelu}. ONNX Runtime's optimizer fuses these patterns on an exported
+ * model, but not on a graph carrying per-row LoRA branches, so the graphs name them themselves: on
+ * a short pass per-node overhead, not arithmetic, is most of the time.
+ *
+ * <p>Weights are initializers named after their parameter, produced only when the graph is written
+ * (see {@link OnnxGraphBuilder#initializer(String, java.util.function.Supplier, long...)}), so two
+ * graphs over one backbone share them in one {@link ExternalWeights} file.
+ */
+public final class EncoderOps {
+
+    private EncoderOps() {}
+
+    /** {@code Wᵀ}, {@code [in, out]} as MatMul wants it, for PyTorch's {@code [out, in]} weight. */
+    public static String transposed(
+            OnnxGraphBuilder g, BackboneParameters<?> weights, String weightName) {
+        NDArray weight = weights.get(weightName);
+        int out = (int) weight.getShape().get(0);
+        int in = (int) weight.getShape().get(1);
+        return g.initializer(
+                weightName + ".T", () -> transpose(weight.toFloatArray(), out, in), in, out);
+    }
+
+    /**
+     * Query, key and value weights side by side, {@code [in, 3 out]}: one product instead of three
+     * (a wider product also runs closer to the machine's peak on few tokens).
+     *
+     * @param name the fused initializer's name
+     */
+    public static String fusedQueryKeyValue(
+            OnnxGraphBuilder g,
+            BackboneParameters<?> weights,
+            String name,
+            String query,
+            String key,
+            String value) {
+        long[] shape = weights.get(query).getShape().getShape();
+        int out = (int) shape[0];
+        int in = (int) shape[1];
+        return g.initializer(
+                name,
+                () -> {
+                    float[] fused = new float[in * 3 * out];
+                    String[] parts = {query, key, value};
+                    for (int part = 0; part < parts.length; part++) {
+                        float[] weight = weights.get(parts[part]).toFloatArray();
+                        // weight is [out, in]; fused[i][part * out + o] = weight[o][i].
+                        for (int o = 0; o < out; o++) {
+                            for (int i = 0; i < in; i++) {
+                                fused[i * 3 * out + part * out + o] = weight[o * in + i];
+                            }
+                        }
+                    }
+                    return fused;
+                },
+                in,
+                3L * out);
+    }
+
+    /** Vectors end to end, e.g. the query, key and value biases as one attention bias. */
+    public static String concatenated(
+            OnnxGraphBuilder g, BackboneParameters<?> weights, String name, String... parts) {
+        long length = 0;
+        for (String part : parts) {
+            length += weights.get(part).getShape().size();
+        }
+        return g.initializer(
+                name,
+                () -> {
+                    float[][] values = new float[parts.length][];
+                    int total = 0;
+                    for (int i = 0; i < parts.length; i++) {
+                        values[i] = weights.get(parts[i]).toFloatArray();
+                        total += values[i].length;
+                    }
+                    float[] joined = new float[total];
+                    int at = 0;
+                    for (float[] part : values) {
+                        System.arraycopy(part, 0, joined, at, part.length);
+                        at += part.length;
+                    }
+                    return joined;
+                },
+                length);
+    }
+
+    /** A parameter as it is (a bias, a norm's scale), under its own name. */
+    public static String parameter(OnnxGraphBuilder g, BackboneParameters<?> weights, String name) {
+        NDArray values = weights.get(name);
+        return g.initializer(name, values::toFloatArray, values.getShape().getShape());
+    }
+
+    /** LayerNorm over the last axis with {@code prefix.weight} and {@code prefix.bias}. */
+    public static String layerNorm(
+            OnnxGraphBuilder g,
+            BackboneParameters<?> weights,
+            String prefix,
+            String input,
+            float eps) {
+        return g.node(
+                "LayerNormalization",
+                List.of(
+                        input,
+                        parameter(g, weights, prefix + ".weight"),
+                        parameter(g, weights, prefix + ".bias")),
+                attributes("axis", -1L, "epsilon", eps));
+    }
+
+    /**
+     * {@code SkipLayerNormalization}: {@code LayerNorm(input + skip + bias)} in one kernel.
+     *
+     * @return the normalized value and the un-normalized sum {@code input + skip + bias} (the next
+     *     residual of a pre-norm encoder), in that order
+     */
+    public static List<String> skipNorm(
+            OnnxGraphBuilder g,
+            BackboneParameters<?> weights,
+            String normPrefix,
+            String input,
+            String skip,
+            String biasName,
+            float eps) {
+        List<String> outputs =
+                g.node(
+                        OnnxGraphBuilder.MICROSOFT,
+                        "SkipLayerNormalization",
+                        List.of(
+                                input,
+                                skip,
+                                parameter(g, weights, normPrefix + ".weight"),
+                                parameter(g, weights, normPrefix + ".bias"),
+                                parameter(g, weights, biasName)),
+                        4,
+                        attributes("epsilon", eps));
+        return List.of(outputs.get(0), outputs.get(3));
+    }
+
+    /**
+     * {@code MultiHeadAttention} over {@code [rows, length, width]} query, key and value, their
+     * biases added in the kernel; scaled by {@code 1/sqrt(head size)}.
+     *
+     * @param keyMask an int32 {@code [rows, length]} input, 1 for keys to attend to; {@code ""} for
+     *     none
+     * @param maskedScore the score masked keys get
+     */
+    public static String attention(
+            OnnxGraphBuilder g,
+            String query,
+            String key,
+            String value,
+            String bias,
+            String keyMask,
+            int heads,
+            float maskedScore) {
+        List<String> inputs =
+                keyMask.isEmpty()
+                        ? List.of(query, key, value, bias)
+                        : List.of(query, key, value, bias, keyMask);
+        return g.node(
+                        OnnxGraphBuilder.MICROSOFT,
+                        "MultiHeadAttention",
+                        inputs,
+                        1,
+                        attributes("num_heads", (long) heads, "mask_filter_value", maskedScore))
+                .get(0);
+    }
+
+    /** {@code BiasGelu}: GELU with erf (PyTorch's and Hugging Face's "gelu") of input + bias. */
+    public static String biasGelu(
+            OnnxGraphBuilder g, BackboneParameters<?> weights, String input, String biasName) {
+        return g.node(
+                        OnnxGraphBuilder.MICROSOFT,
+                        "BiasGelu",
+                        List.of(input, parameter(g, weights, biasName)),
+                        1,
+                        Map.of())
+                .get(0);
+    }
+
+    /**
+     * {@code [rows, columns]} to {@code [columns, rows]}, in Java (weights' managers are capped).
+     */
+    private static float[] transpose(float[] matrix, int rows, int columns) {
+        float[] transposed = new float[matrix.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                transposed[c * rows + r] = matrix[r * columns + c];
+            }
+        }
+        return transposed;
+    }
+}
