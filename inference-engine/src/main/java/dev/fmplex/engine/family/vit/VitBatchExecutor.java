@@ -7,16 +7,16 @@ import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.HeadOutputs;
-import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.RowResult;
 import dev.fmplex.engine.execution.SharedRows;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.HeadRow;
 import dev.fmplex.engine.image.ImageInput;
-import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.Pooler;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Runs images of any number of vFMs of one ViT backbone in ONE forward pass.
@@ -38,11 +38,13 @@ import java.util.Map;
  */
 final class VitBatchExecutor {
 
-    private final VitEncoder encoder;
+    private final VitConfig config;
+    private final VitForward forward;
     private final NDManager root;
 
-    public VitBatchExecutor(VitEncoder encoder, NDManager root) {
-        this.encoder = encoder;
+    VitBatchExecutor(VitConfig config, VitForward forward, NDManager root) {
+        this.config = config;
+        this.forward = forward;
         this.root = root;
     }
 
@@ -50,29 +52,18 @@ final class VitBatchExecutor {
      * @param rows rows whose inputs are {@link ImageInput}s of this backbone's size
      */
     public BatchResult execute(List<BatchRow> rows) {
-        VitConfig config = encoder.config();
         int values = config.channels() * config.imageSize() * config.imageSize();
         SharedRows shared = SharedRows.of(rows);
         List<SharedRows.BackboneRow> backboneRows = shared.backboneRows();
         int[] backboneRowOf = shared.backboneRowOf();
-        int lastLayer = shared.lastLayer();
+        Set<Integer> layers = new TreeSet<>();
+        shared.rowsByVfm().keySet().forEach(vfm -> layers.add(vfm.layer()));
 
         try (NDManager batch = root.newSubManager()) {
-            float[] flat =
+            float[] pixels =
                     SharedRows.pack(backboneRows, input -> ((ImageInput) input).pixels(), values);
-            NDArray pixels =
-                    batch.create(
-                            flat,
-                            new Shape(
-                                    backboneRows.size(),
-                                    config.channels(),
-                                    config.imageSize(),
-                                    config.imageSize()));
-            LinearDelta lora = LoraDeltas.of(batch, shared.modules());
-            NDArray[] hidden = encoder.forward(pixels, lastLayer, lora);
-            if (lastLayer == config.layers()) {
-                hidden[lastLayer] = encoder.finalNorm(hidden[lastLayer]);
-            }
+            NDArray[] hidden =
+                    forward.forward(batch, pixels, backboneRows.size(), layers, shared.modules());
             NDArray everyPosition =
                     batch.ones(
                             new Shape(backboneRows.size(), config.sequenceLength()),

@@ -54,11 +54,17 @@ public final class VitFamily implements BackboneFamily {
                             preprocessor(name, directory, weights.config());
                     VitServedBackbone backbone =
                             VitServedBackbone.create(
-                                    name, weights, preprocessor, weightsManager, root);
+                                    name,
+                                    weights,
+                                    preprocessor,
+                                    weightsManager,
+                                    root,
+                                    options.execution(),
+                                    options.intraOpThreads());
                     VitConfig config = weights.config();
                     log.info(
                             "Loaded backbone {} from {} (vit, {} layers, hidden {}, {} x {} images in {}"
-                                    + " patches, {} MB) on {} in {} ms",
+                                    + " patches, {} MB) on {} in {} ms, {} execution",
                             name,
                             directory,
                             config.layers(),
@@ -68,7 +74,8 @@ public final class VitFamily implements BackboneFamily {
                             config.patches(),
                             weights.byteSize() / (1024 * 1024),
                             device,
-                            (System.nanoTime() - start) / 1_000_000);
+                            (System.nanoTime() - start) / 1_000_000,
+                            options.execution().settingName());
                     return backbone;
                 });
     }

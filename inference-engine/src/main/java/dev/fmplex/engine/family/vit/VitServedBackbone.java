@@ -7,6 +7,7 @@ import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.MicroBatches;
 import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.image.ImageInputs;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.ModelInput;
@@ -19,7 +20,7 @@ import java.util.Map;
 /**
  * One loaded ViT backbone: its weights (read-only, shared by every vFM), its image preprocessing
  * and encoder. Memory is tiered as in {@link LoadedBackbone}: capped weights, one sub-manager per
- * batch.
+ * batch. On the ONNX Runtime path the sessions hold the weights and the DJL copy is released.
  *
  * <p>An image's unit of work is its patches plus the class token ({@link
  * VitConfig#sequenceLength()}), so the scheduler's batch budget, set in tokens for text, caps
@@ -27,16 +28,22 @@ import java.util.Map;
  */
 public final class VitServedBackbone extends LoadedBackbone<VitConfig> {
 
+    /** Native bytes the ONNX Runtime path may keep for recent adapter sets' LoRA stacks. */
+    static final long LORA_STACK_BUDGET_BYTES = 64L << 20;
+
     private final ImageInputs inputs;
     private final VitBatchExecutor executor;
     private final VfmImporter importer;
+    private final OrtVitEncoder onnx;
 
     private VitServedBackbone(
             BackboneDescriptor descriptor,
             BackboneParameters<VitConfig> weights,
             ImagePreprocessor preprocessor,
-            NDManager root) {
+            NDManager root,
+            OrtVitEncoder onnx) {
         super(descriptor, weights, root);
+        this.onnx = onnx;
         VitConfig config = weights.config();
         this.inputs =
                 new ImageInputs(
@@ -44,7 +51,11 @@ public final class VitServedBackbone extends LoadedBackbone<VitConfig> {
                         preprocessor,
                         config.channels(),
                         config.sequenceLength());
-        this.executor = new VitBatchExecutor(new VitEncoder(weights), root);
+        this.executor =
+                new VitBatchExecutor(
+                        config,
+                        onnx != null ? onnx : VitForward.eager(new VitEncoder(weights)),
+                        root);
         this.importer = new VfmImporter(VitLoraSurface.of(config));
     }
 
@@ -53,13 +64,18 @@ public final class VitServedBackbone extends LoadedBackbone<VitConfig> {
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
      * @param root the backbone's root manager; owned by the served backbone from now on
+     * @param execution the path batches run on; {@link ExecutionPath#ONNX_RUNTIME} builds the graph
+     *     over {@code weights} once, here, and releases the DJL copy of the weights
+     * @param intraOpThreads threads one ONNX Runtime pass may use
      */
     public static VitServedBackbone create(
             String name,
             BackboneParameters<VitConfig> weights,
             ImagePreprocessor preprocessor,
             NDManager weightsManager,
-            NDManager root) {
+            NDManager root,
+            ExecutionPath execution,
+            int intraOpThreads) {
         weightsManager.cap();
         VitConfig config = weights.config();
         BackboneDescriptor descriptor =
@@ -72,7 +88,17 @@ public final class VitServedBackbone extends LoadedBackbone<VitConfig> {
                         weights.byteSize(),
                         config.sequenceLength(),
                         Map.of("imageSize", config.imageSize(), "channels", config.channels()));
-        return new VitServedBackbone(descriptor, weights, preprocessor, root);
+        OrtVitEncoder onnx =
+                execution == ExecutionPath.ONNX_RUNTIME
+                        ? new OrtVitEncoder(weights, intraOpThreads, LORA_STACK_BUDGET_BYTES)
+                        : null;
+        VitServedBackbone backbone =
+                new VitServedBackbone(descriptor, weights, preprocessor, root, onnx);
+        if (onnx != null) {
+            // ONNX Runtime holds the weights now; a second copy would only cost memory.
+            backbone.releaseWeights(weightsManager, "ONNX Runtime holds them");
+        }
+        return backbone;
     }
 
     @Override
@@ -94,5 +120,13 @@ public final class VitServedBackbone extends LoadedBackbone<VitConfig> {
     @Override
     public int passOverheadUnits() {
         return MicroBatches.passOverheadUnits(config().hiddenSize(), config().intermediateSize());
+    }
+
+    @Override
+    public void close() {
+        if (onnx != null) {
+            onnx.close();
+        }
+        super.close();
     }
 }

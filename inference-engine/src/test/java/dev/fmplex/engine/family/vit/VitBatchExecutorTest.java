@@ -16,6 +16,7 @@ import dev.fmplex.engine.execution.RowResult;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.image.ImageInput;
 import dev.fmplex.engine.input.ModelInput;
@@ -38,14 +39,16 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The exactness invariant on ViT, through the real path a worker uses: a checkpoint directory
  * loaded by {@link VitFamily}, vFMs imported from PEFT files by the backbone's importer, inputs
  * prepared from a request, and one mixed batch. Each vFM's outputs equal its dedicated model's: its
- * adapter merged into the weights, one image at a time, no deltas, its head computed by hand.
+ * adapter merged into the weights, one image at a time, no deltas, its head computed by hand. On
+ * both execution paths: the ONNX Runtime graph is held to the same dedicated models.
  */
 class VitBatchExecutorTest {
 
@@ -59,22 +62,34 @@ class VitBatchExecutorTest {
     private final List<VfmModel> models = new ArrayList<>();
 
     @BeforeEach
-    void load() throws Exception {
+    void writeCheckpoint() throws Exception {
         baseWeights = TinyVitCheckpoints.randomWeights(CONFIG, 21);
         TinyVitCheckpoints.write(checkpoint, CONFIG, baseWeights);
+    }
+
+    /** The backbone as a worker loads it, batches running on {@code execution}. */
+    private void load(ExecutionPath execution) throws Exception {
         runtime =
                 new VitFamily()
-                        .load("tiny-vit", checkpoint, new BackboneLoadOptions(Device.cpu(), 256));
+                        .load(
+                                "tiny-vit",
+                                checkpoint,
+                                new BackboneLoadOptions(Device.cpu(), 256, execution, 2));
     }
 
     @AfterEach
     void close() {
         models.forEach(VfmModel::release);
-        runtime.close();
+        if (runtime != null) {
+            runtime.close();
+        }
     }
 
-    @Test
-    void mixedVfmsInOneBatchEqualTheirDedicatedMergedWeightModels() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ExecutionPath.class)
+    void mixedVfmsInOneBatchEqualTheirDedicatedMergedWeightModels(ExecutionPath execution)
+            throws Exception {
+        load(execution);
         // Attention-only LoRA, classification head in the adapter (modules_to_save).
         RandomLoraTask attention =
                 RandomLoraTask.vit(CONFIG, 2, EnumSet.of(Projection.QUERY, Projection.VALUE), 3, 1);
@@ -151,7 +166,8 @@ class VitBatchExecutorTest {
             }
         }
         System.out.printf(
-                "ViT mixed vFMs vs dedicated merged models: max abs diff %.2e%n", maxDiff);
+                "ViT mixed vFMs vs dedicated merged models (%s): max abs diff %.2e%n",
+                execution.settingName(), maxDiff);
         assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
         // The adapter changes the output: image 0 under the attention vFM differs from frozen.
         float[] adapted = dedicatedFeatures(attention, attentionModel.task(), pixelsOf(images, 0));
@@ -159,8 +175,10 @@ class VitBatchExecutorTest {
         assertThat(maxAbsDiff(adapted, plain)).isGreaterThan(1e-3);
     }
 
-    @Test
-    void aHeadThatYieldsNaNFailsOnlyItsOwnRows() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ExecutionPath.class)
+    void aHeadThatYieldsNaNFailsOnlyItsOwnRows(ExecutionPath execution) throws Exception {
+        load(execution);
         RandomLoraTask broken = RandomLoraTask.vit(CONFIG, 1, Set.of(), 1, 5);
         // Finite weights (NaN ones are refused at import) whose outputs overflow to infinity.
         java.util.Arrays.fill(broken.headWeight, 3e38f);

@@ -1,0 +1,237 @@
+package dev.fmplex.engine.family.vit;
+
+import static dev.fmplex.engine.ort.OnnxGraphBuilder.FLOAT;
+import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
+
+import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
+import dev.fmplex.engine.ort.EncoderOps;
+import dev.fmplex.engine.ort.OnnxGraphBuilder;
+import dev.fmplex.engine.ort.RowLora;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ViT encoder of {@link VitEncoder} as an ONNX graph over the same weights, on ONNX Runtime's
+ * fused kernels ({@link EncoderOps}).
+ *
+ * <p>Input {@code pixels [rows, channels, size, size]}, preprocessed. Patches are embedded by a
+ * convolution whose stride is its kernel, the class token is expanded to every row and prepended,
+ * and position embeddings are added. ViT is pre-norm, which {@code SkipLayerNormalization} fits
+ * exactly: one node adds a block's output, its bias and the residual, normalizes the sum for the
+ * next block, and hands the sum on as the next residual. Outputs {@code hidden.0} (embeddings) to
+ * {@code hidden.L-1} are Hugging Face's {@code hidden_states}; {@code hidden.L} is the last layer
+ * <em>after</em> the final LayerNorm ({@code last_hidden_state}), which is what a vFM reading the
+ * last layer sees.
+ *
+ * <p>Two variants, as for text: without extensions, and with a per-row LoRA branch ({@link
+ * RowLora}) on every projection of every layer. Rows all have the same length, so nothing is
+ * padded.
+ */
+final class VitOnnxGraph {
+
+    static final String PIXELS = "pixels";
+
+    /** Opset 17: LayerNormalization is a standard op, Shape takes start and end. */
+    static final int OPSET = 17;
+
+    private VitOnnxGraph() {}
+
+    static String hidden(int index) {
+        return "hidden." + index;
+    }
+
+    /**
+     * @param extensions whether the graph takes LoRA stacks
+     */
+    static OnnxGraphBuilder build(BackboneParameters<VitConfig> weights, boolean extensions) {
+        VitConfig config = weights.config();
+        OnnxGraphBuilder g = new OnnxGraphBuilder("fmplex-vit");
+        long h = config.hiddenSize();
+        float eps = config.layerNormEps();
+        g.input(
+                PIXELS,
+                FLOAT,
+                "rows",
+                (long) config.channels(),
+                (long) config.imageSize(),
+                (long) config.imageSize());
+        if (extensions) {
+            RowLora.declareSlot(g);
+        }
+        String residual = embed(g, weights);
+        g.output(
+                g.node("Identity", List.of(residual), Map.of(), hidden(0)),
+                FLOAT,
+                "rows",
+                (long) config.sequenceLength(),
+                h);
+        String normed =
+                EncoderOps.layerNorm(g, weights, VitParameterNames.normBefore(0), residual, eps);
+        for (int layer = 0; layer < config.layers(); layer++) {
+            String attended = attention(g, weights, normed, layer, extensions);
+            List<String> afterAttention =
+                    EncoderOps.skipNorm(
+                            g,
+                            weights,
+                            VitParameterNames.normAfter(layer),
+                            attended,
+                            residual,
+                            VitParameterNames.bias(layer, Projection.ATTENTION_OUTPUT),
+                            eps);
+            String gelu =
+                    EncoderOps.biasGelu(
+                            g,
+                            weights,
+                            product(
+                                    g,
+                                    weights,
+                                    afterAttention.get(0),
+                                    layer,
+                                    Projection.INTERMEDIATE,
+                                    extensions),
+                            VitParameterNames.bias(layer, Projection.INTERMEDIATE));
+            boolean last = layer == config.layers() - 1;
+            List<String> afterMlp =
+                    EncoderOps.skipNorm(
+                            g,
+                            weights,
+                            last
+                                    ? VitParameterNames.FINAL_NORM
+                                    : VitParameterNames.normBefore(layer + 1),
+                            product(g, weights, gelu, layer, Projection.OUTPUT, extensions),
+                            afterAttention.get(1),
+                            VitParameterNames.bias(layer, Projection.OUTPUT),
+                            eps);
+            normed = afterMlp.get(0);
+            residual = afterMlp.get(1);
+            String published = last ? normed : residual;
+            g.output(
+                    g.node("Identity", List.of(published), Map.of(), hidden(layer + 1)),
+                    FLOAT,
+                    "rows",
+                    (long) config.sequenceLength(),
+                    h);
+        }
+        return g;
+    }
+
+    /** Patch embeddings, the class token in front, position embeddings added. */
+    private static String embed(OnnxGraphBuilder g, BackboneParameters<VitConfig> weights) {
+        VitConfig config = weights.config();
+        long h = config.hiddenSize();
+        long patch = config.patchSize();
+        String convolved =
+                g.node(
+                        "Conv",
+                        List.of(
+                                PIXELS,
+                                EncoderOps.parameter(g, weights, VitParameterNames.PATCH_WEIGHT),
+                                EncoderOps.parameter(g, weights, VitParameterNames.PATCH_BIAS)),
+                        attributes(
+                                "kernel_shape",
+                                new long[] {patch, patch},
+                                "strides",
+                                new long[] {patch, patch}));
+        // [rows, hidden, side, side] -> [rows, patches, hidden], patches in row-major order.
+        String patches =
+                g.node(
+                        "Transpose",
+                        List.of(
+                                g.node(
+                                        "Reshape",
+                                        convolved,
+                                        g.initializer("shape.patches", new long[] {0, h, -1}, 3))),
+                        attributes("perm", new long[] {0, 2, 1}));
+        String rows = g.node("Shape", List.of(PIXELS), attributes("start", 0L, "end", 1L));
+        String classShape =
+                g.node(
+                        "Concat",
+                        List.of(rows, g.initializer("shape.class", new long[] {1, h}, 2)),
+                        attributes("axis", 0L));
+        String classTokens =
+                g.node(
+                        "Expand",
+                        EncoderOps.parameter(g, weights, VitParameterNames.CLS_TOKEN),
+                        classShape);
+        return g.node(
+                "Add",
+                g.node("Concat", List.of(classTokens, patches), attributes("axis", 1L)),
+                EncoderOps.parameter(g, weights, VitParameterNames.POSITION_EMBEDDINGS));
+    }
+
+    /** Self-attention through its output product, without the output bias (the norm adds it). */
+    private static String attention(
+            OnnxGraphBuilder g,
+            BackboneParameters<VitConfig> weights,
+            String normed,
+            int layer,
+            boolean extensions) {
+        VitConfig config = weights.config();
+        String prefix = VitParameterNames.layerPrefix(layer);
+        String queryKeyValue =
+                g.node(
+                        "MatMul",
+                        normed,
+                        EncoderOps.fusedQueryKeyValue(
+                                g,
+                                weights,
+                                prefix + "attention.qkv.T",
+                                VitParameterNames.weight(layer, Projection.QUERY),
+                                VitParameterNames.weight(layer, Projection.KEY),
+                                VitParameterNames.weight(layer, Projection.VALUE)));
+        String[] inputs =
+                g.node("", "Split", List.of(queryKeyValue), 3, attributes("axis", -1L))
+                        .toArray(String[]::new);
+        if (extensions) {
+            Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
+            for (int i = 0; i < roles.length; i++) {
+                inputs[i] =
+                        g.node(
+                                "Add",
+                                inputs[i],
+                                RowLora.update(g, normed, layer, site(config, roles[i])));
+            }
+        }
+        String context =
+                EncoderOps.attention(
+                        g,
+                        inputs[0],
+                        inputs[1],
+                        inputs[2],
+                        EncoderOps.concatenated(
+                                g,
+                                weights,
+                                prefix + "attention.qkv.bias",
+                                VitParameterNames.bias(layer, Projection.QUERY),
+                                VitParameterNames.bias(layer, Projection.KEY),
+                                VitParameterNames.bias(layer, Projection.VALUE)),
+                        "",
+                        config.attentionHeads(),
+                        -1e9f);
+        return product(g, weights, context, layer, Projection.ATTENTION_OUTPUT, extensions);
+    }
+
+    /** {@code x·Wᵀ} without the bias, plus each row's LoRA update when the graph takes them. */
+    private static String product(
+            OnnxGraphBuilder g,
+            BackboneParameters<VitConfig> weights,
+            String input,
+            int layer,
+            Projection role,
+            boolean extensions) {
+        String base =
+                g.node(
+                        "MatMul",
+                        input,
+                        EncoderOps.transposed(g, weights, VitParameterNames.weight(layer, role)));
+        return extensions
+                ? g.node("Add", base, RowLora.update(g, input, layer, site(weights.config(), role)))
+                : base;
+    }
+
+    private static ProjectionSite site(VitConfig config, Projection role) {
+        return VitParameterNames.sites(config).get(Projection.ENCODER_LAYER.indexOf(role));
+    }
+}
