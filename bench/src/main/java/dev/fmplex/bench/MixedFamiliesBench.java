@@ -11,6 +11,7 @@ import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.patchtst.PatchTstConfig;
 import dev.fmplex.engine.family.patchtst.PatchTstParameterNames;
 import dev.fmplex.engine.family.patchtst.PatchTstServedBackbone;
@@ -38,6 +39,7 @@ import java.util.function.IntFunction;
  * text: a batch whose rows belong to 8 distinct LoRA vFMs vs the same rows of one LoRA vFM vs no
  * adapter, interleaved in one JVM, on random weights of real shapes: ViT-S/16 at 224 pixels and
  * PatchTST as ibm-granite's ETTh1 checkpoint (7 channels, 512 steps in 42 patches, d_model 128).
+ * ViT runs on both execution paths (eager and onnxruntime); PatchTST has the eager path only.
  */
 public final class MixedFamiliesBench {
 
@@ -68,18 +70,21 @@ public final class MixedFamiliesBench {
                                         + " | mixed vs one vFM | one LoRA vFM's bytes vs the"
                                         + " backbone's |\n|---|---|---|---|---|---|\n");
         VitConfig vit = new VitConfig(384, 12, 6, 1536, 224, 16, 3, 1e-12f);
-        try (VitServedBackbone runtime = vision(vit)) {
-            report.append(
-                    measure(
-                            "ViT-S/16, 224 x 224 (197 positions)",
-                            runtime,
-                            vit.layers(),
-                            vit.hiddenSize(),
-                            i ->
-                                    new ImageInput(
-                                            randomValues(3 * 224 * 224, i), vit.sequenceLength()),
-                            iterations,
-                            rounds));
+        for (ExecutionPath execution : ExecutionPath.values()) {
+            try (VitServedBackbone runtime = vision(vit, execution)) {
+                report.append(
+                        measure(
+                                "ViT-S/16, 224 x 224 (197 positions), " + execution.settingName(),
+                                runtime,
+                                vit.layers(),
+                                vit.hiddenSize(),
+                                i ->
+                                        new ImageInput(
+                                                randomValues(3 * 224 * 224, i),
+                                                vit.sequenceLength()),
+                                iterations,
+                                rounds));
+            }
         }
         PatchTstConfig series =
                 new PatchTstConfig(
@@ -205,14 +210,21 @@ public final class MixedFamiliesBench {
                 manager);
     }
 
-    private static VitServedBackbone vision(VitConfig config) throws Exception {
+    private static VitServedBackbone vision(VitConfig config, ExecutionPath execution)
+            throws Exception {
         NDManager root = BackboneLoading.newRootManager(Device.cpu());
         NDManager weights = BackboneLoading.newWeightsManager(root);
         BackboneParameters<VitConfig> vit =
                 VitParameterNames.parameters(
                         config, random(VitParameterNames.expectedShapes(config), weights));
         return VitServedBackbone.create(
-                "vit-s16", vit, ImagePreprocessor.vitDefaults(config.imageSize()), weights, root);
+                "vit-s16",
+                vit,
+                ImagePreprocessor.vitDefaults(config.imageSize()),
+                weights,
+                root,
+                execution,
+                Runtime.getRuntime().availableProcessors());
     }
 
     private static PatchTstServedBackbone series(PatchTstConfig config) throws Exception {
