@@ -1,12 +1,16 @@
 package dev.fmplex.bench.serving;
 
+import ai.djl.Device;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fmplex.bench.Langchain4jMiniLm;
 import dev.fmplex.engine.execution.MicroBatches;
+import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TokenBatch;
@@ -18,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Backbone-only throughput with real batching: FMplex's encoder (DJL/PyTorch) vs ONNX Runtime on
- * the same ONNX file langchain4j ships, over the very same passes (the worker's plan: rows sorted
- * by length, at most 2048 padded tokens per pass), at equal intra-op threads. Both sides mean-pool
- * and L2-normalize; nothing else runs. ONNX Runtime's threads do not spin (see {@link
- * Langchain4jMiniLm#withoutSpinning()}).
+ * Backbone-only throughput with real batching: FMplex's encoder (on the run's execution path) vs
+ * ONNX Runtime on the same ONNX file langchain4j ships, over the very same passes (the worker's
+ * plan: rows sorted by length, at most 2048 padded tokens per pass), at equal intra-op threads.
+ * Both sides mean-pool and L2-normalize; nothing else runs. ONNX Runtime's threads do not spin (see
+ * {@link Langchain4jMiniLm#withoutSpinning()}).
  */
 final class BackboneThroughput {
 
@@ -47,8 +51,9 @@ final class BackboneThroughput {
             byte[] model,
             List<EncodedText> texts,
             List<Integer> threadCounts,
-            int rounds)
-            throws OrtException {
+            int rounds,
+            ExecutionPath execution)
+            throws Exception {
         List<List<EncodedText>> passes = new ArrayList<>();
         for (List<Integer> pass : MicroBatches.plan(texts, 2048)) {
             passes.add(pass.stream().map(texts::get).toList());
@@ -59,21 +64,32 @@ final class BackboneThroughput {
         for (int threads : threadCounts) {
             OrtSession.SessionOptions options = Langchain4jMiniLm.withoutSpinning();
             options.setIntraOpNumThreads(threads);
+            // An ONNX Runtime backbone's threads are fixed when it is built: one of its own per
+            // thread count (the eager one is re-threaded on this thread instead).
+            BertServedBackbone own =
+                    execution == ExecutionPath.ONNX_RUNTIME
+                            ? BundledMiniLm.load(
+                                    new BackboneLoadOptions(Device.cpu(), 256, execution, threads))
+                            : null;
+            BertServedBackbone fmplexSide = own != null ? own : runtime;
             try (OrtSession session = environment.createSession(model, options)) {
                 IntraOpThreads.setForThisThread(threads);
-                checkSameOutputs(runtime, environment, session, passes.get(passes.size() - 1));
-                runFmplex(runtime, passes);
+                checkSameOutputs(fmplexSide, environment, session, passes.get(passes.size() - 1));
+                runFmplex(fmplexSide, passes);
                 runOrt(environment, session, passes);
                 double[] fmplex = new double[rounds];
                 double[] ort = new double[rounds];
                 for (int round = 0; round < rounds; round++) {
-                    fmplex[round] = texts.size() / runFmplex(runtime, passes);
+                    fmplex[round] = texts.size() / runFmplex(fmplexSide, passes);
                     ort[round] = texts.size() / runOrt(environment, session, passes);
                 }
                 rows.add(
                         new Row(threads, texts.size(), passes.size(), median(fmplex), median(ort)));
             } finally {
                 IntraOpThreads.setForThisThread(defaultThreads);
+                if (own != null) {
+                    own.close();
+                }
             }
         }
         return rows;

@@ -3,6 +3,8 @@ package dev.fmplex.bench.serving;
 import ai.djl.Device;
 import dev.fmplex.bench.Langchain4jMiniLm;
 import dev.fmplex.bench.MachineInfo;
+import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.family.bert.BundledMiniLm;
 import dev.fmplex.engine.text.EncodedText;
@@ -35,6 +37,9 @@ public final class ServingComparisonBench {
      * @param langchain4j whether the langchain4j-per-task peer runs
      * @param httpServer the standalone jar to measure FMplex over HTTP with, or null for none
      * @param throughputThreads intra-op thread counts of the backbone-only throughput comparison
+     * @param execution the execution path of FMplex and of the one-instance-per-task copies ({@code
+     *     -Dbench.execution=auto|eager|onnxruntime}, default {@code auto}: onnxruntime on the CPU,
+     *     as the worker defaults)
      */
     record Plan(
             List<Integer> taskCounts,
@@ -48,7 +53,8 @@ public final class ServingComparisonBench {
             boolean langchain4j,
             Path httpServer,
             List<Integer> throughputThreads,
-            int throughputSentences) {
+            int throughputSentences,
+            ExecutionPath execution) {
 
         static Plan full() {
             return new Plan(
@@ -63,7 +69,8 @@ public final class ServingComparisonBench {
                     true,
                     standaloneJar(),
                     List.of(1, Runtime.getRuntime().availableProcessors()),
-                    512);
+                    512,
+                    executionSetting());
         }
 
         static Plan smoke() {
@@ -79,7 +86,8 @@ public final class ServingComparisonBench {
                     true,
                     null,
                     List.of(1),
-                    16);
+                    16,
+                    executionSetting());
         }
 
         Plan withHttpServer(Path jar) {
@@ -95,7 +103,13 @@ public final class ServingComparisonBench {
                     langchain4j,
                     jar,
                     throughputThreads,
-                    throughputSentences);
+                    throughputSentences,
+                    execution);
+        }
+
+        private static ExecutionPath executionSetting() {
+            return ExecutionPath.forSetting(
+                    System.getProperty("bench.execution", ExecutionPath.AUTO), Device.cpu());
         }
 
         /**
@@ -156,10 +170,12 @@ public final class ServingComparisonBench {
         HttpServedFmplex http = null;
         try {
             progress("loading " + maxTasks + " copies of the backbone (one per dedicated task)");
-            copies.add(BundledMiniLm.load(Device.cpu(), 256));
+            BackboneLoadOptions options =
+                    new BackboneLoadOptions(Device.cpu(), 256, plan.execution(), cores);
+            copies.add(BundledMiniLm.load(options));
             long rssOne = MemoryProbe.residentBytes();
             for (int k = 1; k < maxTasks; k++) {
-                copies.add(BundledMiniLm.load(Device.cpu(), 256));
+                copies.add(BundledMiniLm.load(options));
             }
             long rssAll = MemoryProbe.residentBytes();
             footprint = MemoryProbe.Footprint.of(rssStart, rssOne, rssAll, maxTasks);
@@ -173,7 +189,8 @@ public final class ServingComparisonBench {
                             onnxModel,
                             throughputTexts(first, plan.throughputSentences()),
                             plan.throughputThreads(),
-                            3);
+                            3,
+                            plan.execution());
             throughput.forEach(row -> progress(row.toString()));
             List<EmbeddingModel> langchain4j = new ArrayList<>();
             if (plan.langchain4j()) {
@@ -202,7 +219,12 @@ public final class ServingComparisonBench {
                         deployments.add(http.forTasks(tasks));
                     }
                     deployments.add(new ColocatedDeployment(mine, cores));
-                    deployments.add(new PartitionedDeployment(mine, cores));
+                    if (plan.execution() == ExecutionPath.EAGER) {
+                        // A lane's share of the cores is an intra-op thread count set per
+                        // executor thread; an ONNX Runtime session's pool is fixed when it is
+                        // built, so lanes could not bound it: partitioning runs eagerly only.
+                        deployments.add(new PartitionedDeployment(mine, cores));
+                    }
                     if (plan.langchain4j()) {
                         deployments.add(new Langchain4jPerTask(langchain4j, tasks, onnxBytes));
                     }
@@ -221,7 +243,7 @@ public final class ServingComparisonBench {
             copies.forEach(BertServedBackbone::close);
         }
         ServingReport report = new ServingReport(plan, results, footprint, throughput, cores);
-        String markdown = report.markdown(MachineInfo.describe(threads(cores)));
+        String markdown = report.markdown(MachineInfo.describe(threads(cores, plan.execution())));
         Files.createDirectories(output);
         Files.writeString(output.resolve("serving-comparison.md"), markdown);
         Files.writeString(output.resolve("serving-results.csv"), report.csv());
@@ -274,8 +296,26 @@ public final class ServingComparisonBench {
         return Workload.texts(count, 7).stream().map(runtime.tokenizer()::encode).toList();
     }
 
-    private static String threads(int cores) {
-        return "FMplex: one executor lane with "
+    private static String threads(int cores, ExecutionPath execution) {
+        if (execution == ExecutionPath.ONNX_RUNTIME) {
+            return "execution onnxruntime for FMplex and the co-located copies; FMplex: one"
+                    + " executor lane, and (\"FMplex, "
+                    + cores
+                    + " lanes\") "
+                    + cores
+                    + " lanes, over one backbone whose ONNX Runtime sessions have "
+                    + cores
+                    + " intra-op threads; co-location: one executor thread per task, each copy's"
+                    + " sessions with "
+                    + cores
+                    + " intra-op threads; spatial partitioning not run (an ONNX Runtime pool is"
+                    + " fixed when built, lanes cannot bound it); FMplex over HTTP: the standalone"
+                    + " server in its own process with "
+                    + cores
+                    + " lanes; langchain4j: one ONNX Runtime session per task with its default"
+                    + " intra-op threads (spinning off), called from one thread per task";
+        }
+        return "execution eager; FMplex: one executor lane with "
                 + cores
                 + " PyTorch intra-op threads, and (\"FMplex, "
                 + cores
