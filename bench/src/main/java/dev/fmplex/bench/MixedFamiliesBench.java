@@ -39,7 +39,7 @@ import java.util.function.IntFunction;
  * text: a batch whose rows belong to 8 distinct LoRA vFMs vs the same rows of one LoRA vFM vs no
  * adapter, interleaved in one JVM, on random weights of real shapes: ViT-S/16 at 224 pixels and
  * PatchTST as ibm-granite's ETTh1 checkpoint (7 channels, 512 steps in 42 patches, d_model 128).
- * ViT runs on both execution paths (eager and onnxruntime); PatchTST has the eager path only.
+ * Both run on both execution paths (eager and onnxruntime).
  */
 public final class MixedFamiliesBench {
 
@@ -102,22 +102,25 @@ public final class MixedFamiliesBench {
                         true,
                         false,
                         PatchTstConfig.Scaling.STD);
-        try (PatchTstServedBackbone runtime = series(series)) {
-            int values = series.channels() * series.patches() * series.patchLength();
-            report.append(
-                    measure(
-                            "PatchTST ETTh1-shaped (7 x 42 positions)",
-                            runtime,
-                            series.layers(),
-                            series.dModel(),
-                            i ->
-                                    new SeriesInput(
-                                            randomValues(values, i),
-                                            new float[series.channels()],
-                                            ones(series.channels()),
-                                            series.channels() * series.positions()),
-                            iterations,
-                            rounds));
+        for (ExecutionPath execution : ExecutionPath.values()) {
+            try (PatchTstServedBackbone runtime = series(series, execution)) {
+                int values = series.channels() * series.patches() * series.patchLength();
+                report.append(
+                        measure(
+                                "PatchTST ETTh1-shaped (7 x 42 positions), "
+                                        + execution.settingName(),
+                                runtime,
+                                series.layers(),
+                                series.dModel(),
+                                i ->
+                                        new SeriesInput(
+                                                randomValues(values, i),
+                                                new float[series.channels()],
+                                                ones(series.channels()),
+                                                series.channels() * series.positions()),
+                                iterations,
+                                rounds));
+            }
         }
         System.out.println(report);
         Path out = Path.of("target", "mixed-families.md");
@@ -227,13 +230,20 @@ public final class MixedFamiliesBench {
                 Runtime.getRuntime().availableProcessors());
     }
 
-    private static PatchTstServedBackbone series(PatchTstConfig config) throws Exception {
+    private static PatchTstServedBackbone series(PatchTstConfig config, ExecutionPath execution)
+            throws Exception {
         NDManager root = BackboneLoading.newRootManager(Device.cpu());
         NDManager weights = BackboneLoading.newWeightsManager(root);
         BackboneParameters<PatchTstConfig> patchTst =
                 PatchTstParameterNames.parameters(
                         config, random(PatchTstParameterNames.expectedShapes(config), weights));
-        return PatchTstServedBackbone.create("patchtst-etth1", patchTst, weights, root);
+        return PatchTstServedBackbone.create(
+                "patchtst-etth1",
+                patchTst,
+                weights,
+                root,
+                execution,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** N(0, 0.02) weights; norm scales and running variances 1, so activations stay finite. */

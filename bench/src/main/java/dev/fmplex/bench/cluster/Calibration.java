@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.execution.BackboneLoading;
+import dev.fmplex.engine.family.BackboneLoadOptions;
 import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.BertConfig;
 import dev.fmplex.engine.family.bert.BertParameterNames;
@@ -129,12 +130,21 @@ final class Calibration {
             new BertConfig(30522, 768, 12, 12, 3072, 512, 2, 1e-12f);
     private static final EmbeddingTask MEAN = new EmbeddingTask(null, false);
 
+    /**
+     * The path calibrated: {@code -Dbench.execution=auto|eager|onnxruntime}, default {@code auto}
+     * (onnxruntime on the CPU), as the worker defaults.
+     */
+    static final ExecutionPath EXECUTION =
+            ExecutionPath.forSetting(
+                    System.getProperty("bench.execution", ExecutionPath.AUTO), Device.cpu());
+
     private Calibration() {}
 
     static Result measure(Grid grid) throws IOException, WeightLoadException, InterruptedException {
         IntraOpThreads.setForThisThread(1);
         List<BatchCostModel.Sample> samples = new ArrayList<>();
-        try (BertServedBackbone minilm = BundledMiniLm.load(Device.cpu(), 512)) {
+        try (BertServedBackbone minilm =
+                BundledMiniLm.load(new BackboneLoadOptions(Device.cpu(), 512, EXECUTION, 1))) {
             for (int[] shape : grid.minilm()) {
                 samples.add(time(minilm, BackboneProfile.MINILM, shape, grid.repetitions()));
             }
@@ -281,7 +291,7 @@ final class Calibration {
                     ownTokenizer(),
                     weightsManager,
                     root,
-                    ExecutionPath.EAGER,
+                    EXECUTION,
                     1);
         } catch (WeightLoadException | RuntimeException e) {
             root.close();

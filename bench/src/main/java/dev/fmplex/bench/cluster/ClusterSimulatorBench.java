@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.fmplex.bench.MachineInfo;
 import dev.fmplex.bench.serving.LinePlot;
 import dev.fmplex.bench.serving.MemoryProbe;
+import dev.fmplex.engine.family.BackboneLoadOptions;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.family.bert.BundledMiniLm;
 import java.nio.file.Files;
@@ -185,11 +186,17 @@ public final class ClusterSimulatorBench {
         progress("measuring resident memory per backbone copy");
         long start = MemoryProbe.residentBytes();
         List<BertServedBackbone> copies = new ArrayList<>();
+        BackboneLoadOptions options =
+                new BackboneLoadOptions(
+                        Device.cpu(),
+                        256,
+                        Calibration.EXECUTION,
+                        Runtime.getRuntime().availableProcessors());
         try {
-            copies.add(BundledMiniLm.load(Device.cpu(), 256));
+            copies.add(BundledMiniLm.load(options));
             long one = MemoryProbe.residentBytes();
             for (int k = 0; k < MORE_COPIES; k++) {
-                copies.add(BundledMiniLm.load(Device.cpu(), 256));
+                copies.add(BundledMiniLm.load(options));
             }
             long all = MemoryProbe.residentBytes();
             long perCopy = (all - one) / MORE_COPIES;

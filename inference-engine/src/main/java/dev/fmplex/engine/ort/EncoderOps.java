@@ -121,6 +121,7 @@ public final class EncoderOps {
     /**
      * {@code SkipLayerNormalization}: {@code LayerNorm(input + skip + bias)} in one kernel.
      *
+     * @param biasName the bias parameter, or null for a projection without bias
      * @return the normalized value and the un-normalized sum {@code input + skip + bias} (the next
      *     residual of a pre-norm encoder), in that order
      */
@@ -136,12 +137,18 @@ public final class EncoderOps {
                 g.node(
                         OnnxGraphBuilder.MICROSOFT,
                         "SkipLayerNormalization",
-                        List.of(
-                                input,
-                                skip,
-                                parameter(g, weights, normPrefix + ".weight"),
-                                parameter(g, weights, normPrefix + ".bias"),
-                                parameter(g, weights, biasName)),
+                        biasName == null
+                                ? List.of(
+                                        input,
+                                        skip,
+                                        parameter(g, weights, normPrefix + ".weight"),
+                                        parameter(g, weights, normPrefix + ".bias"))
+                                : List.of(
+                                        input,
+                                        skip,
+                                        parameter(g, weights, normPrefix + ".weight"),
+                                        parameter(g, weights, normPrefix + ".bias"),
+                                        parameter(g, weights, biasName)),
                         4,
                         attributes("epsilon", eps));
         return List.of(outputs.get(0), outputs.get(3));
@@ -164,6 +171,24 @@ public final class EncoderOps {
             String keyMask,
             int heads,
             float maskedScore) {
+        return attention(g, query, key, value, bias, keyMask, heads, maskedScore, false);
+    }
+
+    /**
+     * As {@link #attention(OnnxGraphBuilder, String, String, String, String, String, int, float)};
+     * {@code causal} lets each position attend only to itself and earlier ones (a text decoder's
+     * mask, as CLIP's text tower uses).
+     */
+    public static String attention(
+            OnnxGraphBuilder g,
+            String query,
+            String key,
+            String value,
+            String bias,
+            String keyMask,
+            int heads,
+            float maskedScore,
+            boolean causal) {
         List<String> inputs =
                 keyMask.isEmpty()
                         ? List.of(query, key, value, bias)
@@ -173,19 +198,44 @@ public final class EncoderOps {
                         "MultiHeadAttention",
                         inputs,
                         1,
-                        attributes("num_heads", (long) heads, "mask_filter_value", maskedScore))
+                        attributes(
+                                "num_heads",
+                                (long) heads,
+                                "mask_filter_value",
+                                maskedScore,
+                                "unidirectional",
+                                causal ? 1L : 0L))
                 .get(0);
     }
 
-    /** {@code BiasGelu}: GELU with erf (PyTorch's and Hugging Face's "gelu") of input + bias. */
+    /**
+     * {@code BiasGelu}: GELU with erf (PyTorch's and Hugging Face's "gelu") of input + bias.
+     *
+     * @param biasName the bias parameter, or null for a projection without bias ({@code Gelu})
+     */
     public static String biasGelu(
             OnnxGraphBuilder g, BackboneParameters<?> weights, String input, String biasName) {
+        if (biasName == null) {
+            return g.node(OnnxGraphBuilder.MICROSOFT, "Gelu", List.of(input), 1, Map.of()).get(0);
+        }
         return g.node(
                         OnnxGraphBuilder.MICROSOFT,
                         "BiasGelu",
                         List.of(input, parameter(g, weights, biasName)),
                         1,
                         Map.of())
+                .get(0);
+    }
+
+    /** {@code quick_gelu}, {@code x * sigmoid(1.702 x)}, of input + bias ({@code QuickGelu}). */
+    public static String biasQuickGelu(
+            OnnxGraphBuilder g, BackboneParameters<?> weights, String input, String biasName) {
+        return g.node(
+                        OnnxGraphBuilder.MICROSOFT,
+                        "QuickGelu",
+                        List.of(g.node("Add", input, parameter(g, weights, biasName))),
+                        1,
+                        attributes("alpha", 1.702f))
                 .get(0);
     }
 

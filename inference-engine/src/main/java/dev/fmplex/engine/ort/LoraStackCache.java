@@ -20,13 +20,19 @@ import java.util.Map;
 final class LoraStackCache {
 
     private final int layers;
+    private final int layerBase;
     private final List<ProjectionSite> sites;
     private final long budgetBytes;
     private final Map<List<Identity>, LoraStacks> sets = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
     LoraStackCache(int layers, List<ProjectionSite> sites, long budgetBytes) {
+        this(layers, 0, sites, budgetBytes);
+    }
+
+    LoraStackCache(int layers, int layerBase, List<ProjectionSite> sites, long budgetBytes) {
         this.layers = layers;
+        this.layerBase = layerBase;
         this.sites = List.copyOf(sites);
         this.budgetBytes = budgetBytes;
     }
@@ -48,7 +54,7 @@ final class LoraStackCache {
             }
         }
         // Built outside the lock: a pass with a new set does not hold up passes with known ones.
-        LoraStacks built = LoraStacks.build(layers, sites, adapters);
+        LoraStacks built = LoraStacks.build(layers, layerBase, sites, adapters);
         built.acquire();
         synchronized (this) {
             LoraStacks raced = sets.get(key);

@@ -45,6 +45,17 @@ public final class LoraStacks {
      */
     static LoraStacks build(
             int layers, List<ProjectionSite> sites, List<List<LoraModule>> adapters) {
+        return build(layers, 0, sites, adapters);
+    }
+
+    /**
+     * @param layerBase added to a layer's index to find its modules; names keep the graph's index
+     */
+    static LoraStacks build(
+            int layers,
+            int layerBase,
+            List<ProjectionSite> sites,
+            List<List<LoraModule>> adapters) {
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         long bytes = 0;
         int slots = adapters.size() + 1;
@@ -56,7 +67,7 @@ public final class LoraStacks {
                     int in = (int) site.in();
                     int rank = 1;
                     for (List<LoraModule> adapter : adapters) {
-                        LoraModule module = find(adapter, layer, role);
+                        LoraModule module = find(adapter, layerBase + layer, role);
                         if (module != null) {
                             rank = Math.max(rank, module.rank());
                         }
@@ -64,7 +75,7 @@ public final class LoraStacks {
                     FloatBuffer down = direct(slots * in * rank);
                     FloatBuffer up = direct(slots * rank * out);
                     for (int a = 0; a < adapters.size(); a++) {
-                        LoraModule module = find(adapters.get(a), layer, role);
+                        LoraModule module = find(adapters.get(a), layerBase + layer, role);
                         if (module != null) {
                             place(
                                     down,

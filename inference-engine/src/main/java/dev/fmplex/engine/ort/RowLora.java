@@ -40,7 +40,16 @@ public final class RowLora implements AutoCloseable {
      * @param budgetBytes native bytes the cached stacks of recent adapter sets may take
      */
     public RowLora(int layers, List<ProjectionSite> sites, long budgetBytes) {
-        this.stacks = new LoraStackCache(layers, sites, budgetBytes);
+        this(layers, 0, sites, budgetBytes);
+    }
+
+    /**
+     * @param layerBase added to a graph layer's index to find its modules (a second tower's layers
+     *     are numbered from a base, e.g. CLIP's vision tower); stacks keep the graph's own index in
+     *     their names
+     */
+    public RowLora(int layers, int layerBase, List<ProjectionSite> sites, long budgetBytes) {
+        this.stacks = new LoraStackCache(layers, layerBase, sites, budgetBytes);
     }
 
     public static String down(int layer, Projection role) {

@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.HeadOutputs;
-import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.RowResult;
 import dev.fmplex.engine.execution.SharedRows;
 import dev.fmplex.engine.extension.VfmModel;
@@ -23,20 +21,22 @@ import java.util.Map;
 /**
  * Runs texts and images of any number of vFMs of one CLIP backbone in one batch: one pass of the
  * text tower over every text row and one of the vision tower over every image row, each row with
- * its vFM's adapter ({@link LoraDeltas}; a vFM's text and vision modules live in one adapter, on
- * disjoint layer indices). Rows of vFMs that leave the backbone unchanged and carry equal inputs
- * share one backbone row ({@link SharedRows}). Each vFM's head then reads its rows' projected
- * embeddings, texts and images alike; a head that throws fails its own rows only.
+ * its vFM's adapter (a vFM's text and vision modules live in one adapter, on disjoint layer
+ * indices). Rows of vFMs that leave the backbone unchanged and carry equal inputs share one
+ * backbone row ({@link SharedRows}). Each vFM's head then reads its rows' projected embeddings,
+ * texts and images alike; a head that throws fails its own rows only.
  *
  * <p>Everything a batch creates lives in one sub-manager closed at the end of the batch.
  */
 final class ClipBatchExecutor {
 
-    private final ClipEncoder encoder;
+    private final ClipConfig config;
+    private final ClipForward forward;
     private final NDManager root;
 
-    public ClipBatchExecutor(ClipEncoder encoder, NDManager root) {
-        this.encoder = encoder;
+    ClipBatchExecutor(ClipConfig config, ClipForward forward, NDManager root) {
+        this.config = config;
+        this.forward = forward;
         this.root = root;
     }
 
@@ -72,24 +72,18 @@ final class ClipBatchExecutor {
             List<NDArray> embeds = new ArrayList<>(2);
             if (!texts.isEmpty()) {
                 embeds.add(
-                        encoder.textEmbeds(
+                        forward.textEmbeds(
                                 batch,
                                 texts.stream().map(r -> ((EncodedText) r.input()).ids()).toList(),
-                                LoraDeltas.of(
-                                        batch,
-                                        texts.stream()
-                                                .map(SharedRows.BackboneRow::modules)
-                                                .toList())));
+                                texts.stream().map(SharedRows.BackboneRow::modules).toList()));
             }
             if (!images.isEmpty()) {
                 embeds.add(
-                        encoder.imageEmbeds(
-                                pixels(batch, images),
-                                LoraDeltas.of(
-                                        batch,
-                                        images.stream()
-                                                .map(SharedRows.BackboneRow::modules)
-                                                .toList())));
+                        forward.imageEmbeds(
+                                batch,
+                                pixels(images),
+                                images.size(),
+                                images.stream().map(SharedRows.BackboneRow::modules).toList()));
             }
             NDArray all = embeds.size() == 1 ? embeds.get(0) : NDArrays.concat(new NDList(embeds));
             RowResult[] results = new RowResult[rows.size()];
@@ -118,13 +112,9 @@ final class ClipBatchExecutor {
         }
     }
 
-    private NDArray pixels(NDManager batch, List<SharedRows.BackboneRow> images) {
-        ClipConfig.Vision vision = encoder.config().vision();
+    private float[] pixels(List<SharedRows.BackboneRow> images) {
+        ClipConfig.Vision vision = config.vision();
         int values = vision.channels() * vision.imageSize() * vision.imageSize();
-        float[] flat = SharedRows.pack(images, input -> ((ImageInput) input).pixels(), values);
-        return batch.create(
-                flat,
-                new Shape(
-                        images.size(), vision.channels(), vision.imageSize(), vision.imageSize()));
+        return SharedRows.pack(images, input -> ((ImageInput) input).pixels(), values);
     }
 }

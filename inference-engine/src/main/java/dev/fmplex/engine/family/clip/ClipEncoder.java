@@ -96,7 +96,7 @@ final class ClipEncoder {
         for (int r = 0; r < count; r++) {
             long[] row = rows.get(r);
             System.arraycopy(row, 0, ids, r * length, row.length);
-            ends[r] = (long) r * length + endOfText(row);
+            ends[r] = (long) r * length + endOfText(config.text(), row);
             for (int query = 0; query < length; query++) {
                 for (int key = 0; key < length; key++) {
                     if (key > query || key >= row.length) {
@@ -165,8 +165,8 @@ final class ClipEncoder {
      * when the config carries the legacy {@code eos_token_id} 2 (the openai checkpoints, whose
      * end-of-text is the vocabulary's last id), else the first position of {@code eos_token_id}.
      */
-    private int endOfText(long[] row) {
-        int eos = config.text().eosTokenId();
+    static int endOfText(ClipConfig.Text text, long[] row) {
+        int eos = text.eosTokenId();
         if (eos != ClipConfig.Text.LEGACY_EOS_TOKEN_ID) {
             for (int t = 0; t < row.length; t++) {
                 if (row[t] == eos) {

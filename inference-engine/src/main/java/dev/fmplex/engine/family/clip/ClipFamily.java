@@ -64,11 +64,19 @@ public final class ClipFamily implements BackboneFamily {
                     TextTokenizer tokenizer = TextTokenizer.fromFile(tokenizerFile, limit);
                     ClipServedBackbone backbone =
                             ClipServedBackbone.create(
-                                    name, weights, tokenizer, preprocessor, weightsManager, root);
+                                    name,
+                                    weights,
+                                    tokenizer,
+                                    preprocessor,
+                                    weightsManager,
+                                    root,
+                                    options.execution(),
+                                    options.intraOpThreads());
                     ClipConfig config = weights.config();
                     log.info(
                             "Loaded backbone {} from {} (clip, text {} x {}, vision {} x {} on {} x {}"
-                                    + " images, embeddings {}, {} MB) on {} in {} ms; token limit {}",
+                                    + " images, embeddings {}, {} MB) on {} in {} ms; token limit {}, {}"
+                                    + " execution",
                             name,
                             directory,
                             config.text().layers(),
@@ -81,7 +89,8 @@ public final class ClipFamily implements BackboneFamily {
                             weights.byteSize() / (1024 * 1024),
                             device,
                             (System.nanoTime() - start) / 1_000_000,
-                            limit);
+                            limit,
+                            options.execution().settingName());
                     return backbone;
                 });
     }

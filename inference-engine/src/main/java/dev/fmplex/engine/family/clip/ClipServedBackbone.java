@@ -6,10 +6,10 @@ import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.LoadedBackbone;
-import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.MicroBatches;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.image.ImageInputs;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.InvalidInputException;
@@ -32,7 +32,8 @@ import java.util.Map;
  * One loaded CLIP backbone: both towers' weights (read-only, shared by every vFM), its tokenizer,
  * image preprocessing and encoder. A request may mix texts (strings) and images (objects, as on
  * ViT): each goes through its own tower into the shared embedding space. Memory is tiered as in
- * {@link LoadedBackbone}.
+ * {@link LoadedBackbone}; on the ONNX Runtime path the sessions hold the weights and the DJL copy
+ * is released.
  *
  * <p>Its importer builds zero-shot heads at load: the task's label prompts run once through the
  * text tower with the version's own adapter ({@link VfmImporter.PromptEncoder}).
@@ -41,8 +42,14 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
         implements VfmImporter.PromptEncoder {
 
     private final TextTokenizer tokenizer;
+
+    /** Native bytes each tower's ONNX Runtime LoRA stacks of recent adapter sets may take. */
+    static final long LORA_STACK_BUDGET_BYTES = 64L << 20;
+
     private final ImageInputs images;
-    private final ClipEncoder encoder;
+    private final ClipForward forward;
+    private final OrtClipEncoder onnx;
+    private final float logitScale;
     private final ClipBatchExecutor executor;
     private final VfmImporter importer;
 
@@ -51,9 +58,11 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
             BackboneParameters<ClipConfig> weights,
             TextTokenizer tokenizer,
             ImagePreprocessor preprocessor,
-            NDManager root) {
+            NDManager root,
+            OrtClipEncoder onnx) {
         super(descriptor, weights, root);
         this.tokenizer = tokenizer;
+        this.onnx = onnx;
         ClipConfig.Vision vision = weights.config().vision();
         this.images =
                 new ImageInputs(
@@ -61,8 +70,13 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
                         preprocessor,
                         vision.channels(),
                         vision.sequenceLength());
-        this.encoder = new ClipEncoder(weights);
-        this.executor = new ClipBatchExecutor(encoder, root);
+        ClipEncoder encoder = new ClipEncoder(weights);
+        // Read now: on the ONNX Runtime path the DJL weights are released after assembly.
+        try (NDManager scratch = root.newSubManager()) {
+            this.logitScale = encoder.logitScale(scratch);
+        }
+        this.forward = onnx != null ? onnx : ClipForward.eager(encoder);
+        this.executor = new ClipBatchExecutor(weights.config(), forward, root);
         this.importer = new VfmImporter(ClipLoraSurface.of(weights.config()), this);
     }
 
@@ -72,6 +86,9 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
      * @param tokenizer owned by the served backbone from now on, closed here if assembly fails
      * @param root the backbone's root manager; owned by the served backbone from now on
+     * @param execution the path batches run on; {@link ExecutionPath#ONNX_RUNTIME} builds the
+     *     towers' graphs over {@code weights} once, here, and releases the DJL copy of the weights
+     * @param intraOpThreads threads one ONNX Runtime pass may use
      */
     public static ClipServedBackbone create(
             String name,
@@ -79,7 +96,9 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
             TextTokenizer tokenizer,
             ImagePreprocessor preprocessor,
             NDManager weightsManager,
-            NDManager root) {
+            NDManager root,
+            ExecutionPath execution,
+            int intraOpThreads) {
         try {
             weightsManager.cap();
             ClipConfig config = weights.config();
@@ -95,7 +114,18 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
                             Map.of(
                                     "imageSize", config.vision().imageSize(),
                                     "channels", config.vision().channels()));
-            return new ClipServedBackbone(descriptor, weights, tokenizer, preprocessor, root);
+            OrtClipEncoder onnx =
+                    execution == ExecutionPath.ONNX_RUNTIME
+                            ? new OrtClipEncoder(weights, intraOpThreads, LORA_STACK_BUDGET_BYTES)
+                            : null;
+            ClipServedBackbone backbone =
+                    new ClipServedBackbone(
+                            descriptor, weights, tokenizer, preprocessor, root, onnx);
+            if (onnx != null) {
+                // ONNX Runtime holds the weights now; a second copy would only cost memory.
+                backbone.releaseWeights(weightsManager, "ONNX Runtime holds them");
+            }
+            return backbone;
         } catch (RuntimeException e) {
             // The tokenizer is ours from the call on; the caller frees the root's memory.
             tokenizer.close();
@@ -191,10 +221,7 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
         List<long[]> ids = tokenizer.encodeAll(prompts).stream().map(EncodedText::ids).toList();
         try (NDManager batch = root().newSubManager()) {
             NDArray embeds =
-                    encoder.textEmbeds(
-                            batch,
-                            ids,
-                            LoraDeltas.of(batch, Collections.nCopies(ids.size(), adapter)));
+                    forward.textEmbeds(batch, ids, Collections.nCopies(ids.size(), adapter));
             NDArray normalized = embeds.div(embeds.square().sum(new int[] {1}, true).sqrt());
             float[] flat = normalized.toFloatArray();
             int width = config().projectionDim();
@@ -208,14 +235,15 @@ public final class ClipServedBackbone extends LoadedBackbone<ClipConfig>
 
     @Override
     public float logitScale() {
-        try (NDManager batch = root().newSubManager()) {
-            return encoder.logitScale(batch);
-        }
+        return logitScale;
     }
 
     @Override
     public void close() {
         tokenizer.close();
+        if (onnx != null) {
+            onnx.close();
+        }
         super.close();
     }
 }

@@ -6,13 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.fmplex.engine.execution.BatchResult;
 import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.HeadOutputs;
-import dev.fmplex.engine.execution.LoraDeltas;
 import dev.fmplex.engine.execution.RowResult;
 import dev.fmplex.engine.execution.SharedRows;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.HeadRow;
-import dev.fmplex.engine.nn.LinearDelta;
 import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.engine.series.SeriesInput;
 import java.util.ArrayList;
@@ -20,6 +18,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Runs series of any number of vFMs of one PatchTST backbone in ONE forward pass.
@@ -41,11 +41,13 @@ import java.util.Map;
  */
 final class PatchTstBatchExecutor {
 
-    private final PatchTstEncoder encoder;
+    private final PatchTstConfig config;
+    private final PatchTstForward forward;
     private final NDManager root;
 
-    public PatchTstBatchExecutor(PatchTstEncoder encoder, NDManager root) {
-        this.encoder = encoder;
+    PatchTstBatchExecutor(PatchTstConfig config, PatchTstForward forward, NDManager root) {
+        this.config = config;
+        this.forward = forward;
         this.root = root;
     }
 
@@ -53,13 +55,13 @@ final class PatchTstBatchExecutor {
      * @param rows rows whose inputs are {@link SeriesInput}s of this backbone's shape
      */
     public BatchResult execute(List<BatchRow> rows) {
-        PatchTstConfig config = encoder.config();
         int channels = config.channels();
         int values = channels * config.patches() * config.patchLength();
         SharedRows shared = SharedRows.of(rows);
         List<SharedRows.BackboneRow> backboneRows = shared.backboneRows();
         int[] backboneRowOf = shared.backboneRowOf();
-        int lastLayer = shared.lastLayer();
+        Set<Integer> layers = new TreeSet<>();
+        shared.rowsByVfm().keySet().forEach(vfm -> layers.add(vfm.layer()));
 
         try (NDManager batch = root.newSubManager()) {
             int count = backboneRows.size();
@@ -70,12 +72,7 @@ final class PatchTstBatchExecutor {
                 // One encoder sequence per channel, each with its row's adapter.
                 modules.addAll(Collections.nCopies(channels, row.modules()));
             }
-            NDArray patches =
-                    batch.create(
-                            flat,
-                            new Shape(count, channels, config.patches(), config.patchLength()));
-            LinearDelta lora = LoraDeltas.of(batch, modules);
-            NDArray[] hidden = encoder.forward(patches, lastLayer, lora);
+            NDArray[] hidden = forward.forward(batch, flat, count, layers, modules);
             // Pooling runs over the patches only: a class token is not averaged in.
             long[] patchMask = new long[count * channels * config.positions()];
             for (int sequence = 0; sequence < count * channels; sequence++) {

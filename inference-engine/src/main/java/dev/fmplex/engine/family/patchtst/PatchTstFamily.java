@@ -43,11 +43,18 @@ public final class PatchTstFamily implements BackboneFamily {
                     BackboneParameters<PatchTstConfig> weights =
                             PatchTstCheckpoint.LAYOUT.load(directory, weightsManager);
                     PatchTstServedBackbone backbone =
-                            PatchTstServedBackbone.create(name, weights, weightsManager, root);
+                            PatchTstServedBackbone.create(
+                                    name,
+                                    weights,
+                                    weightsManager,
+                                    root,
+                                    options.execution(),
+                                    options.intraOpThreads());
                     PatchTstConfig config = weights.config();
                     log.info(
                             "Loaded backbone {} from {} (patchtst, {} layers, d_model {}, {} channel(s) x"
-                                    + " {} steps in {} patches, {} scaling, {} KB) on {} in {} ms",
+                                    + " {} steps in {} patches, {} scaling, {} KB) on {} in {} ms, {}"
+                                    + " execution",
                             name,
                             directory,
                             config.layers(),
@@ -58,7 +65,8 @@ public final class PatchTstFamily implements BackboneFamily {
                             config.scaling().name().toLowerCase(java.util.Locale.ROOT),
                             weights.byteSize() / 1024,
                             device,
-                            (System.nanoTime() - start) / 1_000_000);
+                            (System.nanoTime() - start) / 1_000_000,
+                            options.execution().settingName());
                     return backbone;
                 });
     }

@@ -7,6 +7,7 @@ import dev.fmplex.engine.execution.BatchRow;
 import dev.fmplex.engine.execution.LoadedBackbone;
 import dev.fmplex.engine.execution.MicroBatches;
 import dev.fmplex.engine.extension.peft.VfmImporter;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.backbone.BackboneDescriptor;
@@ -24,17 +25,27 @@ import java.util.Map;
  */
 public final class PatchTstServedBackbone extends LoadedBackbone<PatchTstConfig> {
 
+    /** Native bytes the ONNX Runtime path may keep for recent adapter sets' LoRA stacks. */
+    static final long LORA_STACK_BUDGET_BYTES = 16L << 20;
+
     private final SeriesInputs inputs;
     private final PatchTstBatchExecutor executor;
     private final VfmImporter importer;
+    private final OrtPatchTstEncoder onnx;
 
     private PatchTstServedBackbone(
             BackboneDescriptor descriptor,
             BackboneParameters<PatchTstConfig> weights,
-            NDManager root) {
+            NDManager root,
+            OrtPatchTstEncoder onnx) {
         super(descriptor, weights, root);
+        this.onnx = onnx;
         this.inputs = new SeriesInputs(descriptor.name(), weights.config());
-        this.executor = new PatchTstBatchExecutor(new PatchTstEncoder(weights), root);
+        this.executor =
+                new PatchTstBatchExecutor(
+                        weights.config(),
+                        onnx != null ? onnx : PatchTstForward.eager(new PatchTstEncoder(weights)),
+                        root);
         this.importer = new VfmImporter(PatchTstLoraSurface.of(weights.config()));
     }
 
@@ -43,12 +54,17 @@ public final class PatchTstServedBackbone extends LoadedBackbone<PatchTstConfig>
      *
      * @param weightsManager the sub-manager of {@code root} that holds {@code weights}; capped here
      * @param root the backbone's root manager; owned by the served backbone from now on
+     * @param execution the path batches run on; {@link ExecutionPath#ONNX_RUNTIME} builds the graph
+     *     over {@code weights} once, here, and releases the DJL copy of the weights
+     * @param intraOpThreads threads one ONNX Runtime pass may use
      */
     public static PatchTstServedBackbone create(
             String name,
             BackboneParameters<PatchTstConfig> weights,
             NDManager weightsManager,
-            NDManager root) {
+            NDManager root,
+            ExecutionPath execution,
+            int intraOpThreads) {
         weightsManager.cap();
         PatchTstConfig config = weights.config();
         BackboneDescriptor descriptor =
@@ -65,7 +81,17 @@ public final class PatchTstServedBackbone extends LoadedBackbone<PatchTstConfig>
                                 "channels", config.channels(),
                                 "patches", config.patches(),
                                 "classToken", config.clsToken() ? 1 : 0));
-        return new PatchTstServedBackbone(descriptor, weights, root);
+        OrtPatchTstEncoder onnx =
+                execution == ExecutionPath.ONNX_RUNTIME
+                        ? new OrtPatchTstEncoder(weights, intraOpThreads, LORA_STACK_BUDGET_BYTES)
+                        : null;
+        PatchTstServedBackbone backbone =
+                new PatchTstServedBackbone(descriptor, weights, root, onnx);
+        if (onnx != null) {
+            // ONNX Runtime holds the weights now; a second copy would only cost memory.
+            backbone.releaseWeights(weightsManager, "ONNX Runtime holds them");
+        }
+        return backbone;
     }
 
     @Override
@@ -87,5 +113,13 @@ public final class PatchTstServedBackbone extends LoadedBackbone<PatchTstConfig>
     @Override
     public int passOverheadUnits() {
         return MicroBatches.passOverheadUnits(config().dModel(), config().ffnDim());
+    }
+
+    @Override
+    public void close() {
+        if (onnx != null) {
+            onnx.close();
+        }
+        super.close();
     }
 }

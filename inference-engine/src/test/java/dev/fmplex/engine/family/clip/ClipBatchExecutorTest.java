@@ -12,6 +12,7 @@ import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.extension.peft.RandomLoraTask.Layout;
 import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.family.vit.TinyVitCheckpoints;
 import dev.fmplex.engine.family.vit.VitConfig;
@@ -35,8 +36,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * CLIP through the path a worker uses: a {@code CLIPModel} checkpoint directory with its tokenizer
@@ -57,22 +59,33 @@ class ClipBatchExecutorTest {
     private final List<VfmModel> models = new ArrayList<>();
 
     @BeforeEach
-    void load() throws Exception {
+    void writeCheckpoint() throws Exception {
         base = TinyClipCheckpoints.randomWeights(CONFIG, 91);
         TinyClipCheckpoints.write(checkpoint, CONFIG, base);
-        runtime =
-                new ClipFamily()
-                        .load("tiny-clip", checkpoint, new BackboneLoadOptions(Device.cpu(), 77));
+    }
+
+    /** The backbone as a worker loads it, batches running on {@code execution}. */
+    private void load(ExecutionPath execution) throws Exception {
+        runtime = new ClipFamily().load("tiny-clip", checkpoint, options(execution));
+    }
+
+    private static BackboneLoadOptions options(ExecutionPath execution) {
+        return new BackboneLoadOptions(Device.cpu(), 77, execution, 2);
     }
 
     @AfterEach
     void close() {
         models.forEach(VfmModel::release);
-        runtime.close();
+        if (runtime != null) {
+            runtime.close();
+        }
     }
 
-    @Test
-    void textsAndImagesOfMixedVfmsInOneBatchEqualTheirDedicatedModels() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ExecutionPath.class)
+    void textsAndImagesOfMixedVfmsInOneBatchEqualTheirDedicatedModels(ExecutionPath execution)
+            throws Exception {
+        load(execution);
         Layout layout = Layout.clip(16, 32, 2);
         RandomLoraTask frozen = new RandomLoraTask(layout, 1, Set.of(), 0, 0, 1);
         RandomLoraTask adapted =
@@ -173,12 +186,15 @@ class ClipBatchExecutorTest {
             }
         }
         System.out.printf(
-                "CLIP mixed vFMs vs dedicated plain-Java models: max abs diff %.2e%n", maxDiff);
+                "CLIP mixed vFMs vs dedicated plain-Java models (%s): max abs diff %.2e%n",
+                execution.settingName(), maxDiff);
         assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
     }
 
-    @Test
-    void aConfigsOwnEndOfTextIdChoosesWhereTextIsPooled(@TempDir Path other) throws Exception {
+    @ParameterizedTest
+    @EnumSource(ExecutionPath.class)
+    void aConfigsOwnEndOfTextIdChoosesWhereTextIsPooled(
+            ExecutionPath execution, @TempDir Path other) throws Exception {
         // eos_token_id "." (not the legacy 2): pooled at the first ".", not at the largest id.
         long period = TinyClipCheckpoints.WORDS.indexOf(".");
         ClipConfig.Text text = CONFIG.text();
@@ -199,8 +215,7 @@ class ClipBatchExecutorTest {
         TinyClipCheckpoints.write(other, config, base);
         String sentence = "a cat. the dog";
         try (ClipServedBackbone periodPooled =
-                new ClipFamily()
-                        .load("period-clip", other, new BackboneLoadOptions(Device.cpu(), 77))) {
+                new ClipFamily().load("period-clip", other, options(execution))) {
             VfmModel embed =
                     periodPooled
                             .importer()
@@ -245,8 +260,10 @@ class ClipBatchExecutorTest {
         }
     }
 
-    @Test
-    void aZeroShotVfmRefusesTextAndATrainedHead() throws Exception {
+    @ParameterizedTest
+    @EnumSource(ExecutionPath.class)
+    void aZeroShotVfmRefusesTextAndATrainedHead(ExecutionPath execution) throws Exception {
+        load(execution);
         ZeroShotClassificationTask task = new ZeroShotClassificationTask(LABELS, "an {}");
         try {
             runtime.prepare(new InferRequest(List.of(pixels(0), "a cat"), null), task, 2);

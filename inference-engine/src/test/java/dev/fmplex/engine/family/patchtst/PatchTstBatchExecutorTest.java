@@ -11,6 +11,7 @@ import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.peft.RandomLoraTask;
 import dev.fmplex.engine.extension.peft.RandomLoraTask.Layout;
 import dev.fmplex.engine.family.BackboneLoadOptions;
+import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.family.bert.TinyBertCheckpoints.HostTensor;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.nn.Projection;
@@ -32,10 +33,12 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exactness invariant on PatchTST, through the path a worker uses: a checkpoint directory
@@ -51,6 +54,15 @@ class PatchTstBatchExecutorTest {
     private PatchTstServedBackbone runtime;
     private final List<VfmModel> models = new ArrayList<>();
 
+    /** Both configuration variants on both execution paths. */
+    static Stream<Arguments> variantsAndPaths() {
+        return Stream.of(false, true)
+                .flatMap(
+                        variant ->
+                                Stream.of(ExecutionPath.values())
+                                        .map(path -> Arguments.of(variant, path)));
+    }
+
     @AfterEach
     void close() {
         models.forEach(VfmModel::release);
@@ -63,9 +75,10 @@ class PatchTstBatchExecutorTest {
      * @param variant false: BatchNorm, pre-norm, std scaling; true: LayerNorm, post-norm, a class
      *     token, mean scaling, no feed-forward bias
      */
-    @ParameterizedTest(name = "variant={0}")
-    @ValueSource(booleans = {false, true})
-    void mixedVfmsInOneBatchEqualTheirDedicatedModels(boolean variant) throws Exception {
+    @ParameterizedTest(name = "variant={0}, {1}")
+    @MethodSource("variantsAndPaths")
+    void mixedVfmsInOneBatchEqualTheirDedicatedModels(boolean variant, ExecutionPath execution)
+            throws Exception {
         PatchTstConfig config =
                 variant ? TinyPatchTstCheckpoints.VARIANT : TinyPatchTstCheckpoints.TINY;
         Map<String, HostTensor> base = TinyPatchTstCheckpoints.randomWeights(config, 51);
@@ -75,7 +88,7 @@ class PatchTstBatchExecutorTest {
                         .load(
                                 "tiny-patchtst",
                                 checkpoint,
-                                new BackboneLoadOptions(Device.cpu(), 256));
+                                new BackboneLoadOptions(Device.cpu(), 256, execution, 2));
         int d = config.dModel();
         int all = config.channels() * d;
         List<String> labels = List.of("normal", "drift", "spike");
@@ -189,9 +202,9 @@ class PatchTstBatchExecutorTest {
             }
         }
         System.out.printf(
-                "PatchTST (variant=%b) mixed vFMs vs dedicated plain-Java models: max abs diff"
-                        + " %.2e%n",
-                variant, maxDiff);
+                "PatchTST (variant=%b, %s) mixed vFMs vs dedicated plain-Java models: max abs"
+                        + " diff %.2e%n",
+                variant, execution.settingName(), maxDiff);
         assertThat(maxDiff).isLessThanOrEqualTo(1e-4);
     }
 
