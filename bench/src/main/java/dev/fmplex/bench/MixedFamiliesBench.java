@@ -12,6 +12,9 @@ import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.extension.head.EmbeddingHead;
 import dev.fmplex.engine.family.ExecutionPath;
+import dev.fmplex.engine.family.clip.ClipConfig;
+import dev.fmplex.engine.family.clip.ClipParameterNames;
+import dev.fmplex.engine.family.clip.ClipServedBackbone;
 import dev.fmplex.engine.family.patchtst.PatchTstConfig;
 import dev.fmplex.engine.family.patchtst.PatchTstParameterNames;
 import dev.fmplex.engine.family.patchtst.PatchTstServedBackbone;
@@ -22,6 +25,7 @@ import dev.fmplex.engine.image.ImageInput;
 import dev.fmplex.engine.image.ImagePreprocessor;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.series.SeriesInput;
+import dev.fmplex.engine.text.TextTokenizer;
 import dev.fmplex.model.task.EmbeddingTask;
 import dev.fmplex.model.task.Pooling;
 import java.nio.file.Files;
@@ -57,7 +61,7 @@ public final class MixedFamiliesBench {
         int iterations = options[0].isEmpty() ? 5 : Integer.parseInt(options[0]);
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 3;
         StringBuilder report =
-                new StringBuilder("### Mixed-task LoRA batches on ViT and PatchTST (issue 7)\n\n")
+                new StringBuilder("### Mixed-task LoRA batches on ViT, PatchTST and CLIP\n\n")
                         .append(MachineInfo.describe("PyTorch intra-op = DJL default (cores)"))
                         .append(
                                 String.format(
@@ -122,6 +126,30 @@ public final class MixedFamiliesBench {
                                 rounds));
             }
         }
+        ClipConfig clip =
+                new ClipConfig(
+                        new ClipConfig.Text(512, 12, 8, 2048, 49408, 77, 1e-5f, true, 2),
+                        new ClipConfig.Vision(768, 12, 12, 3072, 224, 32, 3, 1e-5f, true),
+                        512);
+        for (ExecutionPath execution : ExecutionPath.values()) {
+            try (ClipServedBackbone runtime = imageText(clip, execution)) {
+                ClipConfig.Vision vision = clip.vision();
+                report.append(
+                        measure(
+                                "CLIP ViT-B/32 images, 224 x 224 (50 positions), "
+                                        + execution.settingName(),
+                                runtime,
+                                ClipParameterNames.VISION_LAYER_BASE,
+                                vision.layers(),
+                                vision.hiddenSize(),
+                                i ->
+                                        new ImageInput(
+                                                randomValues(3 * 224 * 224, i),
+                                                vision.sequenceLength()),
+                                iterations,
+                                rounds));
+            }
+        }
         System.out.println(report);
         Path out = Path.of("target", "mixed-families.md");
         Files.createDirectories(out.getParent());
@@ -137,6 +165,21 @@ public final class MixedFamiliesBench {
             IntFunction<ModelInput> input,
             int iterations,
             int rounds) {
+        return measure(name, runtime, 0, layers, hidden, input, iterations, rounds);
+    }
+
+    /**
+     * @param layerBase the index the adapted tower's first layer has in LoRA modules
+     */
+    private static String measure(
+            String name,
+            ServedBackbone runtime,
+            int layerBase,
+            int layers,
+            int hidden,
+            IntFunction<ModelInput> input,
+            int iterations,
+            int rounds) {
         progress(name);
         List<VfmModel> adapters = new ArrayList<>();
         for (int k = 0; k < ADAPTERS; k++) {
@@ -146,7 +189,7 @@ public final class MixedFamiliesBench {
                     vfm(
                             "lora-" + k,
                             layers,
-                            RandomLora.onQueryAndValue(layers, hidden, manager, RANK),
+                            RandomLora.onQueryAndValue(layerBase, layers, hidden, manager, RANK),
                             manager));
         }
         VfmModel plain = vfm("plain", layers, null, runtime.root().newSubManager());
@@ -240,6 +283,35 @@ public final class MixedFamiliesBench {
         return PatchTstServedBackbone.create(
                 "patchtst-etth1",
                 patchTst,
+                weights,
+                root,
+                execution,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A CLIP of {@code config}'s shape on random weights; its tokenizer is the bundled MiniLM's
+     * (only images are measured).
+     */
+    private static ClipServedBackbone imageText(ClipConfig config, ExecutionPath execution)
+            throws Exception {
+        NDManager root = BackboneLoading.newRootManager(Device.cpu());
+        NDManager weights = BackboneLoading.newWeightsManager(root);
+        Map<String, long[]> shapes = ClipParameterNames.expectedShapes(config);
+        BackboneParameters<ClipConfig> clip =
+                BackboneParameters.pick(config, shapes, random(shapes, weights));
+        TextTokenizer tokenizer;
+        try (java.io.InputStream json =
+                MixedFamiliesBench.class
+                        .getClassLoader()
+                        .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            tokenizer = TextTokenizer.fromJson(json, 77);
+        }
+        return ClipServedBackbone.create(
+                "clip-b32",
+                clip,
+                tokenizer,
+                ImagePreprocessor.vitDefaults(config.vision().imageSize()),
                 weights,
                 root,
                 execution,

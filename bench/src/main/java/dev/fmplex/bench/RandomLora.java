@@ -25,12 +25,20 @@ public final class RandomLora {
 
     /** The same for any encoder of {@code layers} layers of width {@code hidden}. */
     public static LoraAdapter onQueryAndValue(int layers, int hidden, NDManager manager, int rank) {
+        return onQueryAndValue(0, layers, hidden, manager, rank);
+    }
+
+    /**
+     * The same for a tower whose layers are numbered from {@code layerBase} (CLIP's vision tower).
+     */
+    public static LoraAdapter onQueryAndValue(
+            int layerBase, int layers, int hidden, NDManager manager, int rank) {
         List<LoraModule> modules = new ArrayList<>();
         for (int layer = 0; layer < layers; layer++) {
             for (Projection linear : List.of(Projection.QUERY, Projection.VALUE)) {
                 modules.add(
                         new LoraModule(
-                                layer,
+                                layerBase + layer,
                                 linear,
                                 manager.randomNormal(
                                         0, 0.05f, new Shape(hidden, rank), DataType.FLOAT32),
