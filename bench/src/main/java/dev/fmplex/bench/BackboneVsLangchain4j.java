@@ -44,6 +44,8 @@ public final class BackboneVsLangchain4j {
         String[] options = String.join(" ", args).trim().split("\\s+");
         int latencyIterations = options[0].isEmpty() ? 300 : Integer.parseInt(options[0]);
         int rounds = options.length > 1 ? Integer.parseInt(options[1]) : 5;
+        // Optional: a running FMplex (the standalone server) to time the same sentences over HTTP.
+        HttpLeg http = options.length > 2 ? HttpLeg.start(options[2]) : null;
         ExecutorService pool =
                 Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         int cores = Runtime.getRuntime().availableProcessors();
@@ -72,15 +74,24 @@ public final class BackboneVsLangchain4j {
             theirs.embedAll(segments(batch));
             checkSameEmbeddings(eager, onnx, batch);
 
+            if (http != null) {
+                for (int i = 0; i < 30; i++) {
+                    http.embed(SENTENCES[i % SENTENCES.length]);
+                }
+            }
             progress("single-sentence latency, " + latencyIterations + " interleaved iterations");
             double[][] oursMs = new double[ours.size()][latencyIterations];
             double[] theirsMs = new double[latencyIterations];
+            double[] httpMs = new double[latencyIterations];
+            int sides = ours.size() + 1 + (http != null ? 1 : 0);
             for (int i = 0; i < latencyIterations; i++) {
                 String sentence = SENTENCES[i % SENTENCES.length];
                 // Rotate who goes first so no side always runs on a warmer cache.
-                for (int k = 0; k <= ours.size(); k++) {
-                    int side = (i + k) % (ours.size() + 1);
-                    if (side == ours.size()) {
+                for (int k = 0; k < sides; k++) {
+                    int side = (i + k) % sides;
+                    if (side == ours.size() + 1) {
+                        httpMs[i] = time(() -> http.embed(sentence));
+                    } else if (side == ours.size()) {
                         theirsMs[i] = time(() -> theirs.embed(sentence));
                     } else {
                         BertServedBackbone runtime = ours.get(side);
@@ -116,7 +127,9 @@ public final class BackboneVsLangchain4j {
                         batch.size() / (time(() -> theirs.embedAll(segments(batch))) / 1000);
                 progress("round " + (round + 1) + "/" + rounds + " done");
             }
-            String report = report(oursMs, theirsMs, ours32, ours256, oursPlanned, theirs256);
+            String report =
+                    report(oursMs, theirsMs, ours32, ours256, oursPlanned, theirs256)
+                            + (http != null ? http.report(httpMs, theirsMs) : "");
             System.out.println(report);
             Path out = Path.of("target", "backbone-vs-langchain4j.md");
             Files.createDirectories(out.getParent());
@@ -124,6 +137,71 @@ public final class BackboneVsLangchain4j {
             progress("report written to " + out.toAbsolutePath());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * FMplex over HTTP: an embedding vFM created on a running server, one sentence per request,
+     * sequential, from the JDK's {@code HttpClient} (what a Java service calling FMplex would use).
+     */
+    private record HttpLeg(String base, java.net.http.HttpClient client, String infer) {
+
+        static HttpLeg start(String base) throws Exception {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            String created =
+                    send(
+                            client,
+                            base + "/vfms",
+                            "{\"name\":\"bench-"
+                                    + System.currentTimeMillis()
+                                    + "\",\"backbone\":\"all-minilm-l6-v2\",\"task\":{\"kind\":"
+                                    + "\"embedding\",\"pooling\":\"mean\",\"normalize\":true}}");
+            java.util.regex.Matcher id =
+                    java.util.regex.Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created);
+            if (!id.find()) {
+                throw new IllegalStateException("no vFM id in " + created);
+            }
+            return new HttpLeg(base, client, base + "/vfms/" + id.group(1) + "/infer");
+        }
+
+        void embed(String sentence) {
+            try {
+                send(client, infer, "{\"inputs\":[\"" + sentence.replace("\"", "\\\"") + "\"]}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String send(java.net.http.HttpClient client, String url, String json)
+                throws Exception {
+            java.net.http.HttpResponse<String> response =
+                    client.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                    .header("Content-Type", "application/json")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(
+                        url + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        }
+
+        String report(double[] httpMs, double[] theirsMs) {
+            return String.format(
+                    "%nOver HTTP (%s, one sentence per request, JDK HttpClient, interleaved with the"
+                            + " sides above):%n%n| measure | FMplex over HTTP | langchain4j in"
+                            + " process | ratio |%n|---|---|---|---|%n| single sentence p50 (ms)"
+                            + " | %.2f | %.2f | %.2fx |%n| single sentence p95 (ms) | %.2f | %.2f |"
+                            + " %.2fx |%n",
+                    base,
+                    percentile(httpMs, 50),
+                    percentile(theirsMs, 50),
+                    percentile(httpMs, 50) / percentile(theirsMs, 50),
+                    percentile(httpMs, 95),
+                    percentile(theirsMs, 95),
+                    percentile(httpMs, 95) / percentile(theirsMs, 95));
         }
     }
 
