@@ -4,8 +4,12 @@ import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
 
 import ai.djl.ndarray.NDArray;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.nn.ProjectionSite;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The pieces every transformer encoder's graph is made of, over a backbone's named parameters, as
@@ -21,7 +25,124 @@ import java.util.Map;
  */
 public final class EncoderOps {
 
+    /** The score masked keys get: far below any real score, so softmax gives them exact zeros. */
+    private static final float MASKED_SCORE = -1e9f;
+
     private EncoderOps() {}
+
+    /**
+     * Where one family keeps a layer's projection parameters, and how the tensors a graph derives
+     * from them (the fused query-key-value weight and bias) are named.
+     *
+     * @param weights the weight of a role's projection, PyTorch's {@code [out, in]}
+     * @param biases the bias of a role's projection
+     * @param derivedPrefix prepended to a derived tensor's name, e.g. {@code
+     *     encoder.layer.0.attention.}
+     */
+    public record LayerNames(
+            Function<Projection, String> weights,
+            Function<Projection, String> biases,
+            String derivedPrefix) {
+
+        String weight(Projection role) {
+            return weights.apply(role);
+        }
+
+        String bias(Projection role) {
+            return biases.apply(role);
+        }
+
+        String derived(String suffix) {
+            return derivedPrefix + suffix;
+        }
+    }
+
+    /**
+     * Self-attention of one layer: one product for query, key and value, split, each row's LoRA
+     * updates added when {@code sites} is given, then {@code MultiHeadAttention} with the three
+     * biases. The output projection is the caller's.
+     *
+     * @param toRows gives a value in the {@code [rows, length, width]} layout attention and the
+     *     per-row updates need (the identity, unless the family computes token-wise work unpadded)
+     * @param sites the layer's projection sites by role for LoRA branches, or null for none
+     * @param keyMask an int32 {@code [rows, length]} input, or {@code ""} for none
+     * @param causal whether each position attends only to itself and earlier ones
+     * @return the context, {@code [rows, length, width]}
+     */
+    public static String selfAttention(
+            OnnxGraphBuilder g,
+            BackboneParameters<?> weights,
+            String input,
+            int layer,
+            LayerNames names,
+            UnaryOperator<String> toRows,
+            Function<Projection, ProjectionSite> sites,
+            String keyMask,
+            int heads,
+            boolean causal) {
+        String queryKeyValue =
+                g.node(
+                        "MatMul",
+                        input,
+                        fusedQueryKeyValue(
+                                g,
+                                weights,
+                                names.derived("qkv.T"),
+                                names.weight(Projection.QUERY),
+                                names.weight(Projection.KEY),
+                                names.weight(Projection.VALUE)));
+        String[] parts =
+                g.node(
+                                "",
+                                "Split",
+                                List.of(toRows.apply(queryKeyValue)),
+                                3,
+                                attributes("axis", -1L))
+                        .toArray(String[]::new);
+        if (sites != null) {
+            Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
+            for (int i = 0; i < roles.length; i++) {
+                parts[i] =
+                        g.node(
+                                "Add",
+                                parts[i],
+                                RowLora.update(
+                                        g, toRows.apply(input), layer, sites.apply(roles[i])));
+            }
+        }
+        return attention(
+                g,
+                parts[0],
+                parts[1],
+                parts[2],
+                concatenated(
+                        g,
+                        weights,
+                        names.derived("qkv.bias"),
+                        names.bias(Projection.QUERY),
+                        names.bias(Projection.KEY),
+                        names.bias(Projection.VALUE)),
+                keyMask,
+                heads,
+                causal);
+    }
+
+    /**
+     * {@code x·Wᵀ} without the bias (the consuming fused node adds it), plus each row's LoRA update
+     * when {@code site} is given; {@code input} is {@code [rows, length, in]}.
+     *
+     * @param site the projection's site for a LoRA branch, or null for none
+     */
+    public static String product(
+            OnnxGraphBuilder g,
+            BackboneParameters<?> weights,
+            String input,
+            String weightName,
+            int layer,
+            ProjectionSite site) {
+        String base = g.node("MatMul", input, transposed(g, weights, weightName));
+        return site == null ? base : g.node("Add", base, RowLora.update(g, input, layer, site));
+    }
 
     /** {@code Wᵀ}, {@code [in, out]} as MatMul wants it, for PyTorch's {@code [out, in]} weight. */
     public static String transposed(
@@ -160,7 +281,8 @@ public final class EncoderOps {
      *
      * @param keyMask an int32 {@code [rows, length]} input, 1 for keys to attend to; {@code ""} for
      *     none
-     * @param maskedScore the score masked keys get
+     * @param causal whether each position attends only to itself and earlier ones (a text decoder's
+     *     mask, as CLIP's text tower uses)
      */
     public static String attention(
             OnnxGraphBuilder g,
@@ -170,24 +292,6 @@ public final class EncoderOps {
             String bias,
             String keyMask,
             int heads,
-            float maskedScore) {
-        return attention(g, query, key, value, bias, keyMask, heads, maskedScore, false);
-    }
-
-    /**
-     * As {@link #attention(OnnxGraphBuilder, String, String, String, String, String, int, float)};
-     * {@code causal} lets each position attend only to itself and earlier ones (a text decoder's
-     * mask, as CLIP's text tower uses).
-     */
-    public static String attention(
-            OnnxGraphBuilder g,
-            String query,
-            String key,
-            String value,
-            String bias,
-            String keyMask,
-            int heads,
-            float maskedScore,
             boolean causal) {
         List<String> inputs =
                 keyMask.isEmpty()
@@ -202,7 +306,7 @@ public final class EncoderOps {
                                 "num_heads",
                                 (long) heads,
                                 "mask_filter_value",
-                                maskedScore,
+                                MASKED_SCORE,
                                 "unidirectional",
                                 causal ? 1L : 0L))
                 .get(0);

@@ -51,8 +51,6 @@ final class BertOnnxGraph {
     /** Opset 17: LayerNormalization is a standard op there. */
     static final int OPSET = 17;
 
-    private static final float MASKED_SCORE = -1e9f;
-
     private BertOnnxGraph() {}
 
     static String hidden(int index) {
@@ -130,48 +128,18 @@ final class BertOnnxGraph {
             boolean extensions) {
         BertConfig config = weights.config();
         long h = config.hiddenSize();
-        String prefix = BertParameterNames.layerPrefix(layer);
-        String queryKeyValue =
-                g.node(
-                        "MatMul",
-                        input,
-                        EncoderOps.fusedQueryKeyValue(
-                                g,
-                                weights,
-                                prefix + "attention.qkv.T",
-                                BertParameterNames.weight(layer, Projection.QUERY),
-                                BertParameterNames.weight(layer, Projection.KEY),
-                                BertParameterNames.weight(layer, Projection.VALUE)));
-        List<String> split =
-                g.node("", "Split", List.of(tokens.pad(queryKeyValue)), 3, attributes("axis", -1L));
-        String[] attentionInputs = split.toArray(String[]::new);
-        if (extensions) {
-            Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
-            for (int i = 0; i < roles.length; i++) {
-                attentionInputs[i] =
-                        g.node(
-                                "Add",
-                                attentionInputs[i],
-                                RowLora.update(
-                                        g, tokens.pad(input), layer, site(config, roles[i])));
-            }
-        }
         String context =
-                EncoderOps.attention(
+                EncoderOps.selfAttention(
                         g,
-                        attentionInputs[0],
-                        attentionInputs[1],
-                        attentionInputs[2],
-                        EncoderOps.concatenated(
-                                g,
-                                weights,
-                                prefix + "attention.qkv.bias",
-                                BertParameterNames.bias(layer, Projection.QUERY),
-                                BertParameterNames.bias(layer, Projection.KEY),
-                                BertParameterNames.bias(layer, Projection.VALUE)),
+                        weights,
+                        input,
+                        layer,
+                        names(layer),
+                        tokens::pad,
+                        extensions ? role -> site(config, role) : null,
                         KEY_MASK,
                         config.attentionHeads(),
-                        MASKED_SCORE);
+                        false);
         String attended =
                 EncoderOps.skipNorm(
                                 g,
@@ -283,6 +251,13 @@ final class BertOnnxGraph {
                 "Add",
                 base,
                 tokens.unpad(RowLora.update(g, tokens.pad(input), layer, site), site.out()));
+    }
+
+    private static EncoderOps.LayerNames names(int layer) {
+        return new EncoderOps.LayerNames(
+                role -> BertParameterNames.weight(layer, role),
+                role -> BertParameterNames.bias(layer, role),
+                BertParameterNames.layerPrefix(layer) + "attention.");
     }
 
     private static ProjectionSite site(BertConfig config, Projection role) {

@@ -14,6 +14,7 @@ import dev.fmplex.engine.ort.OnnxGraphBuilder;
 import dev.fmplex.engine.ort.RowLora;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * CLIP's two towers of {@link ClipEncoder} as ONNX graphs over the same weights, one graph per
@@ -46,8 +47,6 @@ final class ClipOnnxGraph {
 
     /** Opset 17: LayerNormalization is a standard op, Shape takes start and end. */
     static final int OPSET = 17;
-
-    private static final float MASKED_SCORE = -1e9f;
 
     private ClipOnnxGraph() {}
 
@@ -259,47 +258,21 @@ final class ClipOnnxGraph {
                 EncoderOps.layerNorm(
                         g, weights, ClipParameterNames.norm(tower, 0, 1), residual, shape.eps());
         for (int layer = 0; layer < shape.layers(); layer++) {
-            String prefix = ClipParameterNames.layerPrefix(tower, layer);
-            String queryKeyValue =
-                    g.node(
-                            "MatMul",
-                            normed,
-                            EncoderOps.fusedQueryKeyValue(
-                                    g,
-                                    weights,
-                                    prefix + "self_attn.qkv.T",
-                                    ClipParameterNames.weight(tower, layer, Projection.QUERY),
-                                    ClipParameterNames.weight(tower, layer, Projection.KEY),
-                                    ClipParameterNames.weight(tower, layer, Projection.VALUE)));
-            String[] inputs =
-                    g.node("", "Split", List.of(queryKeyValue), 3, attributes("axis", -1L))
-                            .toArray(String[]::new);
-            if (extensions) {
-                Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
-                for (int i = 0; i < roles.length; i++) {
-                    inputs[i] =
-                            g.node(
-                                    "Add",
-                                    inputs[i],
-                                    RowLora.update(g, normed, layer, shape.site(roles[i])));
-                }
-            }
+            int at = layer;
             String context =
-                    EncoderOps.attention(
+                    EncoderOps.selfAttention(
                             g,
-                            inputs[0],
-                            inputs[1],
-                            inputs[2],
-                            EncoderOps.concatenated(
-                                    g,
-                                    weights,
-                                    prefix + "self_attn.qkv.bias",
-                                    ClipParameterNames.bias(tower, layer, Projection.QUERY),
-                                    ClipParameterNames.bias(tower, layer, Projection.KEY),
-                                    ClipParameterNames.bias(tower, layer, Projection.VALUE)),
+                            weights,
+                            normed,
+                            layer,
+                            new EncoderOps.LayerNames(
+                                    role -> ClipParameterNames.weight(tower, at, role),
+                                    role -> ClipParameterNames.bias(tower, at, role),
+                                    ClipParameterNames.layerPrefix(tower, layer) + "self_attn."),
+                            UnaryOperator.identity(),
+                            extensions ? shape::site : null,
                             keyMask,
                             shape.heads(),
-                            MASKED_SCORE,
                             !keyMask.isEmpty());
             List<String> attended =
                     EncoderOps.skipNorm(
@@ -363,14 +336,12 @@ final class ClipOnnxGraph {
             int layer,
             Projection role,
             boolean extensions) {
-        String base =
-                g.node(
-                        "MatMul",
-                        input,
-                        EncoderOps.transposed(
-                                g, weights, ClipParameterNames.weight(shape.tower(), layer, role)));
-        return extensions
-                ? g.node("Add", base, RowLora.update(g, input, layer, shape.site(role)))
-                : base;
+        return EncoderOps.product(
+                g,
+                weights,
+                input,
+                ClipParameterNames.weight(shape.tower(), layer, role),
+                layer,
+                extensions ? shape.site(role) : null);
     }
 }

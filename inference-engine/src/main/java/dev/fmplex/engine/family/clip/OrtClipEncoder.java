@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.extension.LoraModule;
-import dev.fmplex.engine.ort.LoraStacks;
+import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.OrtSessions;
 import dev.fmplex.engine.ort.RowLora;
 import java.nio.FloatBuffer;
@@ -28,12 +28,8 @@ import java.util.Set;
 final class OrtClipEncoder implements ClipForward, AutoCloseable {
 
     private final ClipConfig config;
-    private final OrtSession textPlain;
-    private final OrtSession textExtended;
-    private final OrtSession visionPlain;
-    private final OrtSession visionExtended;
-    private final RowLora textLora;
-    private final RowLora visionLora;
+    private final AdaptedSessions text;
+    private final AdaptedSessions vision;
 
     /**
      * @param stackBudgetBytes native bytes each tower's cached LoRA stacks may take
@@ -41,19 +37,8 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
     OrtClipEncoder(
             BackboneParameters<ClipConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
-        ClipConfig.Text text = config.text();
-        ClipConfig.Vision vision = config.vision();
-        this.textLora =
-                new RowLora(
-                        text.layers(),
-                        ClipParameterNames.sites(text.hiddenSize(), text.intermediateSize()),
-                        stackBudgetBytes);
-        this.visionLora =
-                new RowLora(
-                        vision.layers(),
-                        ClipParameterNames.VISION_LAYER_BASE,
-                        ClipParameterNames.sites(vision.hiddenSize(), vision.intermediateSize()),
-                        stackBudgetBytes);
+        ClipConfig.Text textTower = config.text();
+        ClipConfig.Vision visionTower = config.vision();
         List<OrtSession> sessions =
                 OrtSessions.createSharing(
                         List.of(
@@ -63,10 +48,25 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
                                 ClipOnnxGraph.vision(weights, true)),
                         ClipOnnxGraph.OPSET,
                         intraOpThreads);
-        this.textPlain = sessions.get(0);
-        this.textExtended = sessions.get(1);
-        this.visionPlain = sessions.get(2);
-        this.visionExtended = sessions.get(3);
+        this.text =
+                new AdaptedSessions(
+                        sessions.get(0),
+                        sessions.get(1),
+                        new RowLora(
+                                textTower.layers(),
+                                ClipParameterNames.sites(
+                                        textTower.hiddenSize(), textTower.intermediateSize()),
+                                stackBudgetBytes));
+        this.vision =
+                new AdaptedSessions(
+                        sessions.get(2),
+                        sessions.get(3),
+                        new RowLora(
+                                visionTower.layers(),
+                                ClipParameterNames.VISION_LAYER_BASE,
+                                ClipParameterNames.sites(
+                                        visionTower.hiddenSize(), visionTower.intermediateSize()),
+                                stackBudgetBytes));
     }
 
     @Override
@@ -105,20 +105,11 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
                     OnnxTensor.createTensor(
                             OrtSessions.environment(), IntBuffer.wrap(mask), shape));
             feeds.put(ClipOnnxGraph.END_INDEX, longs(ends, new long[] {rows}));
-            return run(
-                    batch,
-                    feeds,
-                    rowModules,
-                    textLora,
-                    textPlain,
-                    textExtended,
-                    ClipOnnxGraph.TEXT_EMBEDS,
-                    rows);
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime pass failed: " + e.getMessage(), e);
-        } finally {
             feeds.values().forEach(OnnxTensor::close);
+            throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
         }
+        return embeds(text, batch, feeds, rowModules, ClipOnnxGraph.TEXT_EMBEDS, rows);
     }
 
     @Override
@@ -127,7 +118,7 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
             float[] pixels,
             int rows,
             List<? extends List<LoraModule>> rowModules) {
-        ClipConfig.Vision vision = config.vision();
+        ClipConfig.Vision tower = config.vision();
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             feeds.put(
@@ -136,55 +127,31 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
                             OrtSessions.environment(),
                             FloatBuffer.wrap(pixels),
                             new long[] {
-                                rows, vision.channels(), vision.imageSize(), vision.imageSize()
+                                rows, tower.channels(), tower.imageSize(), tower.imageSize()
                             }));
-            return run(
-                    batch,
-                    feeds,
-                    rowModules,
-                    visionLora,
-                    visionPlain,
-                    visionExtended,
-                    ClipOnnxGraph.IMAGE_EMBEDS,
-                    rows);
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime pass failed: " + e.getMessage(), e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
+            throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
         }
+        return embeds(vision, batch, feeds, rowModules, ClipOnnxGraph.IMAGE_EMBEDS, rows);
     }
 
-    /** One tower's pass: the plain graph, or the extended one with the rows' LoRA stacks. */
-    private NDArray run(
+    /** One tower's pass, its projected embeddings as a DJL array of the batch. */
+    private NDArray embeds(
+            AdaptedSessions tower,
             NDManager batch,
             Map<String, OnnxTensor> feeds,
             List<? extends List<LoraModule>> rowModules,
-            RowLora lora,
-            OrtSession plain,
-            OrtSession extended,
             String output,
-            int rows)
-            throws OrtException {
-        boolean extensions = rowModules.stream().anyMatch(modules -> !modules.isEmpty());
-        LoraStacks stacks = null;
-        try {
-            Map<String, OnnxTensor> run = feeds;
-            if (extensions) {
-                stacks = lora.feed(feeds, rowModules);
-                run = new HashMap<>(feeds);
-                run.putAll(stacks.tensors());
-            }
-            try (OrtSession.Result result =
-                    (extensions ? extended : plain).run(run, Set.of(output))) {
-                OnnxTensor embeds = (OnnxTensor) result.get(output).orElseThrow();
-                return batch.create(
-                        embeds.getFloatBuffer(), new Shape(rows, config.projectionDim()));
-            }
-        } finally {
-            if (stacks != null) {
-                stacks.release();
-            }
-        }
+            int rows) {
+        Shape shape = new Shape(rows, config.projectionDim());
+        return tower.run(
+                feeds,
+                rowModules,
+                Set.of(output),
+                result ->
+                        batch.create(
+                                ((OnnxTensor) result.get(output).orElseThrow()).getFloatBuffer(),
+                                shape));
     }
 
     private static OnnxTensor longs(long[] values, long[] shape) throws OrtException {
@@ -193,15 +160,7 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
 
     @Override
     public void close() {
-        textLora.close();
-        visionLora.close();
-        try {
-            textPlain.close();
-            textExtended.close();
-            visionPlain.close();
-            visionExtended.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        text.close();
+        vision.close();
     }
 }

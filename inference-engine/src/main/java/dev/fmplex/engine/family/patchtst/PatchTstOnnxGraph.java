@@ -12,6 +12,7 @@ import dev.fmplex.engine.ort.RowLora;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The PatchTST encoder of {@link PatchTstEncoder} as an ONNX graph over the same weights, on ONNX
@@ -213,47 +214,21 @@ final class PatchTstOnnxGraph {
             int layer,
             boolean extensions) {
         PatchTstConfig config = weights.config();
-        String prefix = PatchTstParameterNames.layerPrefix(layer);
-        String queryKeyValue =
-                g.node(
-                        "MatMul",
-                        input,
-                        EncoderOps.fusedQueryKeyValue(
-                                g,
-                                weights,
-                                prefix + "self_attn.qkv.T",
-                                PatchTstParameterNames.weight(layer, Projection.QUERY),
-                                PatchTstParameterNames.weight(layer, Projection.KEY),
-                                PatchTstParameterNames.weight(layer, Projection.VALUE)));
-        String[] inputs =
-                g.node("", "Split", List.of(queryKeyValue), 3, attributes("axis", -1L))
-                        .toArray(String[]::new);
-        if (extensions) {
-            Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
-            for (int i = 0; i < roles.length; i++) {
-                inputs[i] =
-                        g.node(
-                                "Add",
-                                inputs[i],
-                                RowLora.update(g, input, layer, site(config, roles[i])));
-            }
-        }
         String context =
-                EncoderOps.attention(
+                EncoderOps.selfAttention(
                         g,
-                        inputs[0],
-                        inputs[1],
-                        inputs[2],
-                        EncoderOps.concatenated(
-                                g,
-                                weights,
-                                prefix + "self_attn.qkv.bias",
-                                PatchTstParameterNames.bias(layer, Projection.QUERY),
-                                PatchTstParameterNames.bias(layer, Projection.KEY),
-                                PatchTstParameterNames.bias(layer, Projection.VALUE)),
+                        weights,
+                        input,
+                        layer,
+                        new EncoderOps.LayerNames(
+                                role -> PatchTstParameterNames.weight(layer, role),
+                                role -> PatchTstParameterNames.bias(layer, role),
+                                PatchTstParameterNames.layerPrefix(layer) + "self_attn."),
+                        UnaryOperator.identity(),
+                        extensions ? role -> site(config, role) : null,
                         "",
                         config.attentionHeads(),
-                        -1e9f);
+                        false);
         return product(g, weights, context, layer, Projection.ATTENTION_OUTPUT, extensions);
     }
 
@@ -339,15 +314,13 @@ final class PatchTstOnnxGraph {
             int layer,
             Projection role,
             boolean extensions) {
-        String base =
-                g.node(
-                        "MatMul",
-                        input,
-                        EncoderOps.transposed(
-                                g, weights, PatchTstParameterNames.weight(layer, role)));
-        return extensions
-                ? g.node("Add", base, RowLora.update(g, input, layer, site(weights.config(), role)))
-                : base;
+        return EncoderOps.product(
+                g,
+                weights,
+                input,
+                PatchTstParameterNames.weight(layer, role),
+                layer,
+                extensions ? site(weights.config(), role) : null);
     }
 
     private static String bias(

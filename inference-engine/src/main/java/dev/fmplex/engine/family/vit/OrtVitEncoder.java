@@ -5,10 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.extension.LoraModule;
-import dev.fmplex.engine.ort.LoraStacks;
+import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.OrtSessions;
 import dev.fmplex.engine.ort.RowLora;
 import java.nio.FloatBuffer;
@@ -21,14 +20,12 @@ import java.util.Set;
 /**
  * The ViT forward on ONNX Runtime ({@link VitOnnxGraph}): the same per-row LoRA as {@link
  * VitEncoder} and the same hidden states, as DJL arrays in the batch's manager so pooling and heads
- * run unchanged. A pass no row of which carries an adapter runs the plain graph.
+ * run unchanged.
  */
 final class OrtVitEncoder implements VitForward, AutoCloseable {
 
     private final VitConfig config;
-    private final OrtSession plain;
-    private final OrtSession extended;
-    private final RowLora lora;
+    private final AdaptedSessions sessions;
 
     /**
      * @param stackBudgetBytes native bytes the cached LoRA stacks of recent adapter sets may take
@@ -36,16 +33,21 @@ final class OrtVitEncoder implements VitForward, AutoCloseable {
     OrtVitEncoder(
             BackboneParameters<VitConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
-        this.lora = new RowLora(config.layers(), VitParameterNames.sites(config), stackBudgetBytes);
-        List<OrtSession> sessions =
+        List<ai.onnxruntime.OrtSession> opened =
                 OrtSessions.createSharing(
                         List.of(
                                 VitOnnxGraph.build(weights, false),
                                 VitOnnxGraph.build(weights, true)),
                         VitOnnxGraph.OPSET,
                         intraOpThreads);
-        this.plain = sessions.get(0);
-        this.extended = sessions.get(1);
+        this.sessions =
+                new AdaptedSessions(
+                        opened.get(0),
+                        opened.get(1),
+                        new RowLora(
+                                config.layers(),
+                                VitParameterNames.sites(config),
+                                stackBudgetBytes));
     }
 
     @Override
@@ -56,7 +58,6 @@ final class OrtVitEncoder implements VitForward, AutoCloseable {
             Set<Integer> layers,
             List<? extends List<LoraModule>> rowModules) {
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        LoraStacks stacks = null;
         try {
             feeds.put(
                     VitOnnxGraph.PIXELS,
@@ -66,45 +67,29 @@ final class OrtVitEncoder implements VitForward, AutoCloseable {
                             new long[] {
                                 rows, config.channels(), config.imageSize(), config.imageSize()
                             }));
-            Map<String, OnnxTensor> run = feeds;
-            boolean extensions = rowModules.stream().anyMatch(modules -> !modules.isEmpty());
-            if (extensions) {
-                stacks = lora.feed(feeds, rowModules);
-                run = new HashMap<>(feeds);
-                run.putAll(stacks.tensors());
-            }
-            Set<String> wanted = new LinkedHashSet<>();
-            for (int layer : layers) {
-                wanted.add(VitOnnxGraph.hidden(layer));
-            }
-            NDArray[] hidden = new NDArray[config.layers() + 1];
-            Shape shape = new Shape(rows, config.sequenceLength(), config.hiddenSize());
-            try (OrtSession.Result result = (extensions ? extended : plain).run(run, wanted)) {
-                for (int layer : layers) {
-                    OnnxTensor state =
-                            (OnnxTensor) result.get(VitOnnxGraph.hidden(layer)).orElseThrow();
-                    hidden[layer] = batch.create(state.getFloatBuffer(), shape);
-                }
-            }
-            return hidden;
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime pass failed: " + e.getMessage(), e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-            if (stacks != null) {
-                stacks.release();
-            }
+            throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
         }
+        Set<String> wanted = new LinkedHashSet<>();
+        layers.forEach(layer -> wanted.add(VitOnnxGraph.hidden(layer)));
+        Shape shape = new Shape(rows, config.sequenceLength(), config.hiddenSize());
+        return sessions.run(
+                feeds,
+                rowModules,
+                wanted,
+                result -> {
+                    NDArray[] hidden = new NDArray[config.layers() + 1];
+                    for (int layer : layers) {
+                        OnnxTensor state =
+                                (OnnxTensor) result.get(VitOnnxGraph.hidden(layer)).orElseThrow();
+                        hidden[layer] = batch.create(state.getFloatBuffer(), shape);
+                    }
+                    return hidden;
+                });
     }
 
     @Override
     public void close() {
-        lora.close();
-        try {
-            plain.close();
-            extended.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        sessions.close();
     }
 }

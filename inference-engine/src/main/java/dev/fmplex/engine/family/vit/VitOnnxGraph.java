@@ -11,6 +11,7 @@ import dev.fmplex.engine.ort.OnnxGraphBuilder;
 import dev.fmplex.engine.ort.RowLora;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The ViT encoder of {@link VitEncoder} as an ONNX graph over the same weights, on ONNX Runtime's
@@ -169,47 +170,21 @@ final class VitOnnxGraph {
             int layer,
             boolean extensions) {
         VitConfig config = weights.config();
-        String prefix = VitParameterNames.layerPrefix(layer);
-        String queryKeyValue =
-                g.node(
-                        "MatMul",
-                        normed,
-                        EncoderOps.fusedQueryKeyValue(
-                                g,
-                                weights,
-                                prefix + "attention.qkv.T",
-                                VitParameterNames.weight(layer, Projection.QUERY),
-                                VitParameterNames.weight(layer, Projection.KEY),
-                                VitParameterNames.weight(layer, Projection.VALUE)));
-        String[] inputs =
-                g.node("", "Split", List.of(queryKeyValue), 3, attributes("axis", -1L))
-                        .toArray(String[]::new);
-        if (extensions) {
-            Projection[] roles = {Projection.QUERY, Projection.KEY, Projection.VALUE};
-            for (int i = 0; i < roles.length; i++) {
-                inputs[i] =
-                        g.node(
-                                "Add",
-                                inputs[i],
-                                RowLora.update(g, normed, layer, site(config, roles[i])));
-            }
-        }
         String context =
-                EncoderOps.attention(
+                EncoderOps.selfAttention(
                         g,
-                        inputs[0],
-                        inputs[1],
-                        inputs[2],
-                        EncoderOps.concatenated(
-                                g,
-                                weights,
-                                prefix + "attention.qkv.bias",
-                                VitParameterNames.bias(layer, Projection.QUERY),
-                                VitParameterNames.bias(layer, Projection.KEY),
-                                VitParameterNames.bias(layer, Projection.VALUE)),
+                        weights,
+                        normed,
+                        layer,
+                        new EncoderOps.LayerNames(
+                                role -> VitParameterNames.weight(layer, role),
+                                role -> VitParameterNames.bias(layer, role),
+                                VitParameterNames.layerPrefix(layer) + "attention."),
+                        UnaryOperator.identity(),
+                        extensions ? role -> site(config, role) : null,
                         "",
                         config.attentionHeads(),
-                        -1e9f);
+                        false);
         return product(g, weights, context, layer, Projection.ATTENTION_OUTPUT, extensions);
     }
 
@@ -221,14 +196,13 @@ final class VitOnnxGraph {
             int layer,
             Projection role,
             boolean extensions) {
-        String base =
-                g.node(
-                        "MatMul",
-                        input,
-                        EncoderOps.transposed(g, weights, VitParameterNames.weight(layer, role)));
-        return extensions
-                ? g.node("Add", base, RowLora.update(g, input, layer, site(weights.config(), role)))
-                : base;
+        return EncoderOps.product(
+                g,
+                weights,
+                input,
+                VitParameterNames.weight(layer, role),
+                layer,
+                extensions ? site(weights.config(), role) : null);
     }
 
     private static ProjectionSite site(VitConfig config, Projection role) {
