@@ -1,10 +1,14 @@
 package dev.fmplex.engine.ort;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.fmplex.engine.extension.LoraModule;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +39,55 @@ public final class AdaptedSessions implements AutoCloseable {
         this.plain = plain;
         this.extended = extended;
         this.lora = lora;
+    }
+
+    /** Opens a graph's two sessions over one weights file. */
+    public static AdaptedSessions open(
+            OnnxGraphBuilder plain,
+            OnnxGraphBuilder extended,
+            int opset,
+            int intraOpThreads,
+            RowLora lora) {
+        List<OrtSession> sessions =
+                OrtSessions.createSharing(List.of(plain, extended), opset, intraOpThreads);
+        return new AdaptedSessions(sessions.get(0), sessions.get(1), lora);
+    }
+
+    /**
+     * Runs one pass of an encoder graph that publishes {@code hidden.0} to {@code hidden.L}, and
+     * hands the hidden states asked for back as arrays of the batch.
+     *
+     * @param feeds the pass's inputs; closed here
+     * @param layers the indices wanted
+     * @param count how many hidden states the graph has ({@code L + 1})
+     * @param shape every hidden state's shape
+     */
+    public NDArray[] hiddenStates(
+            NDManager batch,
+            Map<String, OnnxTensor> feeds,
+            List<? extends List<LoraModule>> rowModules,
+            Set<Integer> layers,
+            int count,
+            Shape shape) {
+        Set<String> wanted = new LinkedHashSet<>();
+        layers.forEach(layer -> wanted.add(hidden(layer)));
+        return run(
+                feeds,
+                rowModules,
+                wanted,
+                result -> {
+                    NDArray[] hidden = new NDArray[count];
+                    for (int layer : layers) {
+                        OnnxTensor state = (OnnxTensor) result.get(hidden(layer)).orElseThrow();
+                        hidden[layer] = batch.create(state.getFloatBuffer(), shape);
+                    }
+                    return hidden;
+                });
+    }
+
+    /** The name of hidden state {@code index} in every encoder graph. */
+    public static String hidden(int index) {
+        return "hidden." + index;
     }
 
     /**

@@ -58,6 +58,70 @@ public final class EncoderOps {
     }
 
     /**
+     * An image's patches embedded: a convolution whose stride is its kernel, {@code [rows,
+     * channels, size, size]} to {@code [rows, patches, hidden]} with patches in row-major order.
+     *
+     * @param weight the convolution's weight initializer, {@code [hidden, channels, patch, patch]}
+     * @param bias its bias initializer, or null for a bias-free convolution
+     */
+    public static String patchEmbedding(
+            OnnxGraphBuilder g,
+            String pixels,
+            String weight,
+            String bias,
+            long hidden,
+            long patch) {
+        String convolved =
+                g.node(
+                        "Conv",
+                        bias == null ? List.of(pixels, weight) : List.of(pixels, weight, bias),
+                        attributes(
+                                "kernel_shape",
+                                new long[] {patch, patch},
+                                "strides",
+                                new long[] {patch, patch}));
+        return g.node(
+                "Transpose",
+                List.of(
+                        g.node(
+                                "Reshape",
+                                convolved,
+                                g.initializer("shape.patches", new long[] {0, hidden, -1}, 3))),
+                attributes("perm", new long[] {0, 2, 1}));
+    }
+
+    /**
+     * A learned token in front of every row's sequence: {@code token} ({@code [1, ..., 1, width]})
+     * expanded to the leading dimensions of {@code input}'s first {@code leading} axes and
+     * concatenated before {@code sequences} along axis {@code leading}.
+     *
+     * @param input a graph input whose first {@code leading} dimensions are the rows' (e.g. the
+     *     pixels' batch dimension)
+     */
+    public static String prepend(
+            OnnxGraphBuilder g,
+            String token,
+            String sequences,
+            String input,
+            int leading,
+            long width) {
+        String shape =
+                g.node(
+                        "Concat",
+                        List.of(
+                                g.node(
+                                        "Shape",
+                                        List.of(input),
+                                        attributes("start", 0L, "end", (long) leading)),
+                                g.initializer("shape.token." + leading, new long[] {1, width}, 2)),
+                        attributes("axis", 0L));
+        return g.node(
+                "Concat",
+                List.of(g.node("Expand", token, shape), sequences),
+                attributes("axis", (long) leading));
+    }
+
+    /**
      * Self-attention of one layer: one product for query, key and value, split, each row's LoRA
      * updates added when {@code sites} is given, then {@code MultiHeadAttention} with the three
      * biases. The output projection is the caller's.

@@ -1,11 +1,13 @@
 package dev.fmplex.engine.ort;
 
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +29,19 @@ public final class OrtSessions {
     public static final String PROFILE_PROPERTY = "fmplex.onnxruntime.profile";
 
     private OrtSessions() {}
+
+    /**
+     * A float input over {@code values} (copied into native memory by ONNX Runtime); the caller
+     * closes it.
+     */
+    public static OnnxTensor tensor(float[] values, long... shape) {
+        try {
+            return OnnxTensor.createTensor(environment(), FloatBuffer.wrap(values), shape);
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    "could not make an ONNX Runtime input: " + e.getMessage(), e);
+        }
+    }
 
     /** The process-wide environment (ONNX Runtime allows one). */
     public static OrtEnvironment environment() {

@@ -124,7 +124,6 @@ final class ClipOnnxGraph {
         ClipConfig config = weights.config();
         ClipConfig.Vision vision = config.vision();
         long h = vision.hiddenSize();
-        long patch = vision.patchSize();
         OnnxGraphBuilder g = new OnnxGraphBuilder("fmplex-clip-vision");
         g.input(
                 PIXELS,
@@ -136,27 +135,14 @@ final class ClipOnnxGraph {
         if (extensions) {
             RowLora.declareSlot(g);
         }
-        String convolved =
-                g.node(
-                        "Conv",
-                        List.of(
-                                PIXELS,
-                                EncoderOps.parameter(
-                                        g, weights, ClipParameterNames.PATCH_EMBEDDING)),
-                        attributes(
-                                "kernel_shape",
-                                new long[] {patch, patch},
-                                "strides",
-                                new long[] {patch, patch}));
         String patches =
-                g.node(
-                        "Transpose",
-                        List.of(
-                                g.node(
-                                        "Reshape",
-                                        convolved,
-                                        g.initializer("shape.patches", new long[] {0, h, -1}, 3))),
-                        attributes("perm", new long[] {0, 2, 1}));
+                EncoderOps.patchEmbedding(
+                        g,
+                        PIXELS,
+                        EncoderOps.parameter(g, weights, ClipParameterNames.PATCH_EMBEDDING),
+                        null,
+                        h,
+                        vision.patchSize());
         String classToken =
                 g.initializer(
                         ClipParameterNames.CLASS_EMBEDDING + ".row",
@@ -164,23 +150,10 @@ final class ClipOnnxGraph {
                         1,
                         1,
                         h);
-        String classShape =
-                g.node(
-                        "Concat",
-                        List.of(
-                                g.node(
-                                        "Shape",
-                                        List.of(PIXELS),
-                                        attributes("start", 0L, "end", 1L)),
-                                g.initializer("shape.class", new long[] {1, h}, 2)),
-                        attributes("axis", 0L));
         String embedded =
                 g.node(
                         "Add",
-                        g.node(
-                                "Concat",
-                                List.of(g.node("Expand", classToken, classShape), patches),
-                                attributes("axis", 1L)),
+                        EncoderOps.prepend(g, classToken, patches, PIXELS, 1, h),
                         EncoderOps.parameter(g, weights, ClipParameterNames.VISION_POSITIONS));
         String residual =
                 EncoderOps.layerNorm(

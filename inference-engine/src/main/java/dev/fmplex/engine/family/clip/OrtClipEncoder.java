@@ -11,7 +11,6 @@ import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.OrtSessions;
 import dev.fmplex.engine.ort.RowLora;
-import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -120,18 +119,10 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
             List<? extends List<LoraModule>> rowModules) {
         ClipConfig.Vision tower = config.vision();
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            feeds.put(
-                    ClipOnnxGraph.PIXELS,
-                    OnnxTensor.createTensor(
-                            OrtSessions.environment(),
-                            FloatBuffer.wrap(pixels),
-                            new long[] {
-                                rows, tower.channels(), tower.imageSize(), tower.imageSize()
-                            }));
-        } catch (OrtException e) {
-            throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
-        }
+        feeds.put(
+                ClipOnnxGraph.PIXELS,
+                OrtSessions.tensor(
+                        pixels, rows, tower.channels(), tower.imageSize(), tower.imageSize()));
         return embeds(vision, batch, feeds, rowModules, ClipOnnxGraph.IMAGE_EMBEDS, rows);
     }
 

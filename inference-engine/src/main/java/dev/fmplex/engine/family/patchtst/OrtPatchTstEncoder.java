@@ -4,15 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.OrtSessions;
 import dev.fmplex.engine.ort.RowLora;
-import java.nio.FloatBuffer;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,17 +30,12 @@ final class OrtPatchTstEncoder implements PatchTstForward, AutoCloseable {
     OrtPatchTstEncoder(
             BackboneParameters<PatchTstConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
-        List<ai.onnxruntime.OrtSession> opened =
-                OrtSessions.createSharing(
-                        List.of(
-                                PatchTstOnnxGraph.build(weights, false),
-                                PatchTstOnnxGraph.build(weights, true)),
-                        PatchTstOnnxGraph.OPSET,
-                        intraOpThreads);
         this.sessions =
-                new AdaptedSessions(
-                        opened.get(0),
-                        opened.get(1),
+                AdaptedSessions.open(
+                        PatchTstOnnxGraph.build(weights, false),
+                        PatchTstOnnxGraph.build(weights, true),
+                        PatchTstOnnxGraph.OPSET,
+                        intraOpThreads,
                         new RowLora(
                                 config.layers(),
                                 PatchTstParameterNames.sites(config),
@@ -58,36 +50,17 @@ final class OrtPatchTstEncoder implements PatchTstForward, AutoCloseable {
             Set<Integer> layers,
             List<? extends List<LoraModule>> sequenceModules) {
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            feeds.put(
-                    PatchTstOnnxGraph.PATCHES,
-                    OnnxTensor.createTensor(
-                            OrtSessions.environment(),
-                            FloatBuffer.wrap(patches),
-                            new long[] {
-                                rows, config.channels(), config.patches(), config.patchLength()
-                            }));
-        } catch (OrtException e) {
-            throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
-        }
-        Set<String> wanted = new LinkedHashSet<>();
-        layers.forEach(layer -> wanted.add(PatchTstOnnxGraph.hidden(layer)));
-        Shape shape =
-                new Shape((long) rows * config.channels(), config.positions(), config.dModel());
-        return sessions.run(
+        feeds.put(
+                PatchTstOnnxGraph.PATCHES,
+                OrtSessions.tensor(
+                        patches, rows, config.channels(), config.patches(), config.patchLength()));
+        return sessions.hiddenStates(
+                batch,
                 feeds,
                 sequenceModules,
-                wanted,
-                result -> {
-                    NDArray[] hidden = new NDArray[config.layers() + 1];
-                    for (int layer : layers) {
-                        OnnxTensor state =
-                                (OnnxTensor)
-                                        result.get(PatchTstOnnxGraph.hidden(layer)).orElseThrow();
-                        hidden[layer] = batch.create(state.getFloatBuffer(), shape);
-                    }
-                    return hidden;
-                });
+                layers,
+                config.layers() + 1,
+                new Shape((long) rows * config.channels(), config.positions(), config.dModel()));
     }
 
     @Override

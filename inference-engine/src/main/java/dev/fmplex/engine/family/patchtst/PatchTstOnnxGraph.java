@@ -1,11 +1,11 @@
 package dev.fmplex.engine.family.patchtst;
 
 import static dev.fmplex.engine.ort.OnnxGraphBuilder.FLOAT;
-import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
 
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.engine.nn.ProjectionSite;
+import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.EncoderOps;
 import dev.fmplex.engine.ort.OnnxGraphBuilder;
 import dev.fmplex.engine.ort.RowLora;
@@ -39,7 +39,7 @@ final class PatchTstOnnxGraph {
     private PatchTstOnnxGraph() {}
 
     static String hidden(int index) {
-        return "hidden." + index;
+        return AdaptedSessions.hidden(index);
     }
 
     /** A residual sum and its norm. */
@@ -177,22 +177,9 @@ final class PatchTstOnnxGraph {
                             1,
                             1,
                             d);
-            String rowsAndChannels =
-                    g.node("Shape", List.of(PATCHES), attributes("start", 0L, "end", 2L));
-            String classShape =
-                    g.node(
-                            "Concat",
-                            List.of(
-                                    rowsAndChannels,
-                                    g.initializer("shape.class", new long[] {1, d}, 2)),
-                            attributes("axis", 0L));
             sequences =
-                    g.node(
-                            "Concat",
-                            List.of(
-                                    g.node("Expand", classToken, classShape),
-                                    g.node("Add", embedded, patchPositions)),
-                            attributes("axis", 2L));
+                    EncoderOps.prepend(
+                            g, classToken, g.node("Add", embedded, patchPositions), PATCHES, 2, d);
         } else {
             sequences =
                     g.node(

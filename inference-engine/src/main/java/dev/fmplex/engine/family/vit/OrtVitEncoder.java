@@ -4,15 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtException;
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.extension.LoraModule;
 import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.OrtSessions;
 import dev.fmplex.engine.ort.RowLora;
-import java.nio.FloatBuffer;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,17 +30,12 @@ final class OrtVitEncoder implements VitForward, AutoCloseable {
     OrtVitEncoder(
             BackboneParameters<VitConfig> weights, int intraOpThreads, long stackBudgetBytes) {
         this.config = weights.config();
-        List<ai.onnxruntime.OrtSession> opened =
-                OrtSessions.createSharing(
-                        List.of(
-                                VitOnnxGraph.build(weights, false),
-                                VitOnnxGraph.build(weights, true)),
-                        VitOnnxGraph.OPSET,
-                        intraOpThreads);
         this.sessions =
-                new AdaptedSessions(
-                        opened.get(0),
-                        opened.get(1),
+                AdaptedSessions.open(
+                        VitOnnxGraph.build(weights, false),
+                        VitOnnxGraph.build(weights, true),
+                        VitOnnxGraph.OPSET,
+                        intraOpThreads,
                         new RowLora(
                                 config.layers(),
                                 VitParameterNames.sites(config),
@@ -58,34 +50,17 @@ final class OrtVitEncoder implements VitForward, AutoCloseable {
             Set<Integer> layers,
             List<? extends List<LoraModule>> rowModules) {
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            feeds.put(
-                    VitOnnxGraph.PIXELS,
-                    OnnxTensor.createTensor(
-                            OrtSessions.environment(),
-                            FloatBuffer.wrap(pixels),
-                            new long[] {
-                                rows, config.channels(), config.imageSize(), config.imageSize()
-                            }));
-        } catch (OrtException e) {
-            throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
-        }
-        Set<String> wanted = new LinkedHashSet<>();
-        layers.forEach(layer -> wanted.add(VitOnnxGraph.hidden(layer)));
-        Shape shape = new Shape(rows, config.sequenceLength(), config.hiddenSize());
-        return sessions.run(
+        feeds.put(
+                VitOnnxGraph.PIXELS,
+                OrtSessions.tensor(
+                        pixels, rows, config.channels(), config.imageSize(), config.imageSize()));
+        return sessions.hiddenStates(
+                batch,
                 feeds,
                 rowModules,
-                wanted,
-                result -> {
-                    NDArray[] hidden = new NDArray[config.layers() + 1];
-                    for (int layer : layers) {
-                        OnnxTensor state =
-                                (OnnxTensor) result.get(VitOnnxGraph.hidden(layer)).orElseThrow();
-                        hidden[layer] = batch.create(state.getFloatBuffer(), shape);
-                    }
-                    return hidden;
-                });
+                layers,
+                config.layers() + 1,
+                new Shape(rows, config.sequenceLength(), config.hiddenSize()));
     }
 
     @Override

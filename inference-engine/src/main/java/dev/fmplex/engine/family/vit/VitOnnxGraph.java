@@ -1,11 +1,11 @@
 package dev.fmplex.engine.family.vit;
 
 import static dev.fmplex.engine.ort.OnnxGraphBuilder.FLOAT;
-import static dev.fmplex.engine.ort.OnnxGraphBuilder.attributes;
 
 import dev.fmplex.engine.checkpoint.BackboneParameters;
 import dev.fmplex.engine.nn.Projection;
 import dev.fmplex.engine.nn.ProjectionSite;
+import dev.fmplex.engine.ort.AdaptedSessions;
 import dev.fmplex.engine.ort.EncoderOps;
 import dev.fmplex.engine.ort.OnnxGraphBuilder;
 import dev.fmplex.engine.ort.RowLora;
@@ -40,7 +40,7 @@ final class VitOnnxGraph {
     private VitOnnxGraph() {}
 
     static String hidden(int index) {
-        return "hidden." + index;
+        return AdaptedSessions.hidden(index);
     }
 
     /**
@@ -122,43 +122,23 @@ final class VitOnnxGraph {
     private static String embed(OnnxGraphBuilder g, BackboneParameters<VitConfig> weights) {
         VitConfig config = weights.config();
         long h = config.hiddenSize();
-        long patch = config.patchSize();
-        String convolved =
-                g.node(
-                        "Conv",
-                        List.of(
-                                PIXELS,
-                                EncoderOps.parameter(g, weights, VitParameterNames.PATCH_WEIGHT),
-                                EncoderOps.parameter(g, weights, VitParameterNames.PATCH_BIAS)),
-                        attributes(
-                                "kernel_shape",
-                                new long[] {patch, patch},
-                                "strides",
-                                new long[] {patch, patch}));
-        // [rows, hidden, side, side] -> [rows, patches, hidden], patches in row-major order.
         String patches =
-                g.node(
-                        "Transpose",
-                        List.of(
-                                g.node(
-                                        "Reshape",
-                                        convolved,
-                                        g.initializer("shape.patches", new long[] {0, h, -1}, 3))),
-                        attributes("perm", new long[] {0, 2, 1}));
-        String rows = g.node("Shape", List.of(PIXELS), attributes("start", 0L, "end", 1L));
-        String classShape =
-                g.node(
-                        "Concat",
-                        List.of(rows, g.initializer("shape.class", new long[] {1, h}, 2)),
-                        attributes("axis", 0L));
-        String classTokens =
-                g.node(
-                        "Expand",
-                        EncoderOps.parameter(g, weights, VitParameterNames.CLS_TOKEN),
-                        classShape);
+                EncoderOps.patchEmbedding(
+                        g,
+                        PIXELS,
+                        EncoderOps.parameter(g, weights, VitParameterNames.PATCH_WEIGHT),
+                        EncoderOps.parameter(g, weights, VitParameterNames.PATCH_BIAS),
+                        h,
+                        config.patchSize());
         return g.node(
                 "Add",
-                g.node("Concat", List.of(classTokens, patches), attributes("axis", 1L)),
+                EncoderOps.prepend(
+                        g,
+                        EncoderOps.parameter(g, weights, VitParameterNames.CLS_TOKEN),
+                        patches,
+                        PIXELS,
+                        1,
+                        h),
                 EncoderOps.parameter(g, weights, VitParameterNames.POSITION_EMBEDDINGS));
     }
 
