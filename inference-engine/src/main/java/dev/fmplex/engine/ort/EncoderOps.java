@@ -348,7 +348,7 @@ public final class EncoderOps {
      * @param causal whether each position attends only to itself and earlier ones (a text decoder's
      *     mask, as CLIP's text tower uses)
      */
-    public static String attention(
+    private static String attention(
             OnnxGraphBuilder g,
             String query,
             String key,

@@ -80,26 +80,16 @@ final class ClipEncoder {
      *     max_position_embeddings} each
      */
     public NDArray textEmbeds(NDManager batch, List<long[]> rows, LinearDelta delta) {
-        int count = rows.size();
-        int length = rows.stream().mapToInt(ids -> ids.length).max().orElseThrow();
-        if (length > config.text().maxPositions()) {
-            throw new IllegalArgumentException(
-                    "text of "
-                            + length
-                            + " tokens exceeds the "
-                            + config.text().maxPositions()
-                            + " positions of the text tower");
-        }
-        long[] ids = new long[count * length];
+        ClipTextRows texts = ClipTextRows.of(config.text(), rows);
+        int count = texts.rows();
+        int length = texts.length();
+        long[] ids = texts.ids();
+        long[] ends = texts.ends();
         float[] mask = new float[count * length * length];
-        long[] ends = new long[count];
         for (int r = 0; r < count; r++) {
-            long[] row = rows.get(r);
-            System.arraycopy(row, 0, ids, r * length, row.length);
-            ends[r] = (long) r * length + endOfText(config.text(), row);
             for (int query = 0; query < length; query++) {
                 for (int key = 0; key < length; key++) {
-                    if (key > query || key >= row.length) {
+                    if (key > query || key >= texts.lengths()[r]) {
                         mask[(r * length + query) * length + key] = MASKED_SCORE;
                     }
                 }
@@ -158,27 +148,6 @@ final class ClipEncoder {
                         vision.layerNormEps());
         return Linear.linear(pooled, weights.get(ClipParameterNames.VISUAL_PROJECTION), null)
                 .singletonOrThrow();
-    }
-
-    /**
-     * Where the text is pooled, by transformers' rule: the first position of the row's largest id
-     * when the config carries the legacy {@code eos_token_id} 2 (the openai checkpoints, whose
-     * end-of-text is the vocabulary's last id), else the first position of {@code eos_token_id}.
-     */
-    static int endOfText(ClipConfig.Text text, long[] row) {
-        int eos = text.eosTokenId();
-        if (eos != ClipConfig.Text.LEGACY_EOS_TOKEN_ID) {
-            for (int t = 0; t < row.length; t++) {
-                if (row[t] == eos) {
-                    return t;
-                }
-            }
-        }
-        int end = 0;
-        for (int t = 1; t < row.length; t++) {
-            end = row[t] > row[end] ? t : end;
-        }
-        return end;
     }
 
     /** {@code exp(logit_scale)}, the temperature of image-text similarities. */

@@ -71,39 +71,27 @@ final class OrtClipEncoder implements ClipForward, AutoCloseable {
     @Override
     public NDArray textEmbeds(
             NDManager batch, List<long[]> ids, List<? extends List<LoraModule>> rowModules) {
-        int rows = ids.size();
-        int length = ids.stream().mapToInt(row -> row.length).max().orElseThrow();
-        if (length > config.text().maxPositions()) {
-            throw new IllegalArgumentException(
-                    "text of "
-                            + length
-                            + " tokens exceeds the "
-                            + config.text().maxPositions()
-                            + " positions of the text tower");
-        }
-        long[] tokens = new long[rows * length];
+        ClipTextRows texts = ClipTextRows.of(config.text(), ids);
+        int rows = texts.rows();
+        int length = texts.length();
         long[] positions = new long[rows * length];
         int[] mask = new int[rows * length];
-        long[] ends = new long[rows];
         for (int r = 0; r < rows; r++) {
-            long[] row = ids.get(r);
-            System.arraycopy(row, 0, tokens, r * length, row.length);
             for (int t = 0; t < length; t++) {
                 positions[r * length + t] = t;
-                mask[r * length + t] = t < row.length ? 1 : 0;
+                mask[r * length + t] = t < texts.lengths()[r] ? 1 : 0;
             }
-            ends[r] = (long) r * length + ClipEncoder.endOfText(config.text(), row);
         }
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             long[] shape = {rows, length};
-            feeds.put(ClipOnnxGraph.INPUT_IDS, longs(tokens, shape));
+            feeds.put(ClipOnnxGraph.INPUT_IDS, longs(texts.ids(), shape));
             feeds.put(ClipOnnxGraph.POSITION_IDS, longs(positions, shape));
             feeds.put(
                     ClipOnnxGraph.KEY_MASK,
                     OnnxTensor.createTensor(
                             OrtSessions.environment(), IntBuffer.wrap(mask), shape));
-            feeds.put(ClipOnnxGraph.END_INDEX, longs(ends, new long[] {rows}));
+            feeds.put(ClipOnnxGraph.END_INDEX, longs(texts.ends(), new long[] {rows}));
         } catch (OrtException e) {
             feeds.values().forEach(OnnxTensor::close);
             throw new IllegalStateException("could not feed ONNX Runtime: " + e.getMessage(), e);
