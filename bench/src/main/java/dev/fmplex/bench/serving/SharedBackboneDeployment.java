@@ -6,7 +6,7 @@ import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
 import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.scheduler.FairScheduler;
-import dev.fmplex.engine.scheduler.SchedulingPolicy;
+import dev.fmplex.engine.scheduler.QueuePolicy;
 import dev.fmplex.model.api.TaskOutput;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ final class SharedBackboneDeployment implements Deployment {
                 FairScheduler.<InferencePayload, List<TaskOutput>>builder()
                         .setRunner(runner)
                         .optExecutorLanes(lanes, () -> IntraOpThreads.setForThisThread(threads))
-                        .optPolicy(SchedulingPolicy.FAIR)
+                        .optPolicy(QueuePolicy.named("fair"))
                         .optMaxBatchRows(32)
                         .optMaxBatchTokens(2048)
                         .optQueueCapacity(100_000)

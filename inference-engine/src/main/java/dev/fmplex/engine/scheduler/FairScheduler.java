@@ -2,10 +2,10 @@ package dev.fmplex.engine.scheduler;
 
 import dev.fmplex.engine.scheduler.AdmissionException.Reason;
 import dev.fmplex.engine.scheduler.SchedulerStats.VfmQueueStats;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,28 +16,17 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Batch-aware weighted fair queueing for one backbone.
+ * Batch-aware weighted fair queueing for one backbone: the threads and lifecycle around the {@link
+ * FairQueue} core.
  *
- * <p>Every vFM has its own FIFO queue. The request at the head of a queue gets a start tag {@code S
- * = max(V, F_prev)} and a finish tag {@code F = S + cost / weight} in virtual time, where {@code
- * cost} is the {@link CostModel}'s estimate in milliseconds and {@code V} is the largest start tag
- * dispatched so far: a vFM that was idle re-enters at {@code V} and so earns no credit for its
- * idleness. Tags are given at the head, not on admission, so that a deep backlog queued while the
- * cost model was still uncalibrated, or before a weight change, is not scheduled by stale
- * estimates. A batch is formed by repeatedly taking, among the queue heads that still fit the
- * budget of rows and padded tokens (padded to the batch's longest row, so one long row cannot blow
- * it up), the one with the smallest start tag: requests of one vFM batch together and vFMs share
- * batches. After the batch runs, each request is charged the measured time in proportion to its own
- * tokens, and its vFM's finish tag is corrected by the difference between that charge and the
- * estimate, so shares of measured time follow the weights even though padding makes a request's
- * real cost depend on the batch it lands in.
- *
- * <p>The scheduler's own threads run the loop (schedule, execute, complete), so queues and virtual
- * time change only under the lock and the executor never runs on a caller's thread. One thread (one
- * executor lane) by default; with {@code optExecutorLanes(n)} n lanes each form and run batches, so
- * n batches can be in flight at once, for CPUs where n batches on fewer intra-op threads each beat
- * one batch on all of them. {@link #step()} runs one iteration on the calling thread, which makes
- * deterministic tests possible.
+ * <p>The core keeps the queues, tags and virtual time and forms batches in its {@link
+ * QueuePolicy}'s order; this class admits requests ({@link Admission}), runs the executor lanes
+ * that form, execute and complete batches, completes each request's future, and keeps the counters
+ * ({@link SchedulerLedger}). Queues change only under one lock and the executor never runs on a
+ * caller's thread. One lane by default; with {@code optExecutorLanes(n)} n lanes each form and run
+ * batches, so n batches can be in flight at once, for CPUs where n batches on fewer intra-op
+ * threads each beat one batch on all of them. {@link #step()} runs one iteration on the calling
+ * thread, which makes deterministic tests possible.
  */
 public final class FairScheduler<P, R> implements AutoCloseable {
 
@@ -57,88 +46,57 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         default void requestRejected(String vfmId, Reason reason) {}
     }
 
+    /** What the scheduler keeps with each request in the core. */
     private static final class Entry<P, R> {
         final Work<P> work;
         final CompletableFuture<Completed<R>> future = new CompletableFuture<>();
         final long admittedNanos;
         final long deadlineNanos;
-        final long sequence;
+        FairQueue.Request<Entry<P, R>> request;
 
-        /** Given when the entry reaches the head of its queue; until then not tagged. */
-        boolean tagged;
-
-        double startTag;
-        double estimateMs;
-
-        Entry(Work<P> work, long admittedNanos, long deadlineNanos, long sequence) {
+        Entry(Work<P> work, long admittedNanos, long deadlineNanos) {
             this.work = work;
             this.admittedNanos = admittedNanos;
             this.deadlineNanos = deadlineNanos;
-            this.sequence = sequence;
         }
-    }
-
-    private static final class Flow<P, R> {
-        final ArrayDeque<Entry<P, R>> queue = new ArrayDeque<>();
-        double weight;
-        double lastFinish;
-        boolean paused;
-        int queuedRows;
-
-        /** Requests taken into a batch that has not completed yet. */
-        int inFlight;
-
-        /** Nothing queued and nothing in flight since the last request finished or left. */
-        boolean idle = true;
-
-        long completed;
-        double completedCostMs;
-        long rejected;
-        long expired;
     }
 
     private static final org.slf4j.Logger log =
             org.slf4j.LoggerFactory.getLogger(FairScheduler.class);
 
     private final Runner<P, R> runner;
-    private final SchedulingPolicy policy;
-    private final int maxBatchRows;
+    private final long maxBatchRows;
     private final long maxBatchTokens;
     private final long maxWaitNanos;
-    private final int queueCapacity;
-    private final CostModel costModel;
     private final LongSupplier clock;
     private final Listener listener;
+    private final int laneCount;
+    private final Runnable onLaneStart;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workArrived = lock.newCondition();
-    private final Map<String, Flow<P, R>> flows = new LinkedHashMap<>();
-    private double virtualTime;
-    private long nextSequence;
-    private long pendingRows;
-    private long pendingTokens;
-    private boolean closed;
+    private final FairQueue<Entry<P, R>> queue;
+    private final Admission admission;
+    private final SchedulerLedger ledger;
     private final List<Thread> lanes = new ArrayList<>();
-    private final int laneCount;
-    private final Runnable onLaneStart;
-    private final long startedNanos;
-    private long busyNanos;
-    private long batches;
-    private long rowsRun;
 
     private FairScheduler(Builder<P, R> builder) {
         this.runner = builder.runner;
-        this.policy = builder.policy;
         this.maxBatchRows = builder.maxBatchRows;
         this.maxBatchTokens = builder.maxBatchTokens;
         this.maxWaitNanos = builder.maxWaitNanos;
-        this.queueCapacity = builder.queueCapacity;
-        this.costModel = builder.costModel;
         this.clock = builder.clock;
         this.listener = builder.listener;
         this.laneCount = builder.lanes;
         this.onLaneStart = builder.onLaneStart;
-        this.startedNanos = clock.getAsLong();
+        this.queue =
+                new FairQueue<>(
+                        builder.policy,
+                        builder.maxBatchRows,
+                        builder.maxBatchTokens,
+                        builder.costModel);
+        this.admission = new Admission(builder.queueCapacity);
+        this.ledger = new SchedulerLedger(builder.shareWindowNanos, clock.getAsLong());
     }
 
     public static <P, R> Builder<P, R> builder() {
@@ -158,62 +116,33 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         if (!(weight > 0)) {
             throw new IllegalArgumentException("weight must be > 0, is " + weight);
         }
+        String vfmId = work.vfmId();
         AdmissionException refusal;
         lock.lock();
         try {
-            Flow<P, R> flow = flows.computeIfAbsent(work.vfmId(), id -> new Flow<>());
-            flow.weight = weight;
-            refusal = refusal(work.vfmId(), flow);
+            refusal =
+                    admission.refusal(
+                            vfmId, queue.queuedRequests(vfmId), queue.queuedCostMs(vfmId));
             if (refusal == null) {
-                long now = clock.getAsLong();
-                Entry<P, R> entry = new Entry<>(work, now, deadlineNanos, nextSequence++);
-                flow.queue.addLast(entry);
-                flow.queuedRows += work.rows();
-                pendingRows += work.rows();
-                pendingTokens += (long) work.rows() * work.length();
+                Entry<P, R> entry = new Entry<>(work, clock.getAsLong(), deadlineNanos);
+                entry.request = queue.enqueue(vfmId, entry, work.rows(), work.length(), weight);
                 workArrived.signalAll();
                 // A cancelled request (client gone, deadline passed) leaves its queue at once,
                 // so it neither holds a slot under the cap nor keeps its vFM's tags ahead.
                 entry.future.whenComplete(
                         (result, error) -> {
                             if (entry.future.isCancelled()) {
-                                removeCancelled(flow, entry);
+                                removeCancelled(entry);
                             }
                         });
                 return entry.future;
             }
-            flow.rejected++;
+            ledger.rejected(vfmId);
         } finally {
             lock.unlock();
         }
-        listener.requestRejected(work.vfmId(), refusal.reason());
+        listener.requestRejected(vfmId, refusal.reason());
         throw refusal;
-    }
-
-    private AdmissionException refusal(String vfmId, Flow<P, R> flow) {
-        if (closed) {
-            return new AdmissionException(
-                    Reason.SHUTTING_DOWN, "the worker is shutting down", 1000);
-        }
-        if (flow.paused) {
-            return new AdmissionException(Reason.PAUSED, "vFM " + vfmId + " is paused", 0);
-        }
-        if (flow.queue.size() >= queueCapacity) {
-            double queuedMs = 0;
-            for (Entry<P, R> entry : flow.queue) {
-                queuedMs += costModel.requestCostMs(entry.work.rows(), entry.work.length());
-            }
-            return new AdmissionException(
-                    Reason.QUEUE_FULL,
-                    "vFM "
-                            + vfmId
-                            + " has "
-                            + flow.queue.size()
-                            + " requests queued; the limit is "
-                            + queueCapacity,
-                    Math.max(1000, Math.round(queuedMs)));
-        }
-        return null;
     }
 
     /** Refuses new requests for {@code vfmId}; queued ones still run. */
@@ -228,7 +157,16 @@ public final class FairScheduler<P, R> implements AutoCloseable {
     private void setPaused(String vfmId, boolean paused) {
         lock.lock();
         try {
-            flows.computeIfAbsent(vfmId, id -> new Flow<>()).paused = paused;
+            admission.setPaused(vfmId, paused);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void removeCancelled(Entry<P, R> entry) {
+        lock.lock();
+        try {
+            queue.remove(entry.request);
         } finally {
             lock.unlock();
         }
@@ -240,22 +178,44 @@ public final class FairScheduler<P, R> implements AutoCloseable {
      * @return whether there was anything to run
      */
     public boolean step() {
-        List<Entry<P, R>> batch;
+        List<FairQueue.Request<Entry<P, R>>> batch;
+        List<FairQueue.Request<Entry<P, R>>> dropped = new ArrayList<>();
+        long now;
         lock.lock();
         try {
-            batch = formBatch();
+            now = clock.getAsLong();
+            batch =
+                    queue.formBatch(
+                            entry -> !entry.future.isDone() && now - entry.deadlineNanos <= 0,
+                            dropped);
+            for (FairQueue.Request<Entry<P, R>> gone : dropped) {
+                if (!gone.item().future.isDone()) {
+                    ledger.expired(gone.vfmId());
+                }
+            }
         } finally {
             lock.unlock();
+        }
+        for (FairQueue.Request<Entry<P, R>> gone : dropped) {
+            expire(gone.item(), now);
         }
         if (batch.isEmpty()) {
             return false;
         }
-        // Requests cancelled between dispatch and now are not worth a forward pass.
-        batch.removeIf(entry -> entry.future.isDone());
-        if (!batch.isEmpty()) {
-            run(batch);
-        }
+        run(batch);
         return true;
+    }
+
+    private void expire(Entry<P, R> entry, long now) {
+        entry.future.completeExceptionally(
+                new AdmissionException(
+                        Reason.DEADLINE_EXCEEDED,
+                        "request of vFM "
+                                + entry.work.vfmId()
+                                + " waited "
+                                + TimeUnit.NANOSECONDS.toMillis(now - entry.admittedNanos)
+                                + " ms and passed its deadline before it could run",
+                        0));
     }
 
     /** Starts the scheduler's own thread, or one per executor lane ({@code name-0}, ...). */
@@ -286,17 +246,17 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         while (true) {
             lock.lock();
             try {
-                while (!closed && pendingRows == 0) {
+                while (!admission.closed() && queue.pendingRows() == 0) {
                     workArrived.awaitUninterruptibly();
                 }
-                if (closed) {
+                if (admission.closed()) {
                     return;
                 }
                 if (maxWaitNanos > 0 && !fullBatchWaiting()) {
                     // Light load: give the batch a moment to grow, but never past maxWait.
                     long deadline = clock.getAsLong() + maxWaitNanos;
                     long remaining;
-                    while (!closed
+                    while (!admission.closed()
                             && !fullBatchWaiting()
                             && (remaining = deadline - clock.getAsLong()) > 0) {
                         workArrived.awaitNanos(remaining);
@@ -315,7 +275,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             try {
                 step();
             } catch (Throwable e) {
-                // The loop is the backbone's only executor: it must survive anything a batch
+                // The lanes are the backbone's only executor: they must survive anything a batch
                 // throws, or every later request would wait for its deadline.
                 log.error("scheduler step failed; continuing", e);
             }
@@ -323,154 +283,19 @@ public final class FairScheduler<P, R> implements AutoCloseable {
     }
 
     private boolean fullBatchWaiting() {
-        return pendingRows >= maxBatchRows || pendingTokens >= maxBatchTokens;
+        return queue.pendingRows() >= maxBatchRows || queue.pendingTokens() >= maxBatchTokens;
     }
 
-    private List<Entry<P, R>> formBatch() {
-        List<Entry<P, R>> batch = new ArrayList<>();
-        int rows = 0;
-        int length = 0;
-        Flow<P, R> only = null;
-        while (true) {
-            Entry<P, R> best = null;
-            Flow<P, R> bestFlow = null;
-            for (Flow<P, R> flow : flows.values()) {
-                if (only != null && flow != only) {
-                    continue;
-                }
-                Entry<P, R> head = liveHead(flow);
-                if (head == null) {
-                    continue;
-                }
-                boolean better =
-                        policy == SchedulingPolicy.FIFO
-                                ? best == null || head.sequence < best.sequence
-                                : fits(batch, rows, length, head)
-                                        && (best == null
-                                                || head.startTag < best.startTag
-                                                || (head.startTag == best.startTag
-                                                        && head.sequence < best.sequence));
-                if (better) {
-                    best = head;
-                    bestFlow = flow;
-                }
-            }
-            // FIFO keeps strict arrival order: when the oldest request does not fit, stop.
-            if (best == null || !fits(batch, rows, length, best)) {
-                break;
-            }
-            bestFlow.queue.pollFirst();
-            bestFlow.inFlight++;
-            bestFlow.queuedRows -= best.work.rows();
-            pendingRows -= best.work.rows();
-            pendingTokens -= (long) best.work.rows() * best.work.length();
-            batch.add(best);
-            rows += best.work.rows();
-            length = Math.max(length, best.work.length());
-            virtualTime = Math.max(virtualTime, best.startTag);
-            if (policy == SchedulingPolicy.PER_TASK) {
-                only = bestFlow;
-            }
-        }
-        return batch;
-    }
-
-    /** Padding-aware: the batch pads to its longest row, so a long row counts for every row. */
-    private boolean fits(List<Entry<P, R>> batch, int rows, int length, Entry<P, R> candidate) {
-        if (batch.isEmpty()) {
-            return true;
-        }
-        int newRows = rows + candidate.work.rows();
-        long paddedTokens = (long) Math.max(length, candidate.work.length()) * newRows;
-        return newRows <= maxBatchRows && paddedTokens <= maxBatchTokens;
-    }
-
-    /** The queue's first request still wanted: cancelled ones leave, expired ones fail. */
-    private Entry<P, R> liveHead(Flow<P, R> flow) {
-        long now = clock.getAsLong();
-        while (!flow.queue.isEmpty()) {
-            Entry<P, R> head = flow.queue.peekFirst();
-            if (head.future.isDone()) {
-                drop(flow, head);
-            } else if (now - head.deadlineNanos > 0) {
-                drop(flow, head);
-                flow.expired++;
-                head.future.completeExceptionally(
-                        new AdmissionException(
-                                Reason.DEADLINE_EXCEEDED,
-                                "request of vFM "
-                                        + head.work.vfmId()
-                                        + " waited "
-                                        + TimeUnit.NANOSECONDS.toMillis(now - head.admittedNanos)
-                                        + " ms and passed its deadline before it could run",
-                                0));
-            } else {
-                if (!head.tagged) {
-                    tag(flow, head);
-                }
-                return head;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Start-time fair queueing tags, from the current virtual time and cost estimate.
-     *
-     * <p>Only a vFM returning from idle (nothing queued and nothing in flight when this request
-     * came) starts at the virtual time: it earns no credit for its absence. A vFM that stayed busy
-     * continues from its own finish tag even where that lies behind the virtual time: the charge
-     * corrections of its finished requests (measured time less estimate) move it both ways, and
-     * clipping the negative ones at every tag would drop exactly the credit a heavy vFM, whose tags
-     * sit close to the virtual time, is owed; with noisy batch times that cost the weight-4 vFM of
-     * a 1:2:4 mix up to a third of its share.
-     */
-    private void tag(Flow<P, R> flow, Entry<P, R> head) {
-        head.startTag = flow.idle ? Math.max(virtualTime, flow.lastFinish) : flow.lastFinish;
-        flow.idle = false;
-        head.estimateMs = costModel.requestCostMs(head.work.rows(), head.work.length());
-        head.tagged = true;
-        flow.lastFinish = head.startTag + head.estimateMs / flow.weight;
-    }
-
-    private void drop(Flow<P, R> flow, Entry<P, R> entry) {
-        flow.queue.pollFirst();
-        forget(flow, entry);
-    }
-
-    private void removeCancelled(Flow<P, R> flow, Entry<P, R> entry) {
-        lock.lock();
-        try {
-            if (flow.queue.remove(entry)) {
-                forget(flow, entry);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Unaccounts a request that leaves without running and refunds its virtual time. */
-    private void forget(Flow<P, R> flow, Entry<P, R> entry) {
-        flow.queuedRows -= entry.work.rows();
-        pendingRows -= entry.work.rows();
-        pendingTokens -= (long) entry.work.rows() * entry.work.length();
-        if (entry.tagged) {
-            flow.lastFinish =
-                    Math.max(virtualTime, flow.lastFinish - entry.estimateMs / flow.weight);
-        }
-        flow.idle = flow.inFlight == 0 && flow.queue.isEmpty();
-    }
-
-    private void run(List<Entry<P, R>> batch) {
+    private void run(List<FairQueue.Request<Entry<P, R>>> batch) {
         List<Work<P>> work = new ArrayList<>(batch.size());
         Set<String> tasks = new HashSet<>();
         int rows = 0;
         int length = 0;
-        for (Entry<P, R> entry : batch) {
-            work.add(entry.work);
-            tasks.add(entry.work.vfmId());
-            rows += entry.work.rows();
-            length = Math.max(length, entry.work.length());
+        for (FairQueue.Request<Entry<P, R>> request : batch) {
+            work.add(request.item().work);
+            tasks.add(request.vfmId());
+            rows += request.rows();
+            length = Math.max(length, request.length());
         }
         long started = clock.getAsLong();
         List<Outcome<R>> outcomes;
@@ -495,34 +320,13 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         long finished = clock.getAsLong();
         double computeMs = (finished - started) / 1e6;
         long paddedTokens = (long) rows * length;
-        if (batchFailure == null) {
-            costModel.observe(paddedTokens, computeMs);
-        }
-        // Each request pays for its own tokens; padding is shared in the same proportion, which
-        // keeps charges consistent with the estimates its tags were computed from.
-        double ownTokensTotal = 0;
-        for (Entry<P, R> entry : batch) {
-            ownTokensTotal += ownTokens(entry);
-        }
-
-        double[] charged = new double[batch.size()];
+        double[] charged;
         lock.lock();
         try {
-            busyNanos += finished - started;
-            batches++;
-            rowsRun += rows;
+            charged = queue.complete(batch, computeMs, batchFailure == null);
+            ledger.batchRan(rows, finished - started);
             for (int i = 0; i < batch.size(); i++) {
-                Entry<P, R> entry = batch.get(i);
-                charged[i] = computeMs * ownTokens(entry) / ownTokensTotal;
-                Flow<P, R> flow = flows.get(entry.work.vfmId());
-                flow.inFlight--;
-                flow.completed++;
-                flow.completedCostMs += charged[i];
-                // Tags were computed from an estimate; the batch's padding and the machine decide
-                // the real charge. Moving the vFM's finish tag by the difference makes the shares
-                // of real, measured time follow the weights.
-                flow.lastFinish += (charged[i] - entry.estimateMs) / flow.weight;
-                flow.idle = flow.inFlight == 0 && flow.queue.isEmpty();
+                ledger.completed(batch.get(i).vfmId(), charged[i], finished);
             }
         } finally {
             lock.unlock();
@@ -530,7 +334,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         int batchRows = rows;
         notify(() -> listener.batchCompleted(batchRows, tasks.size(), paddedTokens, computeMs));
         for (int i = 0; i < batch.size(); i++) {
-            Entry<P, R> entry = batch.get(i);
+            Entry<P, R> entry = batch.get(i).item();
             double queueMs = (started - entry.admittedNanos) / 1e6;
             double charge = charged[i];
             notify(() -> listener.requestCompleted(entry.work.vfmId(), queueMs, computeMs, charge));
@@ -555,16 +359,11 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         }
     }
 
-    private static double ownTokens(Entry<?, ?> entry) {
-        return (double) entry.work.rows() * entry.work.length();
-    }
-
     /** Requests of {@code vfmId} waiting now (0 for an unknown vFM); cheap, for metrics. */
     public int queuedRequests(String vfmId) {
         lock.lock();
         try {
-            Flow<P, R> flow = flows.get(vfmId);
-            return flow == null ? 0 : flow.queue.size();
+            return queue.queuedRequests(vfmId);
         } finally {
             lock.unlock();
         }
@@ -573,47 +372,54 @@ public final class FairScheduler<P, R> implements AutoCloseable {
     public SchedulerStats stats() {
         lock.lock();
         try {
+            long now = clock.getAsLong();
+            Set<String> known = new LinkedHashSet<>(queue.vfmIds());
+            known.addAll(ledger.all().keySet());
+            known.addAll(admission.pausedVfms());
+            List<String> queuedNow =
+                    known.stream().filter(id -> queue.queuedRequests(id) > 0).toList();
+            ShareWindow.Shares shares = ledger.window().shares(now, queuedNow, queue::weight);
             Map<String, VfmQueueStats> vfms = new LinkedHashMap<>();
-            flows.forEach(
-                    (id, flow) ->
-                            vfms.put(
-                                    id,
-                                    new VfmQueueStats(
-                                            flow.weight,
-                                            flow.paused,
-                                            flow.queue.size(),
-                                            flow.queuedRows,
-                                            flow.completed,
-                                            flow.completedCostMs,
-                                            flow.rejected,
-                                            flow.expired)));
-            long elapsed = Math.max(1, clock.getAsLong() - startedNanos);
+            for (String id : known) {
+                SchedulerLedger.Counters counters = ledger.of(id);
+                vfms.put(
+                        id,
+                        new VfmQueueStats(
+                                queue.weight(id),
+                                admission.paused(id),
+                                queue.queuedRequests(id),
+                                queue.queuedRows(id),
+                                counters.completed,
+                                counters.chargedMs,
+                                counters.rejected,
+                                counters.expired,
+                                shares.achieved(id),
+                                shares.entitled(id)));
+            }
             return new SchedulerStats(
-                    policy, batches, rowsRun, busyNanos / ((double) elapsed * laneCount), vfms);
+                    queue.policy().name(),
+                    ledger.batches(),
+                    ledger.rows(),
+                    ledger.busyFraction(now, laneCount),
+                    vfms);
         } finally {
             lock.unlock();
         }
     }
 
     public CostModel costModel() {
-        return costModel;
+        return queue.costModel();
     }
 
-    /** Stops the loop; queued requests fail with {@link Reason#SHUTTING_DOWN}. */
+    /** Stops the lanes; queued requests fail with {@link Reason#SHUTTING_DOWN}. */
     @Override
     public void close() {
-        List<Entry<P, R>> abandoned = new ArrayList<>();
+        List<Entry<P, R>> abandoned;
         List<Thread> threads;
         lock.lock();
         try {
-            closed = true;
-            for (Flow<P, R> flow : flows.values()) {
-                abandoned.addAll(flow.queue);
-                flow.queue.clear();
-                flow.queuedRows = 0;
-            }
-            pendingRows = 0;
-            pendingTokens = 0;
+            admission.close();
+            abandoned = queue.drain();
             workArrived.signalAll();
             threads = List.copyOf(lanes);
         } finally {
@@ -631,16 +437,14 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             }
         }
         for (Entry<P, R> entry : abandoned) {
-            entry.future.completeExceptionally(
-                    new AdmissionException(
-                            Reason.SHUTTING_DOWN, "the worker is shutting down", 1000));
+            entry.future.completeExceptionally(Admission.shuttingDown());
         }
     }
 
     /** Builds a scheduler; every option has a production default. */
     public static final class Builder<P, R> {
         private Runner<P, R> runner;
-        private SchedulingPolicy policy = SchedulingPolicy.FAIR;
+        private QueuePolicy policy = QueuePolicy.named("fair");
         private int maxBatchRows = 32;
         private long maxBatchTokens = 2048;
         private long maxWaitNanos;
@@ -650,13 +454,14 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         private Listener listener = new Listener() {};
         private int lanes = 1;
         private Runnable onLaneStart = () -> {};
+        private long shareWindowNanos = TimeUnit.SECONDS.toNanos(30);
 
         public Builder<P, R> setRunner(Runner<P, R> runner) {
             this.runner = runner;
             return this;
         }
 
-        public Builder<P, R> optPolicy(SchedulingPolicy policy) {
+        public Builder<P, R> optPolicy(QueuePolicy policy) {
             this.policy = policy;
             return this;
         }
@@ -708,6 +513,12 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             }
             this.lanes = lanes;
             this.onLaneStart = onLaneStart;
+            return this;
+        }
+
+        /** The sliding window of the achieved shares in {@link #stats()}; default 30 s. */
+        public Builder<P, R> optShareWindow(long amount, TimeUnit unit) {
+            this.shareWindowNanos = unit.toNanos(amount);
             return this;
         }
 

@@ -5,10 +5,11 @@ import java.util.Map;
 /**
  * A snapshot of a scheduler.
  *
+ * @param policy the {@link QueuePolicy}'s name
  * @param busyFraction share of the executor lanes' wall time since start spent executing batches
  */
 public record SchedulerStats(
-        SchedulingPolicy policy,
+        String policy,
         long batches,
         long rows,
         double busyFraction,
@@ -19,6 +20,9 @@ public record SchedulerStats(
      *
      * @param completedCostMs execution time charged to this vFM: each batch's measured time split
      *     by the tokens (rows x length) each request had in it
+     * @param achievedShare its share of the execution time charged over the share window
+     * @param weightShare the share its weight entitles it to: its weight over the weights of the
+     *     vFMs that wanted time in the window; a backlogged vFM's achieved share approaches it
      */
     public record VfmQueueStats(
             double weight,
@@ -28,5 +32,7 @@ public record SchedulerStats(
             long completedRequests,
             double completedCostMs,
             long rejected,
-            long expired) {}
+            long expired,
+            double achievedShare,
+            double weightShare) {}
 }

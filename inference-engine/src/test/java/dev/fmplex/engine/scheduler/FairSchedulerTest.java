@@ -40,10 +40,10 @@ class FairSchedulerTest {
     }
 
     private static FairScheduler<String, String> scheduler(
-            FakeBackbone backbone, SchedulingPolicy policy, int rows) {
+            FakeBackbone backbone, String policy, int rows) {
         return FairScheduler.<String, String>builder()
                 .setRunner(backbone::run)
-                .optPolicy(policy)
+                .optPolicy(QueuePolicy.named(policy))
                 .optMaxBatchRows(rows)
                 .optMaxBatchTokens(4096)
                 .optQueueCapacity(100_000)
@@ -123,7 +123,7 @@ class FairSchedulerTest {
     @Test
     void saturatedVfmsGetCostSharesProportionalToTheirWeights() {
         FakeBackbone backbone = new FakeBackbone();
-        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 8);
+        FairScheduler<String, String> scheduler = scheduler(backbone, "fair", 8);
         Map<String, Double> weights = Map.of("light", 1.0, "medium", 2.0, "heavy", 4.0);
         // Different request sizes: fairness is about compute time, not request counts.
         Map<String, Integer> lengths = Map.of("light", 40, "medium", 10, "heavy", 20);
@@ -193,7 +193,7 @@ class FairSchedulerTest {
     @Test
     void aLightVfmIsNotStarvedByAFlood() {
         FakeBackbone backbone = new FakeBackbone();
-        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 8);
+        FairScheduler<String, String> scheduler = scheduler(backbone, "fair", 8);
         for (int i = 0; i < 2000; i++) {
             scheduler.submit(
                     work("flood", 2, 30), 1.0, NO_DEADLINE); // ~10x what 50 batches can run
@@ -215,8 +215,7 @@ class FairSchedulerTest {
 
     @Test
     void fairBatchesMixVfmsWhilePerTaskBatchesNever() {
-        for (SchedulingPolicy policy :
-                List.of(SchedulingPolicy.FAIR, SchedulingPolicy.PER_TASK, SchedulingPolicy.FIFO)) {
+        for (String policy : List.of("fair", "per-task", "fifo")) {
             FakeBackbone backbone = new FakeBackbone();
             FairScheduler<String, String> scheduler = scheduler(backbone, policy, 16);
             for (int round = 0; round < 20; round++) {
@@ -231,7 +230,7 @@ class FairSchedulerTest {
                     backbone.batches.stream()
                             .filter(b -> b.stream().distinct().count() > 1)
                             .count();
-            if (policy == SchedulingPolicy.PER_TASK) {
+            if (policy.equals("per-task")) {
                 assertThat(mixed).as("per-task batches hold one vFM").isZero();
             } else {
                 assertThat(mixed)
@@ -302,7 +301,7 @@ class FairSchedulerTest {
     @Test
     void cancelledRequestsLeaveTheQueueAndExpiredOnesFail() {
         FakeBackbone backbone = new FakeBackbone();
-        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 8);
+        FairScheduler<String, String> scheduler = scheduler(backbone, "fair", 8);
         CompletableFuture<Completed<String>> cancelled =
                 scheduler.submit(work("gone", 1, 10), 1.0, NO_DEADLINE);
         CompletableFuture<Completed<String>> late =
@@ -426,7 +425,7 @@ class FairSchedulerTest {
      */
     @Test
     void underConcurrentLoadFairBatchesMixVfmsAndPerTaskBatchesHoldOne() throws Exception {
-        for (SchedulingPolicy policy : List.of(SchedulingPolicy.FAIR, SchedulingPolicy.PER_TASK)) {
+        for (String policy : List.of("fair", "per-task")) {
             FakeBackbone backbone = new FakeBackbone();
             java.util.concurrent.CountDownLatch submitted =
                     new java.util.concurrent.CountDownLatch(8);
@@ -463,7 +462,7 @@ class FairSchedulerTest {
                                             return backbone.run(batch);
                                         }
                                     })
-                            .optPolicy(policy)
+                            .optPolicy(QueuePolicy.named(policy))
                             .optMaxBatchRows(16)
                             .optQueueCapacity(10_000)
                             .build();
@@ -477,7 +476,7 @@ class FairSchedulerTest {
             // The first batch was formed before the clients had submitted; the rest from
             // backlogged queues.
             List<long[]> backlogged = observed.subList(1, observed.size());
-            if (policy == SchedulingPolicy.PER_TASK) {
+            if (policy.equals("per-task")) {
                 assertThat(backlogged).as("per-task batches").allMatch(b -> b[0] == 1);
                 assertThat(backlogged)
                         .as("per-task batches formed while other vFMs waited")
@@ -496,7 +495,7 @@ class FairSchedulerTest {
     @Test
     void aVfmReturningFromIdleEarnsNoCreditForItsAbsence() {
         FakeBackbone backbone = new FakeBackbone();
-        FairScheduler<String, String> scheduler = scheduler(backbone, SchedulingPolicy.FAIR, 4);
+        FairScheduler<String, String> scheduler = scheduler(backbone, "fair", 4);
         for (int i = 0; i < 2000; i++) {
             scheduler.submit(work("busy", 1, 16), 1.0, NO_DEADLINE);
         }
@@ -604,8 +603,8 @@ class FairSchedulerTest {
 
     @Test
     void unknownPoliciesAreNamed() throws ExecutionException {
-        assertThat(SchedulingPolicy.fromName("per-task")).isEqualTo(SchedulingPolicy.PER_TASK);
-        assertThatThrownBy(() -> SchedulingPolicy.fromName("lottery"))
+        assertThat(QueuePolicy.named("Per_Task").name()).isEqualTo("per-task");
+        assertThatThrownBy(() -> QueuePolicy.named("lottery"))
                 .hasMessageContaining("fair, fifo or per-task");
     }
 }

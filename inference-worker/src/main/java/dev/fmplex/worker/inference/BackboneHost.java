@@ -12,7 +12,7 @@ import dev.fmplex.engine.nn.IntraOpThreads;
 import dev.fmplex.engine.nn.TorchDevices;
 import dev.fmplex.engine.registry.VfmRegistry;
 import dev.fmplex.engine.scheduler.FairScheduler;
-import dev.fmplex.engine.scheduler.SchedulingPolicy;
+import dev.fmplex.engine.scheduler.QueuePolicy;
 import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,7 +101,7 @@ public final class BackboneHost implements AutoCloseable {
         FairScheduler<InferencePayload, List<TaskOutput>> scheduler =
                 FairScheduler.<InferencePayload, List<TaskOutput>>builder()
                         .setRunner(new ScheduledRunner(served, properties.maxBatchTokens()))
-                        .optPolicy(SchedulingPolicy.fromName(properties.policy()))
+                        .optPolicy(QueuePolicy.named(properties.policy()))
                         .optMaxBatchRows(properties.maxBatchRows())
                         .optMaxBatchTokens(properties.maxBatchTokens())
                         .optMaxWait(properties.maxWaitMs(), TimeUnit.MILLISECONDS)

@@ -1,0 +1,21 @@
+package dev.fmplex.engine.scheduler;
+
+/**
+ * The request at the head of one vFM's queue, as a {@link QueuePolicy} sees it when it picks the
+ * next request for a batch.
+ */
+public interface QueueHead {
+
+    String vfmId();
+
+    /** Start tag in virtual time (start-time fair queueing). */
+    double startTag();
+
+    /** Admission order across all vFMs. */
+    long sequence();
+
+    int rows();
+
+    /** Longest row in tokens: what a batch holding it pads to. */
+    int length();
+}
