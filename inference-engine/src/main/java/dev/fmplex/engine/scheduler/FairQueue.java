@@ -15,14 +15,14 @@ import java.util.function.Predicate;
  *
  * <p>The request at the head of a queue gets a start tag {@code S} and its vFM's finish tag becomes
  * {@code F = S + estimate / weight}, where the estimate comes from the {@link CostModel} in
- * milliseconds. A vFM returning from idle starts at {@code S = max(V, F)}, where the virtual time
- * {@code V} is the largest start tag dispatched so far, so it earns no credit for its absence; a
- * vFM that stayed busy continues at {@code S = F}. Tags are given at the head, not on admission, so
- * a deep backlog queued while the cost model was uncalibrated, or before a weight change, is not
- * scheduled by stale estimates. When a batch has run, each request is charged the measured time in
- * proportion to its own tokens and its vFM's finish tag moves by {@code (charge - estimate) /
- * weight}, so the shares of measured time follow the weights even though padding makes a request's
- * real cost depend on the batch it lands in.
+ * milliseconds. A request that arrived to an empty queue starts at {@code S = max(V, F)}, where the
+ * virtual time {@code V} is the largest start tag served in tag order so far, so its vFM earns no
+ * credit for asking less than its share; a backlogged vFM continues at {@code S = F}. Tags are
+ * given at the head, not on admission, so a deep backlog queued while the cost model was
+ * uncalibrated, or before a weight change, is not scheduled by stale estimates. When a batch has
+ * run, each request is charged the measured time in proportion to its own tokens and its vFM's
+ * finish tag moves by {@code (charge - estimate) / weight}, so the shares of measured time follow
+ * the weights even though padding makes a request's real cost depend on the batch it lands in.
  *
  * <p>Neither clock nor threads: the caller decides when batches form and complete, so several
  * batches may be in flight (executor lanes), and tests drive it with a simulated executor. Not
@@ -40,13 +40,25 @@ final class FairQueue<T> {
         private final int length;
         private final long sequence;
         private final Flow<T> flow;
+
+        /** Whether its vFM had nothing queued when it arrived: it then starts a busy period. */
+        private final boolean opensBacklog;
+
         private boolean tagged;
         private boolean dispatched;
         private double startTag;
         private double estimateMs;
 
-        private Request(T item, String vfmId, int rows, int length, long sequence, Flow<T> flow) {
+        private Request(
+                T item,
+                String vfmId,
+                int rows,
+                int length,
+                long sequence,
+                Flow<T> flow,
+                boolean opensBacklog) {
             this.item = item;
+            this.opensBacklog = opensBacklog;
             this.vfmId = vfmId;
             this.rows = rows;
             this.length = length;
@@ -69,6 +81,11 @@ final class FairQueue<T> {
         }
 
         @Override
+        public double weight() {
+            return flow.weight;
+        }
+
+        @Override
         public long sequence() {
             return sequence;
         }
@@ -83,8 +100,8 @@ final class FairQueue<T> {
             return length;
         }
 
-        /** Cost estimate its tags were given with (0 until it reaches its queue's head). */
-        double estimateMs() {
+        @Override
+        public double estimateMs() {
             return estimateMs;
         }
 
@@ -98,12 +115,6 @@ final class FairQueue<T> {
         double weight;
         double lastFinish;
         int queuedRows;
-
-        /** Requests taken into a batch that has not completed yet. */
-        int inFlight;
-
-        /** Nothing queued and nothing in flight since its last request finished or left. */
-        boolean idle = true;
     }
 
     private final QueuePolicy policy;
@@ -127,7 +138,9 @@ final class FairQueue<T> {
     Request<T> enqueue(String vfmId, T item, int rows, int length, double weight) {
         Flow<T> flow = flows.computeIfAbsent(vfmId, id -> new Flow<>());
         flow.weight = weight;
-        Request<T> request = new Request<>(item, vfmId, rows, length, nextSequence++, flow);
+        Request<T> request =
+                new Request<>(
+                        item, vfmId, rows, length, nextSequence++, flow, flow.queue.isEmpty());
         flow.queue.addLast(request);
         flow.queuedRows += rows;
         pendingRows += rows;
@@ -172,16 +185,25 @@ final class FairQueue<T> {
             if (next == null) {
                 return batch;
             }
+            boolean inTagOrder = true;
+            for (Request<T> head : heads) {
+                inTagOrder &= forming.fits(head) || head.startTag >= next.startTag;
+            }
             Flow<T> flow = next.flow;
             flow.queue.pollFirst();
             flow.queuedRows -= next.rows;
-            flow.inFlight++;
             pendingRows -= next.rows;
             pendingTokens -= next.ownTokens();
             next.dispatched = true;
             forming.add(next);
             batch.add(next);
-            virtualTime = Math.max(virtualTime, next.startTag);
+            if (inTagOrder) {
+                // The virtual time is the largest tag served in tag order. A request that fills
+                // a batch's remainder past a larger head that does not fit may run ahead (by at
+                // most one batch of its vFM's time, see FairPolicy); letting it move the virtual
+                // time would make every vFM returning from idle start behind it.
+                virtualTime = Math.max(virtualTime, next.startTag);
+            }
         }
     }
 
@@ -204,15 +226,19 @@ final class FairQueue<T> {
     }
 
     /**
-     * Only a vFM returning from idle starts at the virtual time. A vFM that stayed busy continues
-     * from its own finish tag even where that lies behind the virtual time: the charge corrections
-     * of its finished requests move it both ways, and clipping the negative ones at every tag would
-     * drop exactly the credit a heavy vFM, whose tags sit close to the virtual time, is owed (with
-     * noisy batch times that cost the weight-4 vFM of a 1:2:4 mix up to a third of its share).
+     * Only a request that arrived to an empty queue starts at the virtual time if its vFM is behind
+     * it: a vFM that asked for less than its share earns no credit for that. A backlogged vFM
+     * continues from its own finish tag even where that lies behind the virtual time: the charge
+     * corrections of its finished requests move it both ways, and clipping the negative ones at
+     * every tag would drop exactly the credit a heavy vFM, whose tags sit close to the virtual
+     * time, is owed (with noisy batch times that cost the weight-4 vFM of a 1:2:4 mix up to a third
+     * of its share). Deciding by in-flight requests instead of the queue would let a light vFM that
+     * always has one request in flight keep its tags behind forever, and a vFM returning from idle
+     * would then start that far behind the backlogged ones and take their time.
      */
     private void tag(Flow<T> flow, Request<T> head) {
-        head.startTag = flow.idle ? Math.max(virtualTime, flow.lastFinish) : flow.lastFinish;
-        flow.idle = false;
+        head.startTag =
+                head.opensBacklog ? Math.max(virtualTime, flow.lastFinish) : flow.lastFinish;
         head.estimateMs = costModel.requestCostMs(head.rows, head.length);
         head.tagged = true;
         flow.lastFinish = head.startTag + head.estimateMs / flow.weight;
@@ -228,7 +254,6 @@ final class FairQueue<T> {
             flow.lastFinish =
                     Math.max(virtualTime, flow.lastFinish - request.estimateMs / flow.weight);
         }
-        flow.idle = flow.inFlight == 0 && flow.queue.isEmpty();
     }
 
     /**
@@ -256,9 +281,7 @@ final class FairQueue<T> {
             Request<T> request = batch.get(i);
             Flow<T> flow = request.flow;
             charges[i] = measuredMs * request.ownTokens() / ownTokensTotal;
-            flow.inFlight--;
             flow.lastFinish += (charges[i] - request.estimateMs) / flow.weight;
-            flow.idle = flow.inFlight == 0 && flow.queue.isEmpty();
         }
         return charges;
     }

@@ -11,6 +11,12 @@ public interface QueueHead {
     /** Start tag in virtual time (start-time fair queueing). */
     double startTag();
 
+    /** Its vFM's fair-share weight. */
+    double weight();
+
+    /** The cost estimate in milliseconds its tags were given with. */
+    double estimateMs();
+
     /** Admission order across all vFMs. */
     long sequence();
 
