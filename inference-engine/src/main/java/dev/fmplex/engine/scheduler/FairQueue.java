@@ -70,6 +70,10 @@ final class FairQueue<T> {
             return item;
         }
 
+        boolean opensBacklog() {
+            return opensBacklog;
+        }
+
         @Override
         public String vfmId() {
             return vfmId;
