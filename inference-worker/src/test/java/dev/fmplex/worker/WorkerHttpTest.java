@@ -304,8 +304,23 @@ class WorkerHttpTest {
                 .isOk()
                 .expectBody()
                 .jsonPath("$['" + BACKBONE + "'].policy")
-                .isEqualTo("FAIR");
+                .isEqualTo("fair");
+        // One vFM's queue and fair shares, for the control plane's GET /vfms/{id}/stats.
+        web.get()
+                .uri("/internal/vfms/loaded/stats")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.completedRequests")
+                .value(n -> assertThat(((Number) n).longValue()).isPositive())
+                .jsonPath("$.weightShare")
+                .value(share -> assertThat(((Number) share).doubleValue()).isBetween(0.001, 1.0))
+                .jsonPath("$.achievedShare")
+                .value(share -> assertThat(((Number) share).doubleValue()).isBetween(0.0, 1.0));
         web.delete().uri("/internal/vfms/loaded").exchange().expectStatus().isNoContent();
+        // Like every call for a vFM this worker does not hold: 503 vfm-not-loaded, try elsewhere.
+        web.get().uri("/internal/vfms/loaded/stats").exchange().expectStatus().isEqualTo(503);
         web.post()
                 .uri("/vfms/loaded/infer")
                 .contentType(MediaType.APPLICATION_JSON)

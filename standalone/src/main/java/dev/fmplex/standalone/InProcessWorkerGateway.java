@@ -78,7 +78,9 @@ class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
                                         q.completedRequests(),
                                         q.completedCostMs(),
                                         q.rejected(),
-                                        q.expired()));
+                                        q.expired(),
+                                        q.achievedShare(),
+                                        q.weightShare()));
     }
 
     @Override

@@ -64,6 +64,16 @@ final class HttpServedFmplex implements AutoCloseable {
      * its log goes to {@code log}.
      */
     static HttpServedFmplex start(Path jar, int lanes, int tasks, Path log) throws Exception {
+        return start(jar, lanes, tasks, log, "--fmplex.worker.queue-capacity=100000");
+    }
+
+    /**
+     * As {@link #start(Path, int, int, Path)}, with {@code settings} (command-line arguments such
+     * as {@code --fmplex.worker.queue-capacity=256}) instead of the unbounded queues the throughput
+     * runs use.
+     */
+    static HttpServedFmplex start(Path jar, int lanes, int tasks, Path log, String... settings)
+            throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(
                     jar.toAbsolutePath()
@@ -84,9 +94,9 @@ final class HttpServedFmplex implements AutoCloseable {
                         "--server.port=" + port,
                         "--fmplex.standalone.data-dir=" + data,
                         "--fmplex.worker.executor-lanes=" + lanes,
-                        "--fmplex.worker.queue-capacity=100000",
                         "--logging.level.root=WARN",
                         "--logging.level.dev.fmplex.standalone=INFO");
+        builder.command().addAll(List.of(settings));
         builder.redirectErrorStream(true);
         Process process = builder.start();
         HttpServedFmplex served =
@@ -197,6 +207,58 @@ final class HttpServedFmplex implements AutoCloseable {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, files)))
                         .build());
         return id;
+    }
+
+    /** Creates an embedding vFM with this fair-share weight; returns its id. */
+    String createEmbedding(String name, double weight) throws Exception {
+        Map<String, Object> spec =
+                Map.of(
+                        "name",
+                        name,
+                        "backbone",
+                        "all-minilm-l6-v2",
+                        "weight",
+                        weight,
+                        "task",
+                        Map.of("kind", "embedding"));
+        return send(post("/vfms", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(spec)))
+                        .build())
+                .get("id")
+                .asString();
+    }
+
+    /**
+     * One infer call, as its own HTTP request.
+     *
+     * @return the HTTP status (the body is read and dropped)
+     */
+    CompletableFuture<Integer> infer(String vfmId, List<String> texts) {
+        String body = JSON.writeValueAsString(Map.of("inputs", texts));
+        return http.sendAsync(
+                        post("/vfms/" + vfmId + "/infer", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .thenApply(HttpResponse::statusCode);
+    }
+
+    /** One infer call; returns the reply's {@code timing} (queueMs, computeMs, batchRows, ...). */
+    JsonNode inferTiming(String vfmId, List<String> texts) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("inputs", texts));
+        return send(post("/vfms/" + vfmId + "/infer", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build())
+                .get("timing");
+    }
+
+    /** {@code GET /vfms/{id}/stats}. */
+    JsonNode stats(String vfmId) throws IOException, InterruptedException {
+        return send(
+                HttpRequest.newBuilder(URI.create(base + "/vfms/" + vfmId + "/stats"))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build());
     }
 
     private HttpRequest.Builder post(String path, String contentType) {

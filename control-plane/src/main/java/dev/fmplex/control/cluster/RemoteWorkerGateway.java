@@ -19,11 +19,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The router of the distributed mode: a request goes to a live replica of its vFM through that
@@ -33,6 +36,8 @@ import reactor.core.publisher.Mono;
 @Component
 @ConditionalOnProperty(name = "fmplex.control.mode", havingValue = "distributed")
 class RemoteWorkerGateway implements WorkerGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteWorkerGateway.class);
 
     private final ClusterService cluster;
     private final RouteTable routes;
@@ -221,8 +226,41 @@ class RemoteWorkerGateway implements WorkerGateway {
         cluster.lifecycle(vfmId, "resume");
     }
 
+    /**
+     * Asks every live replica's worker: counters add up over replicas, shares are the mean of each
+     * replica's share of its own worker's backbone. A replica that cannot answer is left out (and
+     * logged); empty when none answers.
+     */
     @Override
     public Optional<SchedulerView> schedulerView(String vfmId) {
-        return Optional.empty();
+        List<JsonNode> replies = new ArrayList<>();
+        for (RouteTable.Route route : routes.routes(vfmId)) {
+            try {
+                replies.add(client.queueStats(route.address(), vfmId));
+            } catch (RuntimeException e) {
+                log.warn(
+                        "no scheduler stats for vFM {} from {}: {}",
+                        vfmId,
+                        route.address(),
+                        e.getMessage());
+            }
+        }
+        if (replies.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new SchedulerView(
+                        replies.stream().allMatch(r -> r.path("paused").asBoolean()),
+                        (int) sum(replies, "queuedRequests"),
+                        (long) sum(replies, "completedRequests"),
+                        sum(replies, "completedCostMs"),
+                        (long) sum(replies, "rejected"),
+                        (long) sum(replies, "expired"),
+                        sum(replies, "achievedShare") / replies.size(),
+                        sum(replies, "weightShare") / replies.size()));
+    }
+
+    private static double sum(List<JsonNode> replies, String field) {
+        return replies.stream().mapToDouble(r -> r.path(field).asDouble()).sum();
     }
 }

@@ -97,6 +97,14 @@ final class WorkerClient {
                 .block(Duration.ofSeconds(30));
     }
 
+    /** One vFM's queue in the worker's scheduler ({@code SchedulerStats.VfmQueueStats}). */
+    JsonNode queueStats(String address, String vfmId) {
+        return web.get()
+                .uri(address + "/internal/vfms/{id}/stats", vfmId)
+                .exchangeToMono(response -> body(response, JsonNode.class, address))
+                .block(Duration.ofSeconds(10));
+    }
+
     private static <T> Mono<T> body(ClientResponse response, Class<T> type, String address) {
         HttpStatusCode status = response.statusCode();
         if (status.is2xxSuccessful()) {

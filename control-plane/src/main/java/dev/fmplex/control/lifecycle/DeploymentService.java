@@ -218,7 +218,9 @@ public class DeploymentService {
                 queue.map(WorkerGateway.SchedulerView::completedRequests).orElse(0L),
                 queue.map(WorkerGateway.SchedulerView::completedCostMs).orElse(0.0),
                 queue.map(WorkerGateway.SchedulerView::rejected).orElse(0L),
-                queue.map(WorkerGateway.SchedulerView::expired).orElse(0L));
+                queue.map(WorkerGateway.SchedulerView::expired).orElse(0L),
+                queue.map(WorkerGateway.SchedulerView::achievedShare).orElse(0.0),
+                queue.map(WorkerGateway.SchedulerView::weightShare).orElse(0.0));
     }
 
     /** The view with the resident bytes its worker reports (0 when not loaded). */

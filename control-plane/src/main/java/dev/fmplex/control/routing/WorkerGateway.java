@@ -50,12 +50,21 @@ public interface WorkerGateway {
     /** The vFM's queue as its worker's scheduler sees it; empty when no worker has it. */
     Optional<SchedulerView> schedulerView(String vfmId);
 
-    /** What a worker's scheduler reports about one vFM. */
+    /**
+     * What a worker's scheduler reports about one vFM.
+     *
+     * @param achievedShare its share of the backbone's charged execution time over the scheduler's
+     *     sliding window
+     * @param weightShare the share its weight entitles it to among the vFMs that wanted time in
+     *     that window
+     */
     record SchedulerView(
             boolean paused,
             int queuedRequests,
             long completedRequests,
             double completedCostMs,
             long rejected,
-            long expired) {}
+            long expired,
+            double achievedShare,
+            double weightShare) {}
 }

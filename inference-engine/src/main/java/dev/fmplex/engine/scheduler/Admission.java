@@ -1,8 +1,11 @@
 package dev.fmplex.engine.scheduler;
 
 import dev.fmplex.engine.scheduler.AdmissionException.Reason;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * Who may queue a request: not while the scheduler shuts down, not for a paused vFM, and not past a
@@ -14,6 +17,7 @@ final class Admission {
 
     private final int queueCapacity;
     private final Set<String> paused = new HashSet<>();
+    private final Map<String, Integer> reserved = new HashMap<>();
     private boolean closed;
 
     Admission(int queueCapacity) {
@@ -22,10 +26,11 @@ final class Admission {
 
     /**
      * @param queued the vFM's queued requests now
-     * @param queuedCostMs their estimated cost, for the retry-after hint of a full queue
+     * @param queuedCostMs their estimated cost, for the retry-after hint of a full queue (asked
+     *     only then: it walks the queue)
      * @return why the request is refused, or null to admit it
      */
-    AdmissionException refusal(String vfmId, int queued, double queuedCostMs) {
+    AdmissionException refusal(String vfmId, int queued, DoubleSupplier queuedCostMs) {
         if (closed) {
             return shuttingDown();
         }
@@ -41,7 +46,7 @@ final class Admission {
                             + queued
                             + " requests queued; the limit is "
                             + queueCapacity,
-                    Math.max(1000, Math.round(queuedCostMs)));
+                    Math.max(1000, Math.round(queuedCostMs.getAsDouble())));
         }
         return null;
     }
@@ -52,6 +57,23 @@ final class Admission {
         } else {
             paused.remove(vfmId);
         }
+    }
+
+    void forget(String vfmId) {
+        paused.remove(vfmId);
+    }
+
+    /** Requests of the vFM being prepared with a place held in its queue. */
+    int reserved(String vfmId) {
+        return reserved.getOrDefault(vfmId, 0);
+    }
+
+    void reserve(String vfmId) {
+        reserved.merge(vfmId, 1, Integer::sum);
+    }
+
+    void unreserve(String vfmId) {
+        reserved.computeIfPresent(vfmId, (id, n) -> n > 1 ? n - 1 : null);
     }
 
     boolean paused(String vfmId) {

@@ -94,6 +94,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                         builder.policy,
                         builder.maxBatchRows,
                         builder.maxBatchTokens,
+                        builder.maxBatchMs,
                         builder.costModel);
         this.admission = new Admission(builder.queueCapacity);
         this.ledger = new SchedulerLedger(builder.shareWindowNanos, clock.getAsLong());
@@ -122,7 +123,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         try {
             refusal =
                     admission.refusal(
-                            vfmId, queue.queuedRequests(vfmId), queue.queuedCostMs(vfmId));
+                            vfmId, queue.queuedRequests(vfmId), () -> queue.queuedCostMs(vfmId));
             if (refusal == null) {
                 Entry<P, R> entry = new Entry<>(work, clock.getAsLong(), deadlineNanos);
                 entry.request = queue.enqueue(vfmId, entry, work.rows(), work.length(), weight);
@@ -145,6 +146,60 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         throw refusal;
     }
 
+    /**
+     * Holds a place in the vFM's queue while a request's inputs are prepared (tokenized, decoded),
+     * or refuses now what {@link #submit} would refuse (a full queue, a paused vFM, shutting down),
+     * counted as a rejection. Requests being prepared count against the queue's capacity, so a
+     * flood far beyond capacity is turned away before it tokenizes rather than after: the CPU it
+     * would have spent, and the place in the shared preparation pool ahead of other vFMs' requests,
+     * stay with them.
+     *
+     * @return release it once the request is submitted or has failed (idempotent)
+     * @throws AdmissionException as {@link #submit} would
+     */
+    public Reservation reserve(String vfmId) {
+        AdmissionException refusal;
+        lock.lock();
+        try {
+            refusal =
+                    admission.refusal(
+                            vfmId,
+                            queue.queuedRequests(vfmId) + admission.reserved(vfmId),
+                            () -> queue.queuedCostMs(vfmId));
+            if (refusal == null) {
+                admission.reserve(vfmId);
+                return new Reservation(vfmId);
+            }
+            ledger.rejected(vfmId);
+        } finally {
+            lock.unlock();
+        }
+        listener.requestRejected(vfmId, refusal.reason());
+        throw refusal;
+    }
+
+    /** A place held in a vFM's queue by {@link #reserve}. */
+    public final class Reservation {
+        private final String vfmId;
+        private boolean released;
+
+        private Reservation(String vfmId) {
+            this.vfmId = vfmId;
+        }
+
+        public void release() {
+            lock.lock();
+            try {
+                if (!released) {
+                    released = true;
+                    admission.unreserve(vfmId);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** Refuses new requests for {@code vfmId}; queued ones still run. */
     public void pause(String vfmId) {
         setPaused(vfmId, true);
@@ -158,6 +213,23 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         lock.lock();
         try {
             admission.setPaused(vfmId, paused);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets a vFM that is no longer served (deleted, moved away): its counters, pause and, once
+     * the requests it still has queued have run, its queue and tags, so a worker that serves many
+     * vFMs over its life keeps state only for the current ones. Its time stays in the share window
+     * until it slides out, since the backbone did spend it.
+     */
+    public void forget(String vfmId) {
+        lock.lock();
+        try {
+            queue.forget(vfmId);
+            ledger.forget(vfmId);
+            admission.forget(vfmId);
         } finally {
             lock.unlock();
         }
@@ -326,7 +398,12 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             charged = queue.complete(batch, computeMs, batchFailure == null);
             ledger.batchRan(rows, finished - started);
             for (int i = 0; i < batch.size(); i++) {
-                ledger.completed(batch.get(i).vfmId(), charged[i], finished);
+                String vfmId = batch.get(i).vfmId();
+                if (queue.knows(vfmId)) {
+                    ledger.completed(vfmId, charged[i], finished);
+                } else {
+                    ledger.completedForgotten(vfmId, charged[i], finished);
+                }
             }
         } finally {
             lock.unlock();
@@ -448,6 +525,7 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         private int maxBatchRows = 32;
         private long maxBatchTokens = 2048;
         private long maxWaitNanos;
+        private double maxBatchMs;
         private int queueCapacity = 256;
         private CostModel costModel = new CostModel(2.0, 0.1);
         private LongSupplier clock = System::nanoTime;
@@ -478,6 +556,17 @@ public final class FairScheduler<P, R> implements AutoCloseable {
 
         public Builder<P, R> optMaxWait(long amount, TimeUnit unit) {
             this.maxWaitNanos = unit.toNanos(amount);
+            return this;
+        }
+
+        /**
+         * A batch's predicted execution time (by the cost model) beyond which no more requests join
+         * it; 0, the default, for none. Batches cannot be preempted, so a request of a light vFM
+         * waits for the batch in flight and then runs in one: this bounds both, at the price of
+         * smaller batches (on CPUs, where a bigger batch gains little per row, a small one).
+         */
+        public Builder<P, R> optMaxBatchTime(long amount, TimeUnit unit) {
+            this.maxBatchMs = unit.toNanos(amount) / 1e6;
             return this;
         }
 
@@ -526,9 +615,14 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             if (runner == null) {
                 throw new IllegalStateException("a runner is required (setRunner)");
             }
-            if (maxBatchRows < 1 || maxBatchTokens < 1 || queueCapacity < 1 || maxWaitNanos < 0) {
+            if (maxBatchRows < 1
+                    || maxBatchTokens < 1
+                    || queueCapacity < 1
+                    || maxWaitNanos < 0
+                    || maxBatchMs < 0) {
                 throw new IllegalArgumentException(
-                        "maxBatchRows, maxBatchTokens and queueCapacity must be >= 1, maxWait >= 0");
+                        "maxBatchRows, maxBatchTokens and queueCapacity must be >= 1, maxWait and"
+                                + " maxBatchTime >= 0");
             }
             return new FairScheduler<>(this);
         }

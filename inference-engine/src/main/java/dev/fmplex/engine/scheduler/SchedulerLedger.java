@@ -43,12 +43,24 @@ final class SchedulerLedger {
         window.charge(vfmId, chargedMs, nowNanos);
     }
 
+    /**
+     * A request of a forgotten vFM that was in flight when it was forgotten: its time counts in the
+     * share window (the backbone spent it), but it gets no counters again.
+     */
+    void completedForgotten(String vfmId, double chargedMs, long nowNanos) {
+        window.charge(vfmId, chargedMs, nowNanos);
+    }
+
     void rejected(String vfmId) {
         of(vfmId).rejected++;
     }
 
     void expired(String vfmId) {
         of(vfmId).expired++;
+    }
+
+    void forget(String vfmId) {
+        counters.remove(vfmId);
     }
 
     Counters of(String vfmId) {

@@ -112,6 +112,42 @@ class FairQueueTest {
     }
 
     @Test
+    void aVfmWhoseQueueEmptiedWhileItsRequestsRunResumesWhereItsQueueEmptied() {
+        // Closed-loop clients of a heavy vFM: the batch took its last queued request and filled up
+        // with a lighter vFM's larger tags (V 10); its next request arrives while that batch runs.
+        FairQueue<String> queue = queue("fair", 4);
+        queue.enqueue("heavy", "h1", 1, 10, 4);
+        FairQueue.Request<String> h2 = queue.enqueue("heavy", "h2", 1, 10, 4);
+        for (int i = 1; i <= 5; i++) {
+            queue.enqueue("light", "l" + i, 1, 10, 1);
+        }
+        List<FairQueue.Request<String>> batch = queue.formBatch(item -> true, new ArrayList<>());
+        assertEquals(
+                List.of("h1", "l1", "h2", "l2"),
+                batch.stream().map(FairQueue.Request::item).toList());
+        assertEquals(2.5, h2.startTag());
+        assertEquals(10, queue.virtualTime());
+        FairQueue.Request<String> resumed = queue.enqueue("heavy", "h3", 1, 10, 4);
+        assertFalse(resumed.opensBacklog(), "its requests are still running");
+        List<FairQueue.Request<String>> next = queue.formBatch(item -> true, new ArrayList<>());
+        assertEquals(resumed, next.get(0));
+        // S = max(V when its queue emptied = 2.5, F = 5), not max(V now = 10, F).
+        assertEquals(5, resumed.startTag());
+
+        // Its answers of the batch that completed last may still be on their way back, so it
+        // resumes then too; idle for real (nothing queued, nothing running, not in the batch that
+        // completed last), it starts at the virtual time.
+        queue.complete(batch, 40, false);
+        queue.complete(next, 40, false);
+        assertFalse(queue.enqueue("heavy", "h4", 1, 10, 4).opensBacklog());
+        queue.complete(queue.formBatch(item -> true, new ArrayList<>()), 10, false);
+        queue.enqueue("light", "l6", 1, 10, 1);
+        queue.complete(queue.formBatch(item -> true, new ArrayList<>()), 10, false);
+        FairQueue.Request<String> idle = queue.enqueue("heavy", "h5", 1, 10, 4);
+        assertTrue(idle.opensBacklog());
+    }
+
+    @Test
     void aFillerMayPassASmallerTaggedHeadByAtMostItsOwnCost() {
         FormingBatch batch = new FormingBatch(4, 100_000);
         batch.add(head("c", 0, 1, 10, 1, 0));
@@ -164,6 +200,20 @@ class FairQueueTest {
         FairQueue.Request<String> a4 = queue.enqueue("a", "a4", 1, 10, 1);
         assertEquals(List.of("a4"), form(queue));
         assertEquals(20, a4.startTag());
+    }
+
+    @Test
+    void aTimeBudgetClosesTheBatchButTheFirstRequestAlwaysRuns() {
+        // One millisecond per padded token: 25 ms hold two 10-token rows, not three.
+        FairQueue<String> queue =
+                new FairQueue<>(QueuePolicy.named("fair"), 32, 100_000, 25, new CostModel(0, 1));
+        queue.enqueue("big", "big", 1, 40, 1);
+        for (int i = 1; i <= 3; i++) {
+            queue.enqueue("small", "s" + i, 1, 10, 1);
+        }
+        assertEquals(List.of("big"), form(queue));
+        assertEquals(List.of("s1", "s2"), form(queue));
+        assertEquals(List.of("s3"), form(queue));
     }
 
     @Test
@@ -223,6 +273,30 @@ class FairQueueTest {
         queue.enqueue("b", "b2", 1, 10, 1);
         assertEquals(List.of("a1", "a2"), form(queue));
         assertEquals(List.of("b1", "b2"), form(queue));
+    }
+
+    @Test
+    void aForgottenVfmLeavesOnceItsQueuedRequestsHaveRunAndComesBackAfresh() {
+        FairQueue<String> queue = queue("fair", 1);
+        queue.enqueue("idle", "idle1", 1, 10, 3);
+        queue.enqueue("busy", "busy1", 1, 10, 1);
+        queue.enqueue("busy", "busy2", 1, 10, 1);
+        assertEquals(List.of("idle1"), form(queue));
+        queue.forget("idle");
+        assertFalse(queue.knows("idle"));
+        assertEquals(0, queue.weight("idle"));
+        // A vFM forgotten with requests queued keeps them: they run as admitted, then it leaves.
+        queue.forget("busy");
+        assertTrue(queue.knows("busy"));
+        assertEquals(List.of("busy1"), form(queue));
+        assertTrue(queue.knows("busy"));
+        assertEquals(List.of("busy2"), form(queue));
+        assertFalse(queue.knows("busy"));
+        // Back again: a new queue, starting at the virtual time.
+        FairQueue.Request<String> again = queue.enqueue("busy", "busy3", 1, 10, 1);
+        assertTrue(again.opensBacklog());
+        assertEquals(List.of("busy3"), form(queue));
+        assertEquals(queue.virtualTime(), again.startTag());
     }
 
     @Test

@@ -284,7 +284,23 @@ class FairSchedulerTest {
                             assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL);
                             assertThat(e.retryAfterMillis()).isPositive();
                         });
+        // Asked before a request is prepared: the same refusal, counted the same way; a place
+        // held for a request being prepared counts against the capacity until released.
+        assertThatThrownBy(() -> scheduler.reserve("a"))
+                .isInstanceOfSatisfying(
+                        AdmissionException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL));
+        FairScheduler<String, String>.Reservation place = scheduler.reserve("b");
+        scheduler.reserve("b").release();
+        place.release();
+        place.release(); // idempotent
         scheduler.submit(work("b", 1, 10), 1.0, NO_DEADLINE); // other vFMs are unaffected
+        FairScheduler<String, String>.Reservation held = scheduler.reserve("b");
+        assertThatThrownBy(() -> scheduler.reserve("b"))
+                .isInstanceOfSatisfying(
+                        AdmissionException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.QUEUE_FULL));
+        held.release();
 
         scheduler.pause("a");
         assertThatThrownBy(() -> scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE))
@@ -293,7 +309,8 @@ class FairSchedulerTest {
                         e -> assertThat(e.reason()).isEqualTo(Reason.PAUSED));
         scheduler.step();
         assertThat(first.get().result()).isEqualTo("a");
-        assertThat(scheduler.stats().vfms().get("a").rejected()).isEqualTo(2);
+        assertThat(scheduler.stats().vfms().get("a").rejected()).isEqualTo(3);
+        assertThat(scheduler.stats().vfms().get("b").rejected()).isEqualTo(1);
         scheduler.resume("a");
         scheduler.submit(work("a", 1, 10), 1.0, NO_DEADLINE);
     }

@@ -113,6 +113,12 @@ class InternalController {
         return ResponseEntity.noContent().build();
     }
 
+    /** One vFM's queue, fair shares and counters in its backbone's scheduler here. */
+    @GetMapping("/internal/vfms/{id}/stats")
+    SchedulerStats.VfmQueueStats vfmStats(@PathVariable String id) {
+        return deployments.queueStats(id).orElseThrow(() -> VfmDeployments.notLoaded(id));
+    }
+
     @GetMapping("/internal/stats")
     Map<String, SchedulerStats> stats() {
         return deployments.stats();

@@ -105,6 +105,7 @@ public final class BackboneHost implements AutoCloseable {
                         .optMaxBatchRows(properties.maxBatchRows())
                         .optMaxBatchTokens(properties.maxBatchTokens())
                         .optMaxWait(properties.maxWaitMs(), TimeUnit.MILLISECONDS)
+                        .optMaxBatchTime(properties.maxBatchMs(), TimeUnit.MILLISECONDS)
                         .optQueueCapacity(properties.queueCapacity())
                         .optListener(metrics)
                         .optExecutorLanes(

@@ -3,6 +3,7 @@ package dev.fmplex.worker.inference;
 import dev.fmplex.engine.scheduler.AdmissionException.Reason;
 import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.engine.scheduler.SchedulerStats;
+import dev.fmplex.engine.scheduler.SchedulerStats.VfmQueueStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -13,14 +14,19 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 
 /**
  * Scheduler metrics for {@code /actuator/prometheus}: per vFM the queue depth, queue-wait and
- * compute time, completed cost, rejections and timeouts; per batch its rows and vFMs; the
- * executor's utilization. Tagged by backbone.
+ * compute time, completed cost, rejections and timeouts, and its achieved share of the execution
+ * time over the scheduler's sliding window next to the share its weight entitles it to; per batch
+ * its rows and vFMs; the executor's utilization. Tagged by backbone.
  */
 final class SchedulerMetrics implements FairScheduler.Listener {
+
+    /** Shorter than any sensible scrape interval, longer than one scrape takes. */
+    private static final long SNAPSHOT_MAX_AGE_NANOS = 1_000_000_000L;
 
     private final MeterRegistry registry;
     private final String backbone;
@@ -29,6 +35,14 @@ final class SchedulerMetrics implements FairScheduler.Listener {
 
     /** vFMs that have a queue-depth gauge; each reads the live queue when scraped. */
     private final Set<String> depthGauges = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The latest snapshot and when it was taken: the share gauges of all vFMs read one snapshot per
+     * scrape instead of one each, which would cost vFMs squared per scrape.
+     */
+    private volatile SchedulerStats recent;
+
+    private volatile long recentNanos;
 
     private volatile Supplier<SchedulerStats> stats = () -> null;
     private volatile ToIntFunction<String> queued = vfmId -> 0;
@@ -107,7 +121,40 @@ final class SchedulerMetrics implements FairScheduler.Listener {
                     .description("requests waiting per vFM")
                     .tags(tags(vfmId))
                     .register(registry);
+            Gauge.builder(
+                            "fmplex.share.achieved",
+                            this,
+                            metrics -> metrics.share(vfmId, VfmQueueStats::achievedShare))
+                    .description(
+                            "the vFM's share of the backbone's charged execution time over the"
+                                    + " scheduler's sliding window")
+                    .tags(tags(vfmId))
+                    .register(registry);
+            Gauge.builder(
+                            "fmplex.share.weight",
+                            this,
+                            metrics -> metrics.share(vfmId, VfmQueueStats::weightShare))
+                    .description(
+                            "the share the vFM's weight entitles it to among the vFMs that wanted"
+                                    + " time in the window")
+                    .tags(tags(vfmId))
+                    .register(registry);
         }
+    }
+
+    private double share(String vfmId, ToDoubleFunction<VfmQueueStats> which) {
+        long now = System.nanoTime();
+        SchedulerStats snapshot = recent;
+        if (snapshot == null || now - recentNanos > SNAPSHOT_MAX_AGE_NANOS) {
+            snapshot = stats.get();
+            if (snapshot == null) {
+                return 0;
+            }
+            recent = snapshot;
+            recentNanos = now;
+        }
+        VfmQueueStats vfm = snapshot.vfms().get(vfmId);
+        return vfm == null ? 0 : which.applyAsDouble(vfm);
     }
 
     private double queuedRequests(String vfmId) {

@@ -72,7 +72,12 @@ public final class VfmDeployments {
     /** Stops serving a vFM; in-flight requests finish on the version they hold. */
     public void undeploy(String vfmId) {
         deployments.remove(vfmId);
-        host.all().forEach(backbone -> backbone.registry().unload(vfmId));
+        host.all()
+                .forEach(
+                        backbone -> {
+                            backbone.registry().unload(vfmId);
+                            backbone.scheduler().forget(vfmId);
+                        });
     }
 
     /** Unloads every vFM (the control plane declared this worker dead and will re-place them). */
@@ -110,13 +115,21 @@ public final class VfmDeployments {
         return null;
     }
 
-    /** One vFM's queue in its backbone's scheduler, if it is deployed here. */
+    /**
+     * One vFM's queue in its backbone's scheduler, if it is deployed here; all zeros for a vFM that
+     * has not had a request yet (the scheduler learns of a vFM from its first request).
+     */
     public Optional<SchedulerStats.VfmQueueStats> queueStats(String vfmId) {
         return deployment(vfmId)
-                .flatMap(
-                        d ->
-                                Optional.ofNullable(
-                                        backbone(d).scheduler().stats().vfms().get(vfmId)));
+                .map(
+                        d -> {
+                            SchedulerStats.VfmQueueStats seen =
+                                    backbone(d).scheduler().stats().vfms().get(vfmId);
+                            return seen != null
+                                    ? seen
+                                    : new SchedulerStats.VfmQueueStats(
+                                            d.weight(), false, 0, 0, 0, 0, 0, 0, 0, 0);
+                        });
     }
 
     /** Scheduler snapshots by backbone name. */
@@ -138,7 +151,7 @@ public final class VfmDeployments {
                                                 + " is not loaded on this worker"));
     }
 
-    static FmplexException notLoaded(String vfmId) {
+    public static FmplexException notLoaded(String vfmId) {
         return new FmplexException(
                 ProblemType.VFM_NOT_LOADED, null, "vFM " + vfmId + " is not loaded on this worker");
     }

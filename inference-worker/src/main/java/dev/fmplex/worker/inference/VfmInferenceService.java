@@ -5,6 +5,7 @@ import dev.fmplex.engine.extension.VfmModel;
 import dev.fmplex.engine.input.ModelInput;
 import dev.fmplex.engine.scheduler.AdmissionException;
 import dev.fmplex.engine.scheduler.Completed;
+import dev.fmplex.engine.scheduler.FairScheduler;
 import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
@@ -30,8 +31,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Runs requests of the vFMs in {@link VfmDeployments} through their backbone's fair scheduler.
  *
- * <p>A request is checked and converted (tokenized, decoded) before it is queued (off the event
- * loop), so a bad request costs no batch slot. It then holds a reference to the vFM's serving
+ * <p>A request its vFM's queue would refuse (full, paused) is refused before anything else is done
+ * with it. Otherwise it is checked and converted (tokenized, decoded) before it is queued (off the
+ * event loop), so a bad request costs no batch slot. It then holds a reference to the vFM's serving
  * version until its batch finished, so it completes on the version it started on even if a new one
  * is installed meanwhile. Its deadline is enforced twice: the scheduler drops it if it is still
  * queued, and the reply fails with 504 when it passes; a client that goes away cancels it out of
@@ -53,10 +55,17 @@ public final class VfmInferenceService {
         return Mono.defer(
                 () -> {
                     HostedBackbone backbone = deployments.backbone(deployment);
+                    FairScheduler<?, ?>.Reservation place;
+                    try {
+                        place = backbone.scheduler().reserve(deployment.vfmId());
+                    } catch (AdmissionException e) {
+                        return Mono.error(EngineProblems.of(e));
+                    }
                     Duration timeout = timeout(request);
                     long deadline = System.nanoTime() + timeout.toNanos();
                     return withinDeadline(
                             prepare(backbone, request, deployment.task(), inputLimit(deployment))
+                                    .doFinally(signal -> place.release())
                                     .flatMap(
                                             encoded ->
                                                     run(

@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param policy batch formation: {@code fair} (default); {@code fifo} and {@code per-task} exist as
  *     benchmark baselines
  * @param maxWaitMs how long the scheduler may hold a non-full batch to let it grow (0: never)
+ * @param maxBatchMs a batch's predicted execution time, beyond which no more requests join it (0:
+ *     no limit): what bounds the wait of a light vFM's request behind the batch in flight
  * @param queueCapacity requests a vFM may have queued before new ones get 429
  * @param defaultTimeoutMs a request's deadline when it sets no {@code timeoutMs}
  * @param executorLanes batches in flight at once per backbone, each lane on an even share of the
@@ -50,6 +52,7 @@ public record WorkerProperties(
         @DefaultValue("32") int maxBatchRows,
         @DefaultValue("fair") String policy,
         @DefaultValue("0") int maxWaitMs,
+        @DefaultValue("0") int maxBatchMs,
         @DefaultValue("256") int queueCapacity,
         @DefaultValue("30000") int defaultTimeoutMs,
         @DefaultValue("1") int executorLanes,
@@ -68,6 +71,7 @@ public record WorkerProperties(
         requireAtLeast("max-batch-tokens", maxBatchTokens, 1);
         requireAtLeast("max-batch-rows", maxBatchRows, 1);
         requireAtLeast("max-wait-ms", maxWaitMs, 0);
+        requireAtLeast("max-batch-ms", maxBatchMs, 0);
         requireAtLeast("queue-capacity", queueCapacity, 1);
         requireAtLeast("default-timeout-ms", defaultTimeoutMs, 1);
         requireAtLeast("executor-lanes", executorLanes, 1);
