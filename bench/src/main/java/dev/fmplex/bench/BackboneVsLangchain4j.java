@@ -146,6 +146,9 @@ public final class BackboneVsLangchain4j {
      */
     private record HttpLeg(String base, java.net.http.HttpClient client, String infer) {
 
+        /** Read once, when the HTTP leg runs: the key of the server under test. */
+        private static final String AUTHORIZATION = "Bearer " + ApiKeyFile.key();
+
         static HttpLeg start(String base) throws Exception {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
             String created =
@@ -177,6 +180,7 @@ public final class BackboneVsLangchain4j {
             java.net.http.HttpResponse<String> response =
                     client.send(
                             java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                    .header("Authorization", AUTHORIZATION)
                                     .header("Content-Type", "application/json")
                                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
                                     .build(),

@@ -19,6 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class HttpOverheadBench {
 
+    /** Read once: the key of the server under test ({@link ApiKeyFile}). */
+    private static final String AUTHORIZATION = "Bearer " + ApiKeyFile.key();
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private HttpOverheadBench() {}
@@ -85,6 +88,7 @@ public final class HttpOverheadBench {
         HttpResponse<String> response =
                 http.send(
                         HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", AUTHORIZATION)
                                 .header("Content-Type", "application/json")
                                 .POST(
                                         HttpRequest.BodyPublishers.ofString(

@@ -21,16 +21,18 @@ public class ControlPlaneApplication {
 
     /** Settings every control-plane process starts from; any of them can be overridden. */
     public static Map<String, Object> defaults() {
-        return Map.of(
-                "fmplex.control.mode", "distributed",
-                "spring.jpa.open-in-view", "false",
-                "spring.jpa.hibernate.ddl-auto", "validate",
-                "spring.flyway.locations", "classpath:db/migration",
-                "spring.webflux.problemdetails.enabled", "true",
-                "spring.jackson.deserialization.fail-on-unknown-properties", "true",
-                "spring.codec.max-in-memory-size", "4MB",
-                "springdoc.writer-with-order-by-keys", "true",
-                "springdoc.default-produces-media-type", "application/json",
-                "management.endpoints.web.exposure.include", "health,info,prometheus");
+        return Map.ofEntries(
+                Map.entry("fmplex.control.mode", "distributed"),
+                Map.entry("spring.jpa.open-in-view", "false"),
+                Map.entry("spring.jpa.hibernate.ddl-auto", "validate"),
+                Map.entry("spring.flyway.locations", "classpath:db/migration"),
+                Map.entry("spring.webflux.problemdetails.enabled", "true"),
+                Map.entry("spring.jackson.deserialization.fail-on-unknown-properties", "true"),
+                Map.entry("spring.codec.max-in-memory-size", "4MB"),
+                Map.entry("springdoc.writer-with-order-by-keys", "true"),
+                Map.entry("springdoc.default-produces-media-type", "application/json"),
+                Map.entry("management.endpoints.web.exposure.include", "health,info,prometheus"),
+                // The operator's bootstrap admin key, by the name the README gives it.
+                Map.entry("fmplex.security.admin-key", "${FMPLEX_ADMIN_KEY:}"));
     }
 }

@@ -2,6 +2,7 @@ package dev.fmplex.worker;
 
 import dev.fmplex.web.KeepAliveReads;
 import dev.fmplex.web.ProblemDetailsAdvice;
+import dev.fmplex.web.ProblemWriter;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Import;
             "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
             "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"
         })
-@Import({ProblemDetailsAdvice.class, KeepAliveReads.class})
+@Import({ProblemDetailsAdvice.class, ProblemWriter.class, KeepAliveReads.class})
 public class WorkerApplication {
 
     public static void main(String[] args) {

@@ -60,7 +60,11 @@ class FifthFamilyTest {
 
     @Test
     void aFamilyFromOneServicesLineServesAVfmThroughTheWorker() {
-        WebClient client = WebClient.create("http://localhost:" + port);
+        WebClient client =
+                WebClient.builder()
+                        .baseUrl("http://localhost:" + port)
+                        .filter(ClusterSigning.FILTER)
+                        .build();
         List<Map<String, Object>> backbones =
                 client.get()
                         .uri("/internal/backbones")

@@ -45,6 +45,7 @@ class OnnxRuntimeWorkerTest {
         String text = "The worker runs this sentence through its ONNX Runtime graph.";
         InferResponse response =
                 WebTestClient.bindToServer()
+                        .filter(ClusterSigning.FILTER)
                         .baseUrl("http://localhost:" + port)
                         .build()
                         .post()

@@ -116,6 +116,7 @@ class WorkerApplicationTest {
     @Test
     void reportsItsBackbonesWithTheConfiguredTokenLimit() {
         WebTestClient.bindToServer()
+                .filter(ClusterSigning.FILTER)
                 .baseUrl("http://localhost:" + port)
                 .build()
                 .get()

@@ -72,6 +72,7 @@ class WorkerHttpTest {
 
     private WebClient client() {
         return WebClient.builder()
+                .filter(ClusterSigning.FILTER)
                 .baseUrl("http://localhost:" + port)
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(64 << 20))
                 .build();
@@ -203,6 +204,7 @@ class WorkerHttpTest {
     void fanOutRunsOneTextThroughSeveralVfmsWithTheirOwnResults() {
         WebTestClient web =
                 WebTestClient.bindToServer()
+                        .filter(ClusterSigning.FILTER)
                         .baseUrl("http://localhost:" + port)
                         .responseTimeout(Duration.ofMinutes(1))
                         .build();
@@ -272,7 +274,10 @@ class WorkerHttpTest {
                 MediaType.APPLICATION_JSON);
         parts.part("files", new byte[] {1, 2}).filename("adapter_model.bin");
         WebTestClient web =
-                WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+                WebTestClient.bindToServer()
+                        .filter(ClusterSigning.FILTER)
+                        .baseUrl("http://localhost:" + port)
+                        .build();
         web.put()
                 .uri("/internal/vfms/loaded")
                 .body(BodyInserters.fromMultipartData(parts.build()))

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The distributed topology on loopback: a control plane on real PostgreSQL and two worker processes
@@ -196,9 +195,7 @@ class ClusterFailoverTest {
     @SuppressWarnings("unchecked")
     private static long completedOn(String address, String vfm) {
         Map<String, Map<String, Object>> perBackbone =
-                WebTestClient.bindToServer()
-                        .baseUrl(address)
-                        .build()
+                TestSecrets.signedClient(address)
                         .get()
                         .uri("/internal/stats")
                         .exchange()
@@ -219,9 +216,7 @@ class ClusterFailoverTest {
     }
 
     private static String scrape(String address) {
-        return WebTestClient.bindToServer()
-                .baseUrl(address)
-                .build()
+        return TestSecrets.signedClient(address)
                 .get()
                 .uri("/actuator/prometheus")
                 .exchange()

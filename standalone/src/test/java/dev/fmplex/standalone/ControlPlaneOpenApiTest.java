@@ -15,7 +15,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The committed {@code openapi/fmplex-api.yaml} is the live document of the distributed control
@@ -39,7 +38,9 @@ class ControlPlaneOpenApiTest {
                                 "--server.port=0",
                                 "--spring.datasource.url="
                                         + postgres.getJdbcUrl("postgres", "postgres"),
-                                "--spring.datasource.username=postgres");
+                                "--spring.datasource.username=postgres",
+                                "--fmplex.security.admin-key=" + TestSecrets.ADMIN_KEY,
+                                "--fmplex.cluster.secret=" + TestSecrets.CLUSTER_SECRET);
     }
 
     @AfterAll
@@ -68,9 +69,7 @@ class ControlPlaneOpenApiTest {
     void theCommittedOpenApiDocumentMatchesTheLiveOne() throws Exception {
         int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
         String live =
-                WebTestClient.bindToServer()
-                        .baseUrl("http://localhost:" + port)
-                        .build()
+                StandaloneServer.clientAt("http://localhost:" + port, TestSecrets.ADMIN_KEY)
                         .get()
                         .uri("/v3/api-docs.yaml")
                         .exchange()

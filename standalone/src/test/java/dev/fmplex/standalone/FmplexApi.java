@@ -43,8 +43,11 @@ final class FmplexApi {
         this.backbones = new BackbonesApi(client);
     }
 
-    static FmplexApi at(String baseUrl) {
-        return new FmplexApi(new ApiClient().setBasePath(baseUrl));
+    /** The client as the holder of {@code key} uses it. */
+    static FmplexApi at(String baseUrl, String key) {
+        ApiClient client = new ApiClient().setBasePath(baseUrl);
+        client.setBearerToken(key);
+        return new FmplexApi(client);
     }
 
     VfmView create(String name, String backbone, TaskSpec task) {
@@ -57,7 +60,7 @@ final class FmplexApi {
     }
 
     List<VfmView> list() {
-        return vfms.listVfms().collectList().block(CALL_LIMIT);
+        return vfms.listVfms(null).collectList().block(CALL_LIMIT);
     }
 
     InferResponse infer(String id, String... texts) {

@@ -69,6 +69,8 @@ final class LocalCluster implements AutoCloseable {
         arguments.add("--fmplex.control.heartbeat-interval-ms=500");
         // 3 s of silence: a GC pause on a busy CI machine is not a death.
         arguments.add("--fmplex.control.missed-heartbeats=6");
+        arguments.add("--fmplex.security.admin-key=" + TestSecrets.ADMIN_KEY);
+        arguments.add("--fmplex.cluster.secret=" + TestSecrets.CLUSTER_SECRET);
         arguments.addAll(controlPlaneArguments);
         controlPlane =
                 new SpringApplicationBuilder(ControlPlaneApplication.class)
@@ -94,6 +96,7 @@ final class LocalCluster implements AutoCloseable {
         command.add("dev.fmplex.worker.WorkerApplication");
         command.add("--server.port=0");
         command.add("--fmplex.worker.control-plane-url=" + baseUrl());
+        command.add("--fmplex.cluster.secret=" + TestSecrets.CLUSTER_SECRET);
         command.addAll(List.of(arguments));
         Path log = dir.resolve("worker-" + workers.size() + ".log");
         Worker worker =
@@ -163,12 +166,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     FmplexApi api() {
-        return FmplexApi.at(baseUrl());
+        return FmplexApi.at(baseUrl(), TestSecrets.ADMIN_KEY);
     }
 
     /** A plain HTTP client, for requests the generated client cannot send (malformed ones). */
     WebTestClient client() {
-        return StandaloneServer.clientAt(baseUrl());
+        return StandaloneServer.clientAt(baseUrl(), TestSecrets.ADMIN_KEY);
     }
 
     Path dir() {

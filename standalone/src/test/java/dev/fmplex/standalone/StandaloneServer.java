@@ -11,10 +11,21 @@ final class StandaloneServer implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final int port;
+    private final String adminKey;
 
-    private StandaloneServer(ConfigurableApplicationContext context) {
+    private StandaloneServer(ConfigurableApplicationContext context, Path dataDir) {
         this.context = context;
         this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        this.adminKey = readAdminKey(dataDir);
+    }
+
+    /** The bootstrap admin key the server wrote on its first start, as a user reads it. */
+    private static String readAdminKey(Path dataDir) {
+        try {
+            return java.nio.file.Files.readString(dataDir.resolve("admin.key")).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -28,16 +39,21 @@ final class StandaloneServer implements AutoCloseable {
         arguments[1] = "--fmplex.standalone.data-dir=" + dataDir;
         System.arraycopy(extraArguments, 0, arguments, 2, extraArguments.length);
         return new StandaloneServer(
-                new SpringApplicationBuilder(StandaloneApplication.class).run(arguments));
+                new SpringApplicationBuilder(StandaloneApplication.class).run(arguments), dataDir);
     }
 
     String baseUrl() {
         return "http://localhost:" + port;
     }
 
-    /** The generated API client bound to this server. */
+    /** The key of the platform admin, from {@code <data-dir>/admin.key}. */
+    String adminKey() {
+        return adminKey;
+    }
+
+    /** The generated API client bound to this server, as the admin. */
     FmplexApi api() {
-        return FmplexApi.at(baseUrl());
+        return FmplexApi.at(baseUrl(), adminKey);
     }
 
     /** A bean of the running application, for checks on how it was assembled. */
@@ -45,14 +61,25 @@ final class StandaloneServer implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** A plain HTTP client sending the admin key. */
     WebTestClient client() {
-        return clientAt(baseUrl());
+        return clientAt(baseUrl(), adminKey);
     }
 
-    /** A plain HTTP client the tests use for any FMplex server, raw requests included. */
-    static WebTestClient clientAt(String baseUrl) {
+    /**
+     * A plain HTTP client the tests use for any FMplex server, raw requests included.
+     *
+     * @param key the API key it sends as a bearer; null for none
+     */
+    static WebTestClient clientAt(String baseUrl, String key) {
         return WebTestClient.bindToServer()
                 .baseUrl(baseUrl)
+                .defaultHeaders(
+                        headers -> {
+                            if (key != null) {
+                                headers.setBearerAuth(key);
+                            }
+                        })
                 .responseTimeout(java.time.Duration.ofSeconds(60))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
                 .build();

@@ -1,5 +1,6 @@
 package dev.fmplex.bench.serving;
 
+import dev.fmplex.bench.ApiKeyFile;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,6 +44,7 @@ final class HttpServedFmplex implements AutoCloseable {
 
     private final Process server;
     private final Path data;
+    private volatile String authorization;
     private final String base;
     private final HttpClient http =
             HttpClient.newBuilder()
@@ -256,13 +258,25 @@ final class HttpServedFmplex implements AutoCloseable {
     JsonNode stats(String vfmId) throws IOException, InterruptedException {
         return send(
                 HttpRequest.newBuilder(URI.create(base + "/vfms/" + vfmId + "/stats"))
+                        .header("Authorization", authorization())
                         .timeout(Duration.ofSeconds(30))
                         .GET()
                         .build());
     }
 
+    /** The admin key the server wrote on its first start, read once. */
+    private String authorization() {
+        String header = authorization;
+        if (header == null) {
+            header = "Bearer " + ApiKeyFile.read(data);
+            authorization = header;
+        }
+        return header;
+    }
+
     private HttpRequest.Builder post(String path, String contentType) {
         return HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", authorization())
                 .timeout(Duration.ofMinutes(2))
                 .header("Content-Type", contentType);
     }

@@ -2,10 +2,13 @@ package dev.fmplex.control.api;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import dev.fmplex.model.task.TaskSpec;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Discriminator;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +28,18 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI fmplexOpenApi() {
         return new OpenAPI()
+                .components(
+                        new Components()
+                                .addSecuritySchemes(
+                                        "bearer",
+                                        new SecurityScheme()
+                                                .type(SecurityScheme.Type.HTTP)
+                                                .scheme("bearer")
+                                                .description(
+                                                        "An FMplex API key: Authorization: Bearer"
+                                                                + " <key>. Scopes: admin,"
+                                                                + " tenant-admin, infer, metrics.")))
+                .addSecurityItem(new SecurityRequirement().addList("bearer"))
                 .info(
                         new Info()
                                 .title("FMplex API")

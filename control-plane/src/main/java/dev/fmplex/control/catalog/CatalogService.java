@@ -97,8 +97,12 @@ public class CatalogService {
         return backbones.findAll().stream().map(BackboneEntity::toDescriptor).toList();
     }
 
+    /**
+     * @param tenant the owning tenant, already authorized for the caller; its existence is checked
+     *     by the database's foreign key
+     */
     @Transactional
-    public VfmView create(CreateVfmRequest request) {
+    public VfmView create(String tenant, CreateVfmRequest request) {
         double weight = CreateVfmValidator.validate(request);
         BackboneEntity backbone = backbones.findById(request.backbone()).orElse(null);
         if (backbone == null) {
@@ -113,7 +117,7 @@ public class CatalogService {
                     null);
         }
         TaskRules.check(request.task(), backbone.toDescriptor());
-        if (vfms.existsByName(request.name())) {
+        if (vfms.existsByTenantAndName(tenant, request.name())) {
             throw duplicateName(request.name(), null);
         }
         // A task without trained weights (embedding) has a complete version 1 at once; the
@@ -123,6 +127,7 @@ public class CatalogService {
         VfmEntity entity =
                 new VfmEntity(
                         UUID.randomUUID(),
+                        tenant,
                         request.name(),
                         request.backbone(),
                         weight,
@@ -140,13 +145,25 @@ public class CatalogService {
         if (complete) {
             versions.save(new VfmVersionEntity(entity.id(), 1, now));
         }
-        log.info("Created vFM {} ({}) on {}", entity.name(), entity.id(), entity.backbone());
+        log.info(
+                "Created vFM {} ({}) of tenant {} on {}",
+                entity.name(),
+                entity.id(),
+                tenant,
+                entity.backbone());
         return toView(entity);
     }
 
+    /** Every vFM, oldest first. */
     @Transactional(readOnly = true)
     public List<VfmView> list() {
         return vfms.findAllByOrderByCreatedAtAsc().stream().map(this::toView).toList();
+    }
+
+    /** The vFMs of one tenant, oldest first. */
+    @Transactional(readOnly = true)
+    public List<VfmView> list(String tenant) {
+        return vfms.findAllByTenantOrderByCreatedAtAsc(tenant).stream().map(this::toView).toList();
     }
 
     @Transactional(readOnly = true)
@@ -288,6 +305,7 @@ public class CatalogService {
         vfms.delete(entity);
         return new VfmView(
                 view.id(),
+                view.tenant(),
                 view.name(),
                 view.backbone(),
                 view.version(),
@@ -417,6 +435,7 @@ public class CatalogService {
     private VfmView toView(VfmEntity entity) {
         return new VfmView(
                 entity.id().toString(),
+                entity.tenant(),
                 entity.name(),
                 entity.backbone(),
                 entity.version(),
@@ -437,14 +456,14 @@ public class CatalogService {
     }
 
     private static FmplexException unknownVfm(String id) {
-        return new FmplexException(ProblemType.UNKNOWN_VFM, "id", "no vFM with id '" + id + "'");
+        return FmplexException.unknownVfm(id);
     }
 
     private static FmplexException duplicateName(String name, Throwable cause) {
         return new FmplexException(
                 ProblemType.DUPLICATE_NAME,
                 "name",
-                "a vFM named '" + name + "' already exists",
+                "a vFM named '" + name + "' already exists in this tenant",
                 Map.of(),
                 cause);
     }

@@ -20,7 +20,10 @@ class VfmEntity {
 
     @Id private UUID id;
 
-    @Column(nullable = false, unique = true)
+    @Column(nullable = false, updatable = false)
+    private String tenant;
+
+    @Column(nullable = false)
     private String name;
 
     @Column(nullable = false)
@@ -56,6 +59,7 @@ class VfmEntity {
 
     VfmEntity(
             UUID id,
+            String tenant,
             String name,
             String backbone,
             double weight,
@@ -65,6 +69,7 @@ class VfmEntity {
             VfmState state,
             Instant now) {
         this.id = id;
+        this.tenant = tenant;
         this.name = name;
         this.backbone = backbone;
         this.version = version;
@@ -105,6 +110,10 @@ class VfmEntity {
 
     UUID id() {
         return id;
+    }
+
+    String tenant() {
+        return tenant;
     }
 
     String name() {

@@ -6,7 +6,9 @@ import org.springframework.data.jpa.repository.JpaRepository;
 
 interface VfmRepository extends JpaRepository<VfmEntity, UUID> {
 
-    boolean existsByName(String name);
+    boolean existsByTenantAndName(String tenant, String name);
 
     List<VfmEntity> findAllByOrderByCreatedAtAsc();
+
+    List<VfmEntity> findAllByTenantOrderByCreatedAtAsc(String tenant);
 }

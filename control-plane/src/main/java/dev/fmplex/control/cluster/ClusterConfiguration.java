@@ -1,5 +1,7 @@
 package dev.fmplex.control.cluster;
 
+import dev.fmplex.web.cluster.ClusterProperties;
+import dev.fmplex.web.cluster.SigningFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +14,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableScheduling
 class ClusterConfiguration {
 
+    /** Every call to a worker carries the cluster signature; workers refuse any other. */
     @Bean
-    WorkerClient workerClient() {
-        return new WorkerClient(WebClient.builder());
+    WorkerClient workerClient(ClusterProperties cluster) {
+        return new WorkerClient(
+                WebClient.builder().filter(new SigningFilter(cluster.requireSecret())));
     }
 }

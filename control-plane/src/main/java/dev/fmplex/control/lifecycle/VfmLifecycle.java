@@ -38,9 +38,10 @@ class VfmLifecycle {
         this.json = json;
     }
 
+    /** Creates the vFM in {@code tenant}, which the caller was checked to administer. */
     @Transactional
-    public VfmView create(CreateVfmRequest request) {
-        VfmView created = catalog.create(request);
+    public VfmView create(String tenant, CreateVfmRequest request) {
+        VfmView created = catalog.create(tenant, request);
         audit.record(created, LifecycleAction.CREATE, null, "POST /vfms", null);
         return created;
     }

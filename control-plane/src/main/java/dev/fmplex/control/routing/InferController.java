@@ -1,6 +1,9 @@
 package dev.fmplex.control.routing;
 
 import dev.fmplex.control.catalog.CatalogService;
+import dev.fmplex.control.security.Caller;
+import dev.fmplex.control.security.RateLimits;
+import dev.fmplex.control.security.VfmVisibility;
 import dev.fmplex.model.api.FanOutRequest;
 import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
@@ -10,33 +13,48 @@ import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.web.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** {@code POST /vfms/{id}/infer}: look the vFM up, then hand the request to a worker. */
+/**
+ * {@code POST /vfms/{id}/infer}: look the vFM up, take the inputs from the key's rate budget, then
+ * hand the request to a worker. (Whether the key sees {@code id} was checked before this runs.)
+ */
 @Tag(name = "inference", description = "Run inputs through vFMs")
 @RestController
 class InferController {
 
     private final CatalogService catalog;
     private final WorkerGateway gateway;
+    private final VfmVisibility visibility;
+    private final RateLimits rateLimits;
 
-    InferController(CatalogService catalog, WorkerGateway gateway) {
+    InferController(
+            CatalogService catalog,
+            WorkerGateway gateway,
+            VfmVisibility visibility,
+            RateLimits rateLimits) {
         this.catalog = catalog;
         this.gateway = gateway;
+        this.visibility = visibility;
+        this.rateLimits = rateLimits;
     }
 
     @Operation(
             operationId = "inferFanOut",
             summary = "Run the same inputs through several vFMs of one backbone")
     @PostMapping("/infer")
-    Mono<FanOutResponse> fanOut(@RequestBody FanOutRequest request) {
+    Mono<FanOutResponse> fanOut(
+            @AuthenticationPrincipal @Parameter(hidden = true) Caller caller,
+            @RequestBody FanOutRequest request) {
         return Blocking.call(
                         () -> {
                             if (request.vfms() == null || request.vfms().isEmpty()) {
@@ -45,6 +63,11 @@ class InferController {
                                         "vfms",
                                         "vfms must list at least 1 vFM id");
                             }
+                            for (int i = 0; i < request.vfms().size(); i++) {
+                                visibility.require(
+                                        caller, request.vfms().get(i), "vfms[" + i + "]");
+                            }
+                            rateLimits.acquireInputs(caller, inputCount(request.inputs()));
                             List<VfmDeployment> deployments = new ArrayList<>();
                             for (int i = 0; i < request.vfms().size(); i++) {
                                 try {
@@ -62,12 +85,20 @@ class InferController {
 
     @Operation(operationId = "infer", summary = "Run inputs through one vFM")
     @PostMapping("/vfms/{id}/infer")
-    Mono<InferResponse> infer(@PathVariable String id, @RequestBody InferRequest request) {
+    Mono<InferResponse> infer(
+            @AuthenticationPrincipal @Parameter(hidden = true) Caller caller,
+            @PathVariable String id,
+            @RequestBody InferRequest request) {
+        rateLimits.acquireInputs(caller, inputCount(request.inputs()));
         VfmDeployment cached = catalog.cachedServingDeployment(id);
         Mono<VfmDeployment> deployment =
                 cached != null
                         ? Mono.just(cached)
                         : Blocking.call(() -> catalog.servingDeployment(id));
         return deployment.flatMap(serving -> gateway.infer(serving, request));
+    }
+
+    private static int inputCount(List<?> inputs) {
+        return inputs == null ? 0 : inputs.size();
     }
 }

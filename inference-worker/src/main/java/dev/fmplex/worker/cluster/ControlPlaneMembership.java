@@ -2,6 +2,8 @@ package dev.fmplex.worker.cluster;
 
 import dev.fmplex.model.cluster.RegistrationReply;
 import dev.fmplex.model.cluster.WorkerRegistration;
+import dev.fmplex.web.cluster.ClusterProperties;
+import dev.fmplex.web.cluster.SigningFilter;
 import dev.fmplex.worker.inference.BackboneHost;
 import dev.fmplex.worker.inference.VfmDeployments;
 import dev.fmplex.worker.inference.WorkerProperties;
@@ -20,7 +22,10 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-/** Registration and heartbeats of this worker with {@code fmplex.worker.control-plane-url}. */
+/**
+ * Registration and heartbeats of this worker with {@code fmplex.worker.control-plane-url}, signed
+ * with the cluster secret.
+ */
 @Component
 @ConditionalOnProperty(name = "fmplex.worker.control-plane-url")
 class ControlPlaneMembership implements DisposableBean {
@@ -44,8 +49,16 @@ class ControlPlaneMembership implements DisposableBean {
     private volatile long intervalMs = 1000;
 
     ControlPlaneMembership(
-            BackboneHost host, VfmDeployments deployments, WorkerProperties properties) {
-        this.controlPlane = WebClient.builder().baseUrl(properties.controlPlaneUrl()).build();
+            BackboneHost host,
+            VfmDeployments deployments,
+            WorkerProperties properties,
+            ClusterProperties cluster) {
+        // Registration is signed with the cluster secret: an impostor cannot join.
+        this.controlPlane =
+                WebClient.builder()
+                        .baseUrl(properties.controlPlaneUrl())
+                        .filter(new SigningFilter(cluster.requireSecret()))
+                        .build();
         this.host = host;
         this.deployments = deployments;
         this.advertisedHost = properties.advertisedHost();

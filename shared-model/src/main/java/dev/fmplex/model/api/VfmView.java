@@ -8,11 +8,13 @@ import java.time.Instant;
 /**
  * A vFM as the API returns it.
  *
+ * @param tenant the tenant that owns the vFM; its name is unique within that tenant
  * @param residentBytes bytes of this vFM's own extension tensors on a worker; the shared backbone
  *     is never counted here
  */
 public record VfmView(
         String id,
+        String tenant,
         String name,
         String backbone,
         int version,
@@ -26,6 +28,6 @@ public record VfmView(
     /** This view with the bytes a worker reports for the serving version. */
     public VfmView withResidentBytes(long bytes) {
         return new VfmView(
-                id, name, backbone, version, state, weight, task, quota, bytes, createdAt);
+                id, tenant, name, backbone, version, state, weight, task, quota, bytes, createdAt);
     }
 }

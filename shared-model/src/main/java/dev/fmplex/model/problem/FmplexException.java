@@ -32,6 +32,14 @@ public class FmplexException extends RuntimeException {
         this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 
+    /**
+     * The one answer for a vFM id the caller cannot see: a vFM that does not exist and another
+     * tenant's vFM read exactly alike, so an answer never tells that an id is in use.
+     */
+    public static FmplexException unknownVfm(String id) {
+        return new FmplexException(ProblemType.UNKNOWN_VFM, "id", "no vFM with id '" + id + "'");
+    }
+
     public ProblemType type() {
         return type;
     }

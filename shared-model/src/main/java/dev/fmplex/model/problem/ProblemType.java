@@ -34,7 +34,12 @@ public enum ProblemType {
     VFM_FAILED("vfm-failed", "vFM failed", 500),
     NO_REPLICA("no-replica", "No worker can serve the vFM", 503),
     UNKNOWN_WORKER("unknown-worker", "Unknown worker", 404),
-    BACKBONE_UNAVAILABLE("backbone-unavailable", "Backbone not loaded", 503);
+    BACKBONE_UNAVAILABLE("backbone-unavailable", "Backbone not loaded", 503),
+    UNAUTHENTICATED("unauthenticated", "Missing or invalid credentials", 401),
+    FORBIDDEN("forbidden", "Not allowed for this key", 403),
+    RATE_LIMITED("rate-limited", "Rate limit exceeded", 429),
+    UNKNOWN_KEY("unknown-key", "Unknown API key", 404),
+    UNKNOWN_TENANT("unknown-tenant", "Unknown tenant", 404);
 
     /** The type whose URI ends in {@code slug}, if any (for problems relayed from workers). */
     public static java.util.Optional<ProblemType> fromSlug(String slug) {
