@@ -335,6 +335,41 @@ class ClusterLifecycleTest {
                 .toList();
     }
 
+    @Test
+    @Order(6)
+    void aWorkerWithoutTheClusterSecretCannotJoinAndUnsignedRegistrationsAreRefused()
+            throws Exception {
+        int before = api.aliveWorkers().size();
+        String registration =
+                "{\"address\":\"http://127.0.0.1:1\",\"memoryBudgetBytes\":1000000,\"backbones\":[]}";
+        ApiCalls.expectProblem(
+                ApiCalls.post(
+                        StandaloneServer.clientAt(cluster.baseUrl(), null),
+                        "/workers",
+                        registration),
+                401,
+                "unauthenticated",
+                "Authorization");
+        // Not even the platform admin's key registers a worker: only the cluster secret does.
+        ApiCalls.expectProblem(
+                ApiCalls.post(cluster.client(), "/workers", registration), 403, "forbidden", null);
+        LocalCluster.Worker impostor =
+                cluster.launchWorker("an-impostor-who-guessed-a-long-cluster-secret");
+        await(
+                () -> {
+                    try {
+                        return java.nio.file.Files.readString(impostor.log())
+                                .contains("The control plane refused to register this worker");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                Duration.ofMinutes(2),
+                "the impostor's registration to be refused");
+        assertThat(api.aliveWorkers()).hasSize(before);
+        impostor.process().destroyForcibly().waitFor();
+    }
+
     private static void assertWithinBudgets() {
         for (WorkerView worker : api.aliveWorkers()) {
             assertThat(worker.getUsedBytes())

@@ -86,6 +86,22 @@ final class LocalCluster implements AutoCloseable {
     /** Starts a worker process with {@code arguments} and waits until it has registered. */
     Worker startWorker(String... arguments) throws IOException {
         int before = api().aliveWorkers().size();
+        Worker worker = launchWorker(TestSecrets.CLUSTER_SECRET, arguments);
+        await(
+                () -> {
+                    if (!worker.process().isAlive()) {
+                        throw new AssertionError(
+                                "worker process exited; see its log " + worker.log());
+                    }
+                    return api().aliveWorkers().size() == before + 1;
+                },
+                Duration.ofMinutes(2),
+                "a worker to register");
+        return worker;
+    }
+
+    /** Starts a worker process that holds {@code clusterSecret}; does not wait for anything. */
+    Worker launchWorker(String clusterSecret, String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dai.djl.offline=true");
@@ -96,7 +112,7 @@ final class LocalCluster implements AutoCloseable {
         command.add("dev.fmplex.worker.WorkerApplication");
         command.add("--server.port=0");
         command.add("--fmplex.worker.control-plane-url=" + baseUrl());
-        command.add("--fmplex.cluster.secret=" + TestSecrets.CLUSTER_SECRET);
+        command.add("--fmplex.cluster.secret=" + clusterSecret);
         command.addAll(List.of(arguments));
         Path log = dir.resolve("worker-" + workers.size() + ".log");
         Worker worker =
@@ -107,15 +123,6 @@ final class LocalCluster implements AutoCloseable {
                                 .start(),
                         log);
         workers.add(worker);
-        await(
-                () -> {
-                    if (!worker.process().isAlive()) {
-                        throw new AssertionError("worker process exited; see its log " + log);
-                    }
-                    return api().aliveWorkers().size() == before + 1;
-                },
-                Duration.ofMinutes(2),
-                "a worker to register");
         return worker;
     }
 

@@ -67,12 +67,19 @@ class VersionController {
 
     private Mono<Map.Entry<String, byte[]>> read(FilePart part) {
         String name = part.filename();
-        if (name == null || name.isBlank() || name.contains("/") || name.contains("\\")) {
+        if (name == null
+                || name.isBlank()
+                || name.contains("/")
+                || name.contains("\\")
+                || name.equals(".")
+                || name.equals("..")
+                || !name.matches("[\\x20-\\x7e]+")) {
             return Mono.error(
                     new FmplexException(
                             ProblemType.INVALID_REQUEST,
                             "files",
-                            "every part named 'files' must carry a plain file name, e.g."
+                            "every part named 'files' must carry a plain file name (no path"
+                                    + " separators, no '..', printable ASCII), e.g."
                                     + " filename=\"adapter_config.json\""));
         }
         return DataBufferUtils.join(

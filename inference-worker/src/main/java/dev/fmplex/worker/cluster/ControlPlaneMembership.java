@@ -87,6 +87,13 @@ class ControlPlaneMembership implements DisposableBean {
             log.info("Registered with the control plane as worker {} ({})", workerId, address);
             intervalMs = reply.heartbeatIntervalMs();
             timer.schedule(this::heartbeat, intervalMs, TimeUnit.MILLISECONDS);
+        } catch (WebClientResponseException.Unauthorized e) {
+            log.error(
+                    "The control plane refused to register this worker: {}. Is"
+                            + " fmplex.cluster.secret (FMPLEX_CLUSTER_SECRET) the same on both?"
+                            + " Retrying in 5 s",
+                    e.getResponseBodyAsString());
+            timer.schedule(this::register, 5, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             log.warn("Control plane not reachable ({}); retrying registration", e.getMessage());
             timer.schedule(this::register, 1, TimeUnit.SECONDS);

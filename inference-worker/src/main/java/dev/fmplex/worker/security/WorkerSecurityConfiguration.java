@@ -15,6 +15,8 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Mono;
 
 /**
@@ -38,6 +40,11 @@ class WorkerSecurityConfiguration {
                         new SignatureAuthenticationConverter(cluster.requireSecret()),
                         cluster.metricsToken()));
         authentication.setAuthenticationFailureHandler(problems);
+        // Health is open whatever credential a probe happens to send.
+        authentication.setRequiresAuthenticationMatcher(
+                new NegatedServerWebExchangeMatcher(
+                        ServerWebExchangeMatchers.pathMatchers(
+                                HttpMethod.GET, "/actuator/health", "/actuator/health/**")));
         authentication.setSecurityContextRepository(
                 NoOpServerSecurityContextRepository.getInstance());
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
