@@ -264,6 +264,33 @@ final class HttpServedFmplex implements AutoCloseable {
                         .build());
     }
 
+    /** {@code POST /keys} as the admin; returns the new key. */
+    String createKey(Map<String, Object> spec) throws Exception {
+        return send(post("/keys", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(spec)))
+                        .build())
+                .get("key")
+                .asString();
+    }
+
+    /**
+     * One infer call sent with {@code key} (not the admin's).
+     *
+     * @return the HTTP status (the body is read and dropped)
+     */
+    int inferAs(String key, String vfmId, List<String> texts) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("inputs", texts));
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/vfms/" + vfmId + "/infer"))
+                                .header("Authorization", "Bearer " + key)
+                                .header("Content-Type", "application/json")
+                                .timeout(Duration.ofMinutes(2))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
     /** The admin key the server wrote on its first start, read once. */
     private String authorization() {
         String header = authorization;

@@ -44,7 +44,7 @@ class AdminKeyBootstrap implements ApplicationRunner {
             log.warn(
                     "fmplex.security.enabled=false: EVERY REQUEST ACTS AS THE PLATFORM ADMIN. This"
                             + " setting exists for benchmarks only; never expose such a server.");
-            return;
+            // The admin key is still made, so the same data directory is ready when security is on.
         }
         if (properties.hasAdminKey()) {
             adopt(properties.adminKey());
