@@ -266,29 +266,31 @@ final class HttpServedFmplex implements AutoCloseable {
 
     /** {@code POST /keys} as the admin; returns the new key. */
     String createKey(Map<String, Object> spec) throws Exception {
-        return send(post("/keys", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(spec)))
-                        .build())
-                .get("key")
-                .asString();
+        return postAsAdmin("/keys", spec).get("key").asString();
     }
 
-    /**
-     * One infer call sent with {@code key} (not the admin's).
-     *
-     * @return the HTTP status (the body is read and dropped)
-     */
-    int inferAs(String key, String vfmId, List<String> texts) throws Exception {
+    /** A JSON {@code POST} as the admin; returns the reply. */
+    JsonNode postAsAdmin(String path, Map<String, Object> body) throws Exception {
+        return send(
+                post(path, "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build());
+    }
+
+    /** One infer call sent with {@code key} (not the admin's; null for none). */
+    HttpResponse<String> inferAs(String key, String vfmId, List<String> texts) throws Exception {
         String body = JSON.writeValueAsString(Map.of("inputs", texts));
         return http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/vfms/" + vfmId + "/infer"))
-                                .header("Authorization", "Bearer " + key)
-                                .header("Content-Type", "application/json")
-                                .timeout(Duration.ofMinutes(2))
-                                .POST(HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .statusCode();
+                keyed(HttpRequest.newBuilder(URI.create(base + "/vfms/" + vfmId + "/infer")), key)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofMinutes(2))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder keyed(HttpRequest.Builder request, String key) {
+        return key == null ? request : request.header("Authorization", "Bearer " + key);
     }
 
     /** The admin key the server wrote on its first start, read once. */

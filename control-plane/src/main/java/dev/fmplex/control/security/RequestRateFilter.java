@@ -2,14 +2,23 @@ package dev.fmplex.control.security;
 
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.web.ProblemWriter;
+import java.time.Duration;
 import java.util.Map;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Refuses a key's request over its requests-per-second limit with 429 before any work. */
+/**
+ * Refuses a key's request over its requests-per-second limit with 429 before any work. The refusal
+ * is answered after {@link #REFUSAL_DELAY} (no thread waits, the event loop serves others
+ * meanwhile): a client that ignores {@code Retry-After} and retries at once would otherwise turn
+ * cheap refusals into thousands a second, and those alone fill a small machine's cores.
+ */
 final class RequestRateFilter implements WebFilter {
+
+    /** No longer than the shortest {@code Retry-After} the refusal carries (1 s). */
+    static final Duration REFUSAL_DELAY = Duration.ofSeconds(1);
 
     private final RateLimits limits;
     private final ProblemWriter problems;
@@ -23,7 +32,11 @@ final class RequestRateFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return Callers.current()
                 .flatMap(caller -> Mono.justOrEmpty(refusal(caller)))
-                .flatMap(refused -> problems.write(exchange, refused, Map.of()).thenReturn(true))
+                .flatMap(
+                        refused ->
+                                Mono.delay(REFUSAL_DELAY)
+                                        .then(problems.write(exchange, refused, Map.of()))
+                                        .thenReturn(true))
                 .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(true)))
                 .then();
     }
