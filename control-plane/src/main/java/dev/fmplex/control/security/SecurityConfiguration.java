@@ -2,6 +2,7 @@ package dev.fmplex.control.security;
 
 import dev.fmplex.web.ProblemWriter;
 import dev.fmplex.web.SecurityProblems;
+import dev.fmplex.web.StatelessSecurity;
 import dev.fmplex.web.cluster.ClusterProperties;
 import dev.fmplex.web.cluster.SignatureAuthenticationConverter;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,7 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
-import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import reactor.core.publisher.Mono;
 
 /**
@@ -50,7 +48,8 @@ class SecurityConfiguration {
             AuditTrail audit,
             ProblemWriter writer) {
         SecurityProblems problems = new SecurityProblems(writer, "fmplex");
-        AuthenticationWebFilter authentication;
+        ServerAuthenticationConverter credentials;
+        ReactiveAuthenticationManager manager;
         if (properties.enabled()) {
             KeyAuthentication bearer =
                     new KeyAuthentication(
@@ -58,29 +57,13 @@ class SecurityConfiguration {
                             "distributed".equals(mode)
                                     ? new SignatureAuthenticationConverter(cluster.requireSecret())
                                     : null);
-            authentication = new AuthenticationWebFilter((ReactiveAuthenticationManager) bearer);
-            authentication.setServerAuthenticationConverter(bearer);
+            credentials = bearer;
+            manager = bearer;
         } else {
-            authentication =
-                    new AuthenticationWebFilter((ReactiveAuthenticationManager) Mono::just);
-            authentication.setServerAuthenticationConverter(
-                    exchange -> Mono.just(new CallerAuthentication(Caller.UNSECURED)));
+            credentials = exchange -> Mono.just(new CallerAuthentication(Caller.UNSECURED));
+            manager = Mono::just;
         }
-        authentication.setAuthenticationFailureHandler(problems);
-        // Health is open whatever credential a probe happens to send.
-        authentication.setRequiresAuthenticationMatcher(
-                new NegatedServerWebExchangeMatcher(
-                        ServerWebExchangeMatchers.pathMatchers(
-                                HttpMethod.GET, "/actuator/health", "/actuator/health/**")));
-        authentication.setSecurityContextRepository(
-                NoOpServerSecurityContextRepository.getInstance());
-        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
+        return StatelessSecurity.apply(http, credentials, manager, problems)
                 // After authorization, in this order (equal orders keep the order they are added).
                 .addFilterAfter(new AuditFilter(audit), SecurityWebFiltersOrder.AUTHORIZATION)
                 .addFilterAfter(
@@ -89,10 +72,6 @@ class SecurityConfiguration {
                 .addFilterAfter(
                         new VfmVisibilityFilter(visibility, writer),
                         SecurityWebFiltersOrder.AUTHORIZATION)
-                .exceptionHandling(
-                        handling ->
-                                handling.authenticationEntryPoint(problems)
-                                        .accessDeniedHandler(problems))
                 .authorizeExchange(
                         exchanges ->
                                 exchanges

@@ -2,21 +2,16 @@ package dev.fmplex.worker.security;
 
 import dev.fmplex.web.ProblemWriter;
 import dev.fmplex.web.SecurityProblems;
+import dev.fmplex.web.StatelessSecurity;
 import dev.fmplex.web.cluster.ClusterProperties;
 import dev.fmplex.web.cluster.SignatureAuthenticationConverter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
-import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
-import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
-import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,31 +28,13 @@ class WorkerSecurityConfiguration {
     SecurityWebFilterChain workerSecurity(
             ServerHttpSecurity http, ClusterProperties cluster, ProblemWriter writer) {
         SecurityProblems problems = new SecurityProblems(writer, "fmplex-worker");
-        AuthenticationWebFilter authentication =
-                new AuthenticationWebFilter((ReactiveAuthenticationManager) Mono::just);
-        authentication.setServerAuthenticationConverter(
-                new WorkerCredentials(
-                        new SignatureAuthenticationConverter(cluster.requireSecret()),
-                        cluster.metricsToken()));
-        authentication.setAuthenticationFailureHandler(problems);
-        // Health is open whatever credential a probe happens to send.
-        authentication.setRequiresAuthenticationMatcher(
-                new NegatedServerWebExchangeMatcher(
-                        ServerWebExchangeMatchers.pathMatchers(
-                                HttpMethod.GET, "/actuator/health", "/actuator/health/**")));
-        authentication.setSecurityContextRepository(
-                NoOpServerSecurityContextRepository.getInstance());
-        return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
-                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
-                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
-                .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION)
-                .exceptionHandling(
-                        handling ->
-                                handling.authenticationEntryPoint(problems)
-                                        .accessDeniedHandler(problems))
+        return StatelessSecurity.apply(
+                        http,
+                        new WorkerCredentials(
+                                new SignatureAuthenticationConverter(cluster.requireSecret()),
+                                cluster.metricsToken()),
+                        Mono::just,
+                        problems)
                 .authorizeExchange(
                         exchanges ->
                                 exchanges
