@@ -4,6 +4,7 @@ import dev.fmplex.model.problem.FmplexException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,6 +45,17 @@ public class ProblemWriter {
                         .getBytes(StandardCharsets.UTF_8);
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    /**
+     * For filters that may refuse a request: answers with the problem {@code refusal} yields, or
+     * runs {@code next} (the rest of the chain) when it yields none.
+     */
+    public Mono<Void> refuseOrContinue(
+            ServerWebExchange exchange, Mono<FmplexException> refusal, Supplier<Mono<Void>> next) {
+        return refusal.flatMap(problem -> write(exchange, problem, Map.of()).thenReturn(true))
+                .switchIfEmpty(Mono.defer(() -> next.get().thenReturn(true)))
+                .then();
     }
 
     /** The members of the document, in the order Spring writes a {@code ProblemDetail}. */

@@ -427,9 +427,9 @@ public class CatalogService {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw unknownVfm(id);
+            throw FmplexException.unknownVfm(id);
         }
-        return vfms.findById(uuid).orElseThrow(() -> unknownVfm(id));
+        return vfms.findById(uuid).orElseThrow(() -> FmplexException.unknownVfm(id));
     }
 
     private VfmView toView(VfmEntity entity) {
@@ -453,10 +453,6 @@ public class CatalogService {
 
     private Quota quota(VfmEntity entity) {
         return entity.quotaJson() == null ? null : json.readValue(entity.quotaJson(), Quota.class);
-    }
-
-    private static FmplexException unknownVfm(String id) {
-        return FmplexException.unknownVfm(id);
     }
 
     private static FmplexException duplicateName(String name, Throwable cause) {

@@ -68,12 +68,11 @@ class VfmController {
             @AuthenticationPrincipal @Parameter(hidden = true) Caller caller,
             @RequestParam(required = false) String tenant) {
         return Blocking.call(
-                () ->
-                        tenants.listedBy(caller, tenant) == null
-                                ? catalog.list().stream().map(deployments::withResidency).toList()
-                                : catalog.list(tenants.listedBy(caller, tenant)).stream()
-                                        .map(deployments::withResidency)
-                                        .toList());
+                () -> {
+                    String only = tenants.listedBy(caller, tenant);
+                    return (only == null ? catalog.list() : catalog.list(only))
+                            .stream().map(deployments::withResidency).toList();
+                });
     }
 
     @Operation(operationId = "getVfm", summary = "Get one vFM")

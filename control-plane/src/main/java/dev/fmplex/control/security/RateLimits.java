@@ -28,7 +28,7 @@ public class RateLimits {
     public void acquireRequest(Caller caller) {
         RateLimiter requests = limiters(caller).requests();
         if (requests != null && !requests.acquirePermission()) {
-            throw limited(requests, "requests", caller.limit().requestsPerSecond(), 1);
+            throw limited(requests, "requests", caller.limit().requestsPerSecond());
         }
     }
 
@@ -56,7 +56,7 @@ public class RateLimits {
                     null);
         }
         if (!limiter.acquirePermission(inputs)) {
-            throw limited(limiter, "inputs", caller.limit().inputsPerSecond(), inputs);
+            throw limited(limiter, "inputs", caller.limit().inputsPerSecond());
         }
     }
 
@@ -98,8 +98,7 @@ public class RateLimits {
         return RateLimiter.of(name, config.build());
     }
 
-    private static FmplexException limited(
-            RateLimiter limiter, String what, double perSecond, int asked) {
+    private static FmplexException limited(RateLimiter limiter, String what, double perSecond) {
         long waitNanos = Math.max(0, nanosToNextPeriod(limiter));
         long retryAfter = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
         return new FmplexException(

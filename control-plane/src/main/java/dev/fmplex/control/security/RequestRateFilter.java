@@ -3,7 +3,6 @@ package dev.fmplex.control.security;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.web.ProblemWriter;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -30,15 +29,12 @@ final class RequestRateFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        return Callers.current()
-                .flatMap(caller -> Mono.justOrEmpty(refusal(caller)))
-                .flatMap(
-                        refused ->
-                                Mono.delay(REFUSAL_DELAY)
-                                        .then(problems.write(exchange, refused, Map.of()))
-                                        .thenReturn(true))
-                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(true)))
-                .then();
+        return problems.refuseOrContinue(
+                exchange,
+                Callers.current()
+                        .flatMap(caller -> Mono.justOrEmpty(refusal(caller)))
+                        .delayUntil(refused -> Mono.delay(REFUSAL_DELAY)),
+                () -> chain.filter(exchange));
     }
 
     private FmplexException refusal(Caller caller) {

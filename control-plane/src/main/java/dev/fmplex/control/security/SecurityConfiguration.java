@@ -6,8 +6,6 @@ import dev.fmplex.web.StatelessSecurity;
 import dev.fmplex.web.cluster.ClusterProperties;
 import dev.fmplex.web.cluster.SignatureAuthenticationConverter;
 import java.nio.charset.StandardCharsets;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -128,15 +126,9 @@ class SecurityConfiguration {
                             + " (FMPLEX_CLUSTER_SECRET), at least 32 characters");
         }
         cluster.requireSecret();
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(
-                    new SecretKeySpec(
-                            cluster.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return new KeyHasher(
-                    mac.doFinal("fmplex api-key hashing v1".getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 is required of every JVM", e);
-        }
+        // The derived secret is the cluster secret's HMAC of a fixed label: one secret to set.
+        return new KeyHasher(
+                new KeyHasher(cluster.secret().getBytes(StandardCharsets.UTF_8))
+                        .hash("fmplex api-key hashing v1"));
     }
 }

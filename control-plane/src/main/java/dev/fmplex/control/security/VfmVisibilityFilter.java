@@ -3,7 +3,6 @@ package dev.fmplex.control.security;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.web.Blocking;
 import dev.fmplex.web.ProblemWriter;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.web.server.ServerWebExchange;
@@ -36,12 +35,12 @@ final class VfmVisibilityFilter implements WebFilter {
             return chain.filter(exchange);
         }
         String id = path.group(1);
-        return Callers.current()
-                .filter(caller -> !caller.isAdmin())
-                .flatMap(caller -> hidden(caller, id))
-                .flatMap(hidden -> problems.write(exchange, hidden, Map.of()).thenReturn(true))
-                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(true)))
-                .then();
+        return problems.refuseOrContinue(
+                exchange,
+                Callers.current()
+                        .filter(caller -> !caller.isAdmin())
+                        .flatMap(caller -> hidden(caller, id)),
+                () -> chain.filter(exchange));
     }
 
     /**
