@@ -2,7 +2,6 @@ package dev.fmplex.web;
 
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -10,9 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
@@ -38,10 +35,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
     private final DataSize maxBodySize;
+    private final ErrorDialects dialects;
 
     public ProblemDetailsAdvice(
-            @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBodySize) {
+            @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBodySize,
+            ErrorDialects dialects) {
         this.maxBodySize = maxBodySize;
+        this.dialects = dialects;
     }
 
     @ExceptionHandler(FmplexException.class)
@@ -68,17 +68,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath(),
                 ex);
-        ProblemDetail body =
-                ProblemDetail.forStatusAndDetail(
-                        HttpStatus.INTERNAL_SERVER_ERROR,
-                        "internal error ("
-                                + ex.getClass().getSimpleName()
-                                + "); see the server log");
-        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
         return Mono.just(
-                ResponseEntity.internalServerError()
-                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                        .body(body));
+                problem(
+                        new FmplexException(
+                                ProblemType.INTERNAL_ERROR,
+                                null,
+                                "internal error ("
+                                        + ex.getClass().getSimpleName()
+                                        + "); see the server log"),
+                        exchange));
     }
 
     /** Unreadable bodies: malformed JSON, wrong JSON types, unknown fields, bodies too large. */
@@ -112,6 +110,42 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                             exchange));
         }
         return super.handleResponseStatusException(ex, headers, status, exchange);
+    }
+
+    /**
+     * Spring's own refusals (no route, wrong method, media type) in a protocol's dialect; on the
+     * native API they stay Spring's problem documents.
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(
+            Exception ex,
+            Object body,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        ProblemType type = springRefusal(status.value());
+        if (dialects.forPath(path) == ErrorDialects.PROBLEM_JSON || type == null) {
+            return super.handleExceptionInternal(ex, body, headers, status, exchange);
+        }
+        String detail =
+                body instanceof ProblemDetail problem && problem.getDetail() != null
+                        ? problem.getDetail()
+                        : type.title();
+        return Mono.just(problem(new FmplexException(type, null, detail), exchange));
+    }
+
+    private static ProblemType springRefusal(int status) {
+        return switch (status) {
+            case 404 -> ProblemType.NO_SUCH_ROUTE;
+            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+            case 406 -> ProblemType.NOT_ACCEPTABLE;
+            case 413 -> ProblemType.REQUEST_TOO_LARGE;
+            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case 400 -> ProblemType.INVALID_REQUEST;
+            case 500 -> ProblemType.INTERNAL_ERROR;
+            default -> null;
+        };
     }
 
     static FmplexException describe(ServerWebInputException ex) {
@@ -186,27 +220,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .strip();
     }
 
-    private static ResponseEntity<Object> problem(FmplexException ex, ServerWebExchange exchange) {
-        ProblemType type = ex.type();
-        ProblemDetail body =
-                ProblemDetail.forStatusAndDetail(
-                        HttpStatus.valueOf(type.status()), ex.getMessage());
-        body.setType(type.uri());
-        body.setTitle(type.title());
-        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
-        if (ex.field() != null) {
-            body.setProperty("field", ex.field());
-        }
-        for (Map.Entry<String, Object> property : ex.properties().entrySet()) {
-            body.setProperty(property.getKey(), property.getValue());
-        }
+    private ResponseEntity<Object> problem(FmplexException ex, ServerWebExchange exchange) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        ErrorDialect dialect = dialects.forPath(path);
         ResponseEntity.BodyBuilder response =
-                ResponseEntity.status(type.status())
-                        .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+                ResponseEntity.status(ex.type().status()).contentType(dialect.mediaType());
         Object retryAfter = ex.properties().get("retryAfterSeconds");
         if (retryAfter != null) {
             response.header(HttpHeaders.RETRY_AFTER, retryAfter.toString());
         }
-        return response.body(body);
+        return response.body(dialect.body(ex, path));
     }
 }

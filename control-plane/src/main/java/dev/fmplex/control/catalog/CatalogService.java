@@ -166,6 +166,12 @@ public class CatalogService {
         return vfms.findAllByTenantOrderByCreatedAtAsc(tenant).stream().map(this::toView).toList();
     }
 
+    /** The vFM called {@code name} in {@code tenant}, if there is one. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<VfmView> findByName(String tenant, String name) {
+        return vfms.findByTenantAndName(tenant, name).map(this::toView);
+    }
+
     @Transactional(readOnly = true)
     public VfmView get(String id) {
         return toView(find(id));

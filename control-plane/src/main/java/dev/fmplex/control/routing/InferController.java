@@ -25,8 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code POST /vfms/{id}/infer}: look the vFM up, take the inputs from the key's rate budget, then
- * hand the request to a worker. (Whether the key sees {@code id} was checked before this runs.)
+ * The native inference endpoints: {@code POST /vfms/{id}/infer} over the {@link InferenceRouter},
+ * and the fan-out {@code POST /infer}. (Whether the key sees {@code id} was checked before this
+ * runs.)
  */
 @Tag(name = "inference", description = "Run inputs through vFMs")
 @RestController
@@ -36,16 +37,19 @@ class InferController {
     private final WorkerGateway gateway;
     private final VfmVisibility visibility;
     private final RateLimits rateLimits;
+    private final InferenceRouter router;
 
     InferController(
             CatalogService catalog,
             WorkerGateway gateway,
             VfmVisibility visibility,
-            RateLimits rateLimits) {
+            RateLimits rateLimits,
+            InferenceRouter router) {
         this.catalog = catalog;
         this.gateway = gateway;
         this.visibility = visibility;
         this.rateLimits = rateLimits;
+        this.router = router;
     }
 
     @Operation(
@@ -67,7 +71,8 @@ class InferController {
                                 visibility.require(
                                         caller, request.vfms().get(i), "vfms[" + i + "]");
                             }
-                            rateLimits.acquireInputs(caller, inputCount(request.inputs()));
+                            rateLimits.acquireInputs(
+                                    caller, InferenceRouter.inputCount(request.inputs()));
                             List<VfmDeployment> deployments = new ArrayList<>();
                             for (int i = 0; i < request.vfms().size(); i++) {
                                 try {
@@ -89,16 +94,6 @@ class InferController {
             @AuthenticationPrincipal @Parameter(hidden = true) Caller caller,
             @PathVariable String id,
             @RequestBody InferRequest request) {
-        rateLimits.acquireInputs(caller, inputCount(request.inputs()));
-        VfmDeployment cached = catalog.cachedServingDeployment(id);
-        Mono<VfmDeployment> deployment =
-                cached != null
-                        ? Mono.just(cached)
-                        : Blocking.call(() -> catalog.servingDeployment(id));
-        return deployment.flatMap(serving -> gateway.infer(serving, request));
-    }
-
-    private static int inputCount(List<?> inputs) {
-        return inputs == null ? 0 : inputs.size();
+        return router.infer(caller, id, request);
     }
 }

@@ -2,7 +2,6 @@ package dev.fmplex.control.security;
 
 import dev.fmplex.web.Blocking;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
@@ -19,7 +18,6 @@ final class AuditFilter implements WebFilter {
 
     private static final Set<HttpMethod> MUTATING =
             Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
-    private static final Pattern INFERENCE = Pattern.compile("^/(?:vfms/[^/]+/)?infer$");
 
     private final AuditTrail trail;
 
@@ -31,7 +29,7 @@ final class AuditFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String path = request.getPath().pathWithinApplication().value();
-        if (!MUTATING.contains(request.getMethod()) || INFERENCE.matcher(path).matches()) {
+        if (!MUTATING.contains(request.getMethod()) || InferenceRoutes.runsInference(path)) {
             return chain.filter(exchange);
         }
         return Callers.current()

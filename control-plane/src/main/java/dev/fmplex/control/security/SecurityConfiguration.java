@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 /**
  * The control plane's filter chain: stateless bearer keys, deny by default, scopes per endpoint,
  * then per-key rate limits, tenant visibility of vFMs and the audit of mutating calls. Only {@code
- * /actuator/health} is open.
+ * /actuator/health} and the Open Inference Protocol's {@code /v2/health/*} are open.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -83,7 +83,11 @@ class SecurityConfiguration {
                                         .pathMatchers(
                                                 HttpMethod.POST, "/workers", "/workers/*/heartbeat")
                                         .hasAuthority(CLUSTER)
-                                        .pathMatchers(HttpMethod.POST, "/infer", "/vfms/*/infer")
+                                        .pathMatchers(HttpMethod.GET, InferenceRoutes.HEALTH)
+                                        .permitAll()
+                                        .pathMatchers(HttpMethod.POST, InferenceRoutes.RUN)
+                                        .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
+                                        .pathMatchers(HttpMethod.GET, InferenceRoutes.DESCRIBE)
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
                                         .pathMatchers("/vfms", "/vfms/**", "/keys", "/keys/**")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN)

@@ -85,6 +85,56 @@ public final class TextTokenizer implements AutoCloseable {
         return new EncodedText(cutKeepingLast(ids), ids.length, cutKeepingLast(tokens));
     }
 
+    /**
+     * Tokenizes a sentence pair as cross-encoders are trained on it: both texts in the tokenizer's
+     * pair template ({@code [CLS] a [SEP] b [SEP]} for BERT) with token type 1 on the second
+     * segment. Over the limit, tokens are cut from the end of the longer text one at a time (the
+     * second when both are as long), which is how Hugging Face's Python tokenizers apply {@code
+     * longest_first}; special tokens always stay.
+     */
+    public EncodedText encodePair(String first, String second) {
+        Encoding pair = tokenizer.encode(first, second);
+        long[] ids = pair.getIds();
+        if (ids.length <= maxTokens) {
+            return new EncodedText(ids, ids.length, pair.getTokens(), pair.getTypeIds());
+        }
+        int firstLength = tokenizer.encode(first, false, false).getIds().length;
+        long[] special = pair.getSpecialTokenMask();
+        int content = 0;
+        for (long flag : special) {
+            content += flag == 0 ? 1 : 0;
+        }
+        int keepFirst = firstLength;
+        int keepSecond = content - firstLength;
+        int budget = maxTokens - (ids.length - content);
+        while (keepFirst + keepSecond > budget) {
+            if (keepFirst > keepSecond) {
+                keepFirst--;
+            } else {
+                keepSecond--;
+            }
+        }
+        long[] keptIds = new long[ids.length - content + keepFirst + keepSecond];
+        long[] keptTypes = new long[keptIds.length];
+        String[] keptTokens = new String[keptIds.length];
+        int seen = 0;
+        int kept = 0;
+        for (int t = 0; t < ids.length; t++) {
+            boolean keep = special[t] != 0;
+            if (!keep) {
+                keep = seen < firstLength ? seen < keepFirst : seen - firstLength < keepSecond;
+                seen++;
+            }
+            if (keep) {
+                keptIds[kept] = ids[t];
+                keptTypes[kept] = pair.getTypeIds()[t];
+                keptTokens[kept] = pair.getTokens()[t];
+                kept++;
+            }
+        }
+        return new EncodedText(keptIds, ids.length, keptTokens, keptTypes);
+    }
+
     private long[] cutKeepingLast(long[] all) {
         long[] cut = new long[maxTokens];
         System.arraycopy(all, 0, cut, 0, maxTokens - 1);

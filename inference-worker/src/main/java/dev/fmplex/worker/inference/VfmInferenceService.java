@@ -11,6 +11,7 @@ import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.api.Timing;
+import dev.fmplex.model.api.Usage;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.task.TaskSpec;
@@ -182,6 +183,7 @@ public final class VfmInferenceService {
         }
         future.whenComplete((result, error) -> model.release());
         long remaining = Math.max(1, deadlineNanos - System.nanoTime());
+        long units = encoded.stream().mapToLong(ModelInput::units).sum();
         return Mono.fromFuture(future)
                 .timeout(Duration.ofNanos(remaining))
                 .map(
@@ -194,7 +196,8 @@ public final class VfmInferenceService {
                                                 round(completed.queueMs()),
                                                 round(completed.computeMs()),
                                                 completed.batchRows(),
-                                                completed.batchTasks())))
+                                                completed.batchTasks()),
+                                        new Usage(units)))
                 .onErrorMap(error -> translate(error, deployment.vfmId(), timeout, backbone));
     }
 

@@ -7,5 +7,7 @@ import java.util.List;
  *
  * @param vfm the vFM id
  * @param version the vFM version that computed every output
+ * @param usage what the inputs cost the backbone
  */
-public record InferResponse(String vfm, int version, List<TaskOutput> outputs, Timing timing) {}
+public record InferResponse(
+        String vfm, int version, List<TaskOutput> outputs, Timing timing, Usage usage) {}

@@ -39,7 +39,12 @@ public enum ProblemType {
     FORBIDDEN("forbidden", "Not allowed for this key", 403),
     RATE_LIMITED("rate-limited", "Rate limit exceeded", 429),
     UNKNOWN_KEY("unknown-key", "Unknown API key", 404),
-    UNKNOWN_TENANT("unknown-tenant", "Unknown tenant", 404);
+    UNKNOWN_TENANT("unknown-tenant", "Unknown tenant", 404),
+    NO_SUCH_ROUTE("no-such-route", "No such route", 404),
+    METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
+    NOT_ACCEPTABLE("not-acceptable", "No acceptable representation", 406),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+    INTERNAL_ERROR("internal-error", "Internal error", 500);
 
     /** The type whose URI ends in {@code slug}, if any (for problems relayed from workers). */
     public static java.util.Optional<ProblemType> fromSlug(String slug) {

@@ -26,7 +26,8 @@ class TaskOutputJsonTest {
                                                 "paris", "LOC", 0.9)),
                                 null,
                                 null));
-        InferResponse response = new InferResponse("v", 2, outputs, new Timing(1, 2, 3, 1));
+        InferResponse response =
+                new InferResponse("v", 2, outputs, new Timing(1, 2, 3, 1), new Usage(7));
         String wire = json.writeValueAsString(response);
         assertThat(wire).doesNotContain("@type").contains("\"embedding\":[1.0,2.0]");
         InferResponse read = json.readValue(wire, InferResponse.class);

@@ -130,6 +130,7 @@ final class BertBatchExecutor {
     private static EncoderInputs inputs(NDManager batch, List<BackboneRow> rows, int length) {
         int count = rows.size();
         long[] ids = new long[count * length];
+        long[] typeIds = new long[count * length];
         long[] mask = new long[count * length];
         Map<VfmModel, Integer> promptOffsets = new IdentityHashMap<>();
         int promptRows = 0;
@@ -151,6 +152,8 @@ final class BertBatchExecutor {
             }
             long[] tokens = text(row).ids();
             System.arraycopy(tokens, 0, ids, base + prompt, tokens.length);
+            // Virtual tokens are type 0, as PEFT prepends zeros to token_type_ids.
+            text(row).copyTypeIds(typeIds, base + prompt);
             Arrays.fill(mask, base, base + prompt + tokens.length, 1L);
         }
         Shape shape = new Shape(count, length);
@@ -181,7 +184,7 @@ final class BertBatchExecutor {
         }
         return new EncoderInputs(
                 batch.create(ids, shape),
-                batch.zeros(shape, ai.djl.ndarray.types.DataType.INT64),
+                batch.create(typeIds, shape),
                 batch.create(mask, shape),
                 prompts);
     }

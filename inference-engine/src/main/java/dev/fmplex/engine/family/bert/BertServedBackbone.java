@@ -13,7 +13,6 @@ import dev.fmplex.engine.extension.peft.VfmImporter;
 import dev.fmplex.engine.family.ExecutionPath;
 import dev.fmplex.engine.input.InvalidInputException;
 import dev.fmplex.engine.input.ModelInput;
-import dev.fmplex.engine.input.RequestInputs;
 import dev.fmplex.engine.nn.Pooler;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.text.TextTokenizer;
@@ -47,6 +46,7 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
     private final BertBatchExecutor executor;
     private final OrtBertEncoder onnx;
     private final VfmImporter importer;
+    private final TextInputs inputs;
 
     private BertServedBackbone(
             BackboneDescriptor descriptor,
@@ -62,6 +62,9 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
         this.executor = new BertBatchExecutor(forward, root);
         this.importer =
                 new VfmImporter(BertLoraSurface.of(weights.config(), tokenizer.maxTokens()));
+        this.inputs =
+                new TextInputs(
+                        tokenizer, weights.config().vocabSize(), weights.config().typeVocabSize());
     }
 
     /**
@@ -132,13 +135,13 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
     }
 
     /**
-     * Tokenizes a request's texts; an input over the token limit is cut, or refused as {@code
-     * INPUT_TOO_LONG} when the request sets {@code truncate: false}.
+     * Tokenizes a request's texts, sentence pairs and token ids (see {@link TextInputs}); an input
+     * over the token limit is cut, or refused as {@code INPUT_TOO_LONG} when the request sets
+     * {@code truncate: false}.
      */
     @Override
     public List<ModelInput> prepare(InferRequest request, TaskSpec task, int maxInputs) {
-        List<String> texts = RequestInputs.require(request.inputs(), maxInputs);
-        List<EncodedText> encoded = tokenizer.encodeAll(texts);
+        List<EncodedText> encoded = inputs.require(request.inputs(), maxInputs, task);
         if (!request.truncateOrDefault()) {
             rejectTooLong(encoded, tokenizer.maxTokens());
         }

@@ -62,10 +62,22 @@ final class DedicatedModel {
 
     /** Hidden states [length, hidden] of one input (prompt positions first) at the task's layer. */
     float[][] hidden(long[] ids) {
+        return hidden(ids, null);
+    }
+
+    /**
+     * As {@link #hidden(long[])} for a sentence pair: {@code typeIds} (null for all 0) are the
+     * segments of {@code ids}; virtual tokens are segment 0, as PEFT prepends zeros.
+     */
+    float[][] hidden(long[] ids, long[] typeIds) {
         int n = vfm.promptTokens;
         int length = n + ids.length;
         long[] allIds = new long[length];
         System.arraycopy(ids, 0, allIds, n, ids.length);
+        long[] allTypes = new long[length];
+        if (typeIds != null) {
+            System.arraycopy(typeIds, 0, allTypes, n, typeIds.length);
+        }
         Shape shape = new Shape(1, length);
         try (NDManager scope = manager.newSubManager()) {
             EncoderInputs.PromptInputs prompts = null;
@@ -85,7 +97,7 @@ final class DedicatedModel {
             EncoderInputs inputs =
                     new EncoderInputs(
                             scope.create(allIds, shape),
-                            scope.zeros(shape, DataType.INT64),
+                            scope.create(allTypes, shape),
                             scope.ones(shape, DataType.INT64),
                             prompts);
             int layer = vfm.task.layer() == null ? config.layers() : vfm.task.layer();
@@ -101,7 +113,11 @@ final class DedicatedModel {
 
     /** The pooled features; mean and max read input tokens only, cls reads position 0. */
     float[] features(long[] ids) {
-        float[][] states = hidden(ids);
+        return features(ids, null);
+    }
+
+    float[] features(long[] ids, long[] typeIds) {
+        float[][] states = hidden(ids, typeIds);
         int h = config.hiddenSize();
         Pooling pooling = vfm.task.pooling();
         float[] pooled = new float[h];
@@ -137,12 +153,21 @@ final class DedicatedModel {
 
     /** Class probabilities in label order. */
     double[] classScores(long[] ids) {
-        double[] logits = logits(features(ids));
+        return classScores(ids, null);
+    }
+
+    /** Class probabilities in label order of a sentence pair with segments {@code typeIds}. */
+    double[] classScores(long[] ids, long[] typeIds) {
+        double[] logits = logits(features(ids, typeIds));
         return ((ClassificationTask) vfm.task).multiLabel() ? sigmoid(logits) : softmax(logits);
     }
 
     double regression(long[] ids) {
-        return logits(features(ids))[0];
+        return regression(ids, null);
+    }
+
+    double regression(long[] ids, long[] typeIds) {
+        return logits(features(ids, typeIds))[0];
     }
 
     /** Per input token (no [CLS]/[SEP]), the label probabilities. */

@@ -20,6 +20,8 @@ import dev.fmplex.model.api.TaskOutput;
 import dev.fmplex.model.api.TokenClassificationOutput;
 import dev.fmplex.model.safetensors.SafetensorsDType;
 import dev.fmplex.model.task.ClassificationTask;
+import dev.fmplex.model.task.RegressionTask;
+import dev.fmplex.model.task.TaskSpec;
 import dev.fmplex.model.task.TokenClassificationTask;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * Invariant 1 of DESIGN.md: virtualization is exact. Ten vFMs (LoRA on different modules, ranks and
  * layers, rsLoRA, soft prompts, linear/MLP/regression/token heads, early exit, every pooling)
  * imported from PEFT-layout files run interleaved in ONE batch of varied lengths; every row matches
- * that task's dedicated model (LoRA merged into copies of the weights, run alone) to 1e-4.
+ * that task's dedicated model (LoRA merged into copies of the weights, run alone) to 1e-4. Every
+ * third row of a classification or regression vFM is a sentence pair (segment 1 on its second
+ * text), as cross-encoders run.
  */
 class MixedBatchExactnessTest {
 
@@ -192,10 +196,22 @@ class MixedBatchExactnessTest {
         }
         Collections.shuffle(order, random);
         List<BatchRow> batch = new ArrayList<>();
+        int pairs = 0;
         for (int i : order) {
             long[] ids = textOfRow.get(i);
-            batch.add(new BatchRow(models.get(vfmOfRow.get(i)), new EncodedText(ids, ids.length)));
+            TaskSpec task = zoo.get(vfmOfRow.get(i)).task;
+            boolean pair =
+                    i % 3 == 0
+                            && (task instanceof ClassificationTask
+                                    || task instanceof RegressionTask);
+            EncodedText input =
+                    pair
+                            ? pairOf(ids, texts.get((i + 1) % texts.size()))
+                            : new EncodedText(ids, ids.length);
+            pairs += pair ? 1 : 0;
+            batch.add(new BatchRow(models.get(vfmOfRow.get(i)), input));
         }
+        assertThat(pairs).as("sentence pairs in the batch").isPositive();
 
         BatchResult result = runtime == null ? executor.execute(batch) : runtime.execute(batch);
 
@@ -207,12 +223,12 @@ class MixedBatchExactnessTest {
         for (int k = 0; k < batch.size(); k++) {
             int v = vfmOfRow.get(order.get(k));
             RandomVfm vfm = zoo.get(v);
-            long[] ids = ((EncodedText) batch.get(k).input()).ids();
+            EncodedText input = (EncodedText) batch.get(k).input();
             RowResult row = result.results().get(k);
             assertThat(row).as("row %d of %s", k, vfm.id).isInstanceOf(RowResult.Success.class);
             TaskOutput output = ((RowResult.Success) row).output();
             DedicatedModel dedicated = new DedicatedModel(vfm, weights, root);
-            double diff = difference(vfm, dedicated, ids, output);
+            double diff = difference(vfm, dedicated, input.ids(), input.typeIds(), output);
             assertThat(diff)
                     .as("max abs diff of %s row %d", vfm.id, k)
                     .isLessThanOrEqualTo(TOLERANCE);
@@ -228,8 +244,26 @@ class MixedBatchExactnessTest {
         models.forEach(VfmModel::release);
     }
 
+    /**
+     * {@code [CLS] a [SEP] b [SEP]} from two single texts ({@code [CLS] ... [SEP]} each) with
+     * segment 1 on {@code b}'s tokens and its [SEP], as a BERT tokenizer lays out a pair.
+     */
+    private static EncodedText pairOf(long[] first, long[] second) {
+        int length = first.length + second.length - 1;
+        long[] ids = new long[length];
+        long[] types = new long[length];
+        System.arraycopy(first, 0, ids, 0, first.length);
+        System.arraycopy(second, 1, ids, first.length, second.length - 1);
+        java.util.Arrays.fill(types, first.length, length, 1L);
+        return new EncodedText(ids, length, null, types);
+    }
+
     private static double difference(
-            RandomVfm vfm, DedicatedModel dedicated, long[] ids, TaskOutput output) {
+            RandomVfm vfm,
+            DedicatedModel dedicated,
+            long[] ids,
+            long[] typeIds,
+            TaskOutput output) {
         double max = 0;
         if (output instanceof EmbeddingOutput embedding) {
             float[] expected = dedicated.embedding(ids);
@@ -238,7 +272,7 @@ class MixedBatchExactnessTest {
                 max = Math.max(max, Math.abs(expected[i] - embedding.embedding()[i]));
             }
         } else if (output instanceof ClassificationOutput classification) {
-            double[] expected = dedicated.classScores(ids);
+            double[] expected = dedicated.classScores(ids, typeIds);
             List<String> labels = ((ClassificationTask) vfm.task).labels();
             for (int i = 0; i < labels.size(); i++) {
                 max =
@@ -247,7 +281,7 @@ class MixedBatchExactnessTest {
                                 Math.abs(expected[i] - classification.scores().get(labels.get(i))));
             }
         } else if (output instanceof RegressionOutput regression) {
-            max = Math.abs(dedicated.regression(ids) - regression.value());
+            max = Math.abs(dedicated.regression(ids, typeIds) - regression.value());
         } else if (output instanceof TokenClassificationOutput tokens) {
             double[][] expected = dedicated.tokenScores(ids);
             List<String> labels = ((TokenClassificationTask) vfm.task).labels();
