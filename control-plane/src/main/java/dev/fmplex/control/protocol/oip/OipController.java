@@ -96,7 +96,10 @@ class OipController {
                 });
     }
 
-    /** 200 when the vFM serves; 400 otherwise, as the protocol signals "not ready". */
+    /**
+     * 200 when the vFM serves; otherwise the native status for a vFM that does not serve (409), a
+     * 4xx, which is how the protocol says "not ready".
+     */
     @Operation(operationId = "oipModelReady", summary = "Whether a vFM serves requests")
     @GetMapping("/v2/models/{model}/ready")
     Mono<OipMessages.ModelReady> modelReady(
