@@ -1,5 +1,6 @@
 package dev.fmplex.worker;
 
+import dev.fmplex.web.ErrorDialects;
 import dev.fmplex.web.KeepAliveReads;
 import dev.fmplex.web.ProblemDetailsAdvice;
 import dev.fmplex.web.ProblemWriter;
@@ -18,7 +19,12 @@ import org.springframework.context.annotation.Import;
             "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
             "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"
         })
-@Import({ProblemDetailsAdvice.class, ProblemWriter.class, KeepAliveReads.class})
+@Import({
+    ProblemDetailsAdvice.class,
+    ProblemWriter.class,
+    ErrorDialects.class,
+    KeepAliveReads.class
+})
 public class WorkerApplication {
 
     public static void main(String[] args) {

@@ -289,6 +289,17 @@ final class HttpServedFmplex implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST path} with a JSON body, sending {@code key}; any status comes back. */
+    HttpResponse<String> postAs(String key, String path, String json) throws Exception {
+        return http.send(
+                keyed(HttpRequest.newBuilder(URI.create(base + path)), key)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofMinutes(2))
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpRequest.Builder keyed(HttpRequest.Builder request, String key) {
         return key == null ? request : request.header("Authorization", "Bearer " + key);
     }
