@@ -80,7 +80,8 @@ class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
                                         q.rejected(),
                                         q.expired(),
                                         q.achievedShare(),
-                                        q.weightShare()));
+                                        q.weightShare(),
+                                        1));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.fmplex.control.cluster;
 
 import dev.fmplex.control.catalog.CatalogService;
+import dev.fmplex.control.routing.WorkerDirectory;
 import dev.fmplex.model.backbone.BackboneDescriptor;
 import dev.fmplex.model.cluster.PlacementView;
 import dev.fmplex.model.cluster.RegistrationReply;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Service;
  */
 @Service
 @ConditionalOnProperty(name = "fmplex.control.mode", havingValue = "distributed")
-class ClusterService {
+class ClusterService implements WorkerDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterService.class);
 
@@ -191,7 +192,8 @@ class ClusterService {
         }
     }
 
-    List<WorkerView> workers() {
+    @Override
+    public List<WorkerView> workers() {
         return workers.findAll().stream()
                 .sorted(Comparator.comparing(WorkerEntity::address))
                 .map(
@@ -210,7 +212,8 @@ class ClusterService {
                 .toList();
     }
 
-    List<PlacementView> placements() {
+    @Override
+    public List<PlacementView> placements() {
         Map<UUID, String> addresses = new HashMap<>();
         workers.findAll().forEach(w -> addresses.put(w.id(), w.address()));
         return placements.findAll().stream()

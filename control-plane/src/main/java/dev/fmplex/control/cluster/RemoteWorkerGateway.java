@@ -257,7 +257,8 @@ class RemoteWorkerGateway implements WorkerGateway {
                         (long) sum(replies, "rejected"),
                         (long) sum(replies, "expired"),
                         sum(replies, "achievedShare") / replies.size(),
-                        sum(replies, "weightShare") / replies.size()));
+                        sum(replies, "weightShare") / replies.size(),
+                        replies.size()));
     }
 
     private static double sum(List<JsonNode> replies, String field) {

@@ -2,6 +2,7 @@ package dev.fmplex.control.lifecycle;
 
 import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.control.routing.WorkerGateway;
+import dev.fmplex.control.telemetry.TrafficRecorder;
 import dev.fmplex.model.api.VfmStats;
 import dev.fmplex.model.api.VfmView;
 import dev.fmplex.model.problem.FmplexException;
@@ -28,9 +29,15 @@ public class DeploymentService {
     private final CatalogService catalog;
     private final VfmLifecycle lifecycle;
     private final WorkerGateway gateway;
+    private final TrafficRecorder traffic;
     private final Map<String, Object> uploadLocks = new ConcurrentHashMap<>();
 
-    DeploymentService(CatalogService catalog, VfmLifecycle lifecycle, WorkerGateway gateway) {
+    DeploymentService(
+            CatalogService catalog,
+            VfmLifecycle lifecycle,
+            WorkerGateway gateway,
+            TrafficRecorder traffic) {
+        this.traffic = traffic;
         this.catalog = catalog;
         this.lifecycle = lifecycle;
         this.gateway = gateway;
@@ -183,6 +190,7 @@ public class DeploymentService {
                             return lifecycle.delete(id);
                         });
         uploadLocks.remove(id);
+        traffic.forget(id);
         return deleted;
     }
 
@@ -204,7 +212,13 @@ public class DeploymentService {
     }
 
     public VfmStats stats(String id) {
-        VfmView view = withResidency(catalog.get(id));
+        return stats(catalog.get(id));
+    }
+
+    /** The stats of a vFM the caller has already read from the catalog. */
+    public VfmStats stats(VfmView catalogView) {
+        VfmView view = withResidency(catalogView);
+        String id = view.id();
         var queue = gateway.schedulerView(id);
         return new VfmStats(
                 view.id(),
@@ -220,7 +234,9 @@ public class DeploymentService {
                 queue.map(WorkerGateway.SchedulerView::rejected).orElse(0L),
                 queue.map(WorkerGateway.SchedulerView::expired).orElse(0L),
                 queue.map(WorkerGateway.SchedulerView::achievedShare).orElse(0.0),
-                queue.map(WorkerGateway.SchedulerView::weightShare).orElse(0.0));
+                queue.map(WorkerGateway.SchedulerView::weightShare).orElse(0.0),
+                queue.map(WorkerGateway.SchedulerView::replicas).orElse(0),
+                traffic.summary(id));
     }
 
     /** The view with the resident bytes its worker reports (0 when not loaded). */

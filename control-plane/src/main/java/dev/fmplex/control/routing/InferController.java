@@ -4,6 +4,7 @@ import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.control.security.Caller;
 import dev.fmplex.control.security.RateLimits;
 import dev.fmplex.control.security.VfmVisibility;
+import dev.fmplex.control.telemetry.TrafficRecorder;
 import dev.fmplex.model.api.FanOutRequest;
 import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
@@ -38,18 +39,21 @@ class InferController {
     private final VfmVisibility visibility;
     private final RateLimits rateLimits;
     private final InferenceRouter router;
+    private final TrafficRecorder traffic;
 
     InferController(
             CatalogService catalog,
             WorkerGateway gateway,
             VfmVisibility visibility,
             RateLimits rateLimits,
-            InferenceRouter router) {
+            InferenceRouter router,
+            TrafficRecorder traffic) {
         this.catalog = catalog;
         this.gateway = gateway;
         this.visibility = visibility;
         this.rateLimits = rateLimits;
         this.router = router;
+        this.traffic = traffic;
     }
 
     @Operation(
@@ -85,7 +89,11 @@ class InferController {
                             }
                             return deployments;
                         })
-                .flatMap(deployments -> gateway.inferMany(deployments, request.request()));
+                .flatMap(
+                        deployments ->
+                                traffic.observeAll(
+                                        deployments.stream().map(VfmDeployment::vfmId).toList(),
+                                        () -> gateway.inferMany(deployments, request.request())));
     }
 
     @Operation(operationId = "infer", summary = "Run inputs through one vFM")

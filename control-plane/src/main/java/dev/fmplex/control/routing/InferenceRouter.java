@@ -3,6 +3,7 @@ package dev.fmplex.control.routing;
 import dev.fmplex.control.catalog.CatalogService;
 import dev.fmplex.control.security.Caller;
 import dev.fmplex.control.security.RateLimits;
+import dev.fmplex.control.telemetry.TrafficRecorder;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.vfm.VfmDeployment;
@@ -14,7 +15,7 @@ import reactor.core.publisher.Mono;
 /**
  * The one request path of single-vFM inference, whichever protocol a request came in by: take the
  * inputs from the key's rate budget, find the vFM's serving deployment, hand the request to a
- * worker. Callers have checked that the key sees the vFM.
+ * worker, and record how it went. Callers have checked that the key sees the vFM.
  */
 @Service
 public class InferenceRouter {
@@ -22,21 +23,31 @@ public class InferenceRouter {
     private final CatalogService catalog;
     private final WorkerGateway gateway;
     private final RateLimits rateLimits;
+    private final TrafficRecorder traffic;
 
-    InferenceRouter(CatalogService catalog, WorkerGateway gateway, RateLimits rateLimits) {
+    InferenceRouter(
+            CatalogService catalog,
+            WorkerGateway gateway,
+            RateLimits rateLimits,
+            TrafficRecorder traffic) {
         this.catalog = catalog;
         this.gateway = gateway;
         this.rateLimits = rateLimits;
+        this.traffic = traffic;
     }
 
     public Mono<InferResponse> infer(Caller caller, String vfmId, InferRequest request) {
-        rateLimits.acquireInputs(caller, inputCount(request.inputs()));
-        VfmDeployment cached = catalog.cachedServingDeployment(vfmId);
-        Mono<VfmDeployment> deployment =
-                cached != null
-                        ? Mono.just(cached)
-                        : Blocking.call(() -> catalog.servingDeployment(vfmId));
-        return deployment.flatMap(serving -> gateway.infer(serving, request));
+        return traffic.observe(
+                vfmId,
+                () -> {
+                    rateLimits.acquireInputs(caller, inputCount(request.inputs()));
+                    VfmDeployment cached = catalog.cachedServingDeployment(vfmId);
+                    Mono<VfmDeployment> deployment =
+                            cached != null
+                                    ? Mono.just(cached)
+                                    : Blocking.call(() -> catalog.servingDeployment(vfmId));
+                    return deployment.flatMap(serving -> gateway.infer(serving, request));
+                });
     }
 
     static int inputCount(List<?> inputs) {

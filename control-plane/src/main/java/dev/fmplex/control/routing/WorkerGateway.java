@@ -57,6 +57,7 @@ public interface WorkerGateway {
      *     sliding window
      * @param weightShare the share its weight entitles it to among the vFMs that wanted time in
      *     that window
+     * @param replicas the workers whose schedulers these numbers add up (shares: their mean)
      */
     record SchedulerView(
             boolean paused,
@@ -66,5 +67,6 @@ public interface WorkerGateway {
             long rejected,
             long expired,
             double achievedShare,
-            double weightShare) {}
+            double weightShare,
+            int replicas) {}
 }

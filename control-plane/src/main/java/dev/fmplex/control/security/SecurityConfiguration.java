@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
 /**
  * The control plane's filter chain: stateless bearer keys, deny by default, scopes per endpoint,
  * then per-key rate limits, tenant visibility of vFMs and the audit of mutating calls. Only {@code
- * /actuator/health} and the Open Inference Protocol's {@code /v2/health/*} are open.
+ * /actuator/health}, the Open Inference Protocol's {@code /v2/health/*} and the dashboard's static
+ * files (the page, its scripts and webjars: no data; the page asks for a key) are open.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -85,11 +86,18 @@ class SecurityConfiguration {
                                         .hasAuthority(CLUSTER)
                                         .pathMatchers(HttpMethod.GET, InferenceRoutes.HEALTH)
                                         .permitAll()
+                                        .pathMatchers(
+                                                HttpMethod.GET,
+                                                "/dashboard",
+                                                "/dashboard/**",
+                                                "/webjars/**")
+                                        .permitAll()
                                         .pathMatchers(HttpMethod.POST, InferenceRoutes.RUN)
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
                                         .pathMatchers(HttpMethod.GET, InferenceRoutes.DESCRIBE)
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
-                                        .pathMatchers("/vfms", "/vfms/**", "/keys", "/keys/**")
+                                        .pathMatchers(
+                                                "/vfms", "/vfms/**", "/keys", "/keys/**", "/stats")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN)
                                         .pathMatchers(HttpMethod.GET, "/backbones", "/backbones/**")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN)
@@ -97,8 +105,7 @@ class SecurityConfiguration {
                                                 "/v3/api-docs",
                                                 "/v3/api-docs/**",
                                                 "/swagger-ui.html",
-                                                "/swagger-ui/**",
-                                                "/webjars/**")
+                                                "/swagger-ui/**")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
                                         // Tenants, workers, placements, audit, actuator, anything
                                         // new.

@@ -7,7 +7,9 @@ import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.BackboneHost.HostedBackbone;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ public final class VfmDeployments {
 
     private final BackboneHost host;
     private final Map<String, VfmDeployment> deployments = new ConcurrentHashMap<>();
+    private final Map<String, Instant> loadedAt = new ConcurrentHashMap<>();
 
     public VfmDeployments(BackboneHost host) {
         this.host = host;
@@ -57,6 +60,7 @@ public final class VfmDeployments {
         }
         backbone.registry().install(model);
         deployments.put(deployment.vfmId(), deployment);
+        loadedAt.put(deployment.vfmId(), Instant.now());
         backbone.metrics().watchQueue(deployment.vfmId());
         log.info(
                 "Serving vFM {} version {} ({}, weight {}, {} bytes resident) on {}",
@@ -72,6 +76,7 @@ public final class VfmDeployments {
     /** Stops serving a vFM; in-flight requests finish on the version they hold. */
     public void undeploy(String vfmId) {
         deployments.remove(vfmId);
+        loadedAt.remove(vfmId);
         host.all()
                 .forEach(
                         backbone -> {
@@ -84,6 +89,24 @@ public final class VfmDeployments {
     public void undeployAll() {
         List.copyOf(deployments.keySet()).forEach(this::undeploy);
     }
+
+    /** Every vFM this worker serves, with when its serving version was loaded. */
+    public List<Loaded> loaded() {
+        List<Loaded> loaded = new ArrayList<>();
+        deployments.forEach(
+                (id, deployment) -> {
+                    Instant at = loadedAt.get(id);
+                    Long bytes = residentBytes(id);
+                    if (at != null && bytes != null) {
+                        loaded.add(new Loaded(deployment, bytes, at));
+                    }
+                });
+        loaded.sort(Comparator.comparing(l -> l.deployment().vfmId()));
+        return loaded;
+    }
+
+    /** A served vFM: its deployment, the bytes of its own tensors and when it was loaded. */
+    public record Loaded(VfmDeployment deployment, long residentBytes, Instant loadedAt) {}
 
     /** The deployment this worker serves for {@code vfmId}. */
     public Optional<VfmDeployment> deployment(String vfmId) {

@@ -11,6 +11,8 @@ package dev.fmplex.model.api;
  * @param weightShare the share its weight entitles it to: its weight over the weights of the vFMs
  *     that wanted time in the window. A backlogged vFM's achieved share approaches it; one that
  *     asks for less gets what it asks and the rest goes to the others
+ * @param replicas workers that hold the vFM
+ * @param traffic its requests over the last minute, as the control plane routed them
  */
 public record VfmStats(
         String vfm,
@@ -26,4 +28,6 @@ public record VfmStats(
         long rejected,
         long expired,
         double achievedShare,
-        double weightShare) {}
+        double weightShare,
+        int replicas,
+        TrafficSummary traffic) {}
