@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -132,6 +133,7 @@ class StandaloneAccessMatrixTest {
         }
         // A listing must not show another tenant's vFMs or keys either.
         crossTenantSuccesses += leaks(Credential.TENANT_ADMIN_B, "/vfms", target);
+        crossTenantSuccesses += leaks(Credential.TENANT_ADMIN_B, "/stats", target);
         crossTenantSuccesses += leaks(Credential.TENANT_ADMIN_B, "/keys", keyOfA);
         System.out.printf(
                 "Access matrix: %d endpoints x %d credentials = %d cells; statuses %s; %d"
@@ -168,11 +170,27 @@ class StandaloneAccessMatrixTest {
         if (endpoint.name().equals("GET /actuator/health")) {
             return 200;
         }
+        if (STATIC.contains(endpoint.name())) {
+            return switch (credential) {
+                case MALFORMED, REVOKED, EXPIRED -> 401;
+                default -> 200;
+            };
+        }
         return switch (credential) {
             case NONE, MALFORMED, REVOKED, EXPIRED -> 401;
             default -> endpoint.expected().getOrDefault(credential, 403);
         };
     }
+
+    /**
+     * The dashboard's static files: open without a key (a browser sends none for a script), and
+     * like every endpoint but health, a key that is presented must be valid.
+     */
+    private static final Set<String> STATIC =
+            Set.of(
+                    "GET /dashboard",
+                    "GET /dashboard/js/app.js",
+                    "GET /webjars/uplot/dist/uPlot.esm.js");
 
     private static List<Endpoint> endpoints() {
         List<Endpoint> all = new ArrayList<>();
@@ -199,6 +217,18 @@ class StandaloneAccessMatrixTest {
                         "GET /actuator/health",
                         c -> status(c, HttpMethod.GET, "/actuator/health", null),
                         Map.of()));
+        for (String open :
+                List.of("/dashboard", "/dashboard/js/app.js", "/webjars/uplot/dist/uPlot.esm.js")) {
+            all.add(endpoint("GET " + open, c -> status(c, HttpMethod.GET, open, null), Map.of()));
+        }
+        all.add(endpoint("GET /stats", c -> status(c, HttpMethod.GET, "/stats", null), managers));
+        for (String cluster : List.of("/workers", "/placements")) {
+            all.add(
+                    endpoint(
+                            "GET " + cluster,
+                            c -> status(c, HttpMethod.GET, cluster, null),
+                            adminOnly));
+        }
         all.add(
                 endpoint(
                         "GET /actuator/prometheus",
@@ -241,7 +271,7 @@ class StandaloneAccessMatrixTest {
                         "GET /vfms/{id}",
                         c -> status(c, HttpMethod.GET, "/vfms/" + target, null),
                         ofTenantA));
-        for (String part : List.of("versions", "events", "stats")) {
+        for (String part : List.of("versions", "events", "stats", "history")) {
             all.add(
                     endpoint(
                             "GET /vfms/{id}/" + part,
