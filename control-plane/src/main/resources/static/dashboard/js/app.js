@@ -17,10 +17,19 @@ let refreshes = 0;
 
 function route() {
   const [name, id] = (location.hash.replace(/^#\/?/, '') || 'overview').split('/');
-  if (name === 'vfms' && id) return { view: vfm, params: { id: decodeURIComponent(id) }, nav: 'vfms' };
+  if (name === 'vfms' && id) return { view: vfm, params: { id: decoded(id) }, nav: 'vfms' };
   if (name === 'vfms') return { view: vfms, params: {}, nav: 'vfms' };
   if (name === 'placements') return { view: placements, params: {}, nav: 'placements' };
   return { view: overview, params: {}, nav: 'overview' };
+}
+
+/** An id from the address; a broken escape is passed on as typed (the server says 404). */
+function decoded(id) {
+  try {
+    return decodeURIComponent(id);
+  } catch (e) {
+    return id;
+  }
 }
 
 function stop() {
@@ -47,6 +56,7 @@ async function show() {
     if (mine.stopped) return;
     try {
       await mine.handle.refresh();
+      if (mine.stopped) return; // the view changed while this refresh was on its way
       refreshes++;
       const live = $('live');
       live.hidden = false;
@@ -54,6 +64,7 @@ async function show() {
       live.textContent = `live · updated ${new Date().toLocaleTimeString('en-GB', { hour12: false })}`;
       live.classList.remove('stale');
     } catch (e) {
+      if (mine.stopped) return;
       $('live').textContent = `not updated: ${e.message}`;
       $('live').classList.add('stale');
     }
@@ -84,7 +95,8 @@ async function showApp() {
     await get('/workers');
     context.admin = true;
   } catch (e) {
-    context.admin = false;
+    // Only a 403 says the key is not the admin's; another failure is shown by the views.
+    context.admin = !(e instanceof ApiError && e.status === 403);
   }
   document.querySelector('#nav a[data-view="placements"]').hidden = !context.admin;
   await show();

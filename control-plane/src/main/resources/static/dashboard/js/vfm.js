@@ -29,10 +29,13 @@ export function mount(container, params) {
   const act = (action) => async () => {
     await run(`${action[0].toUpperCase()}${action.slice(1)}`, () => post(`${base}/${action}`), (v) => `${v.name} is ${v.state}`);
   };
+  const buttons = {
+    pause: button('pause', 'Pause', act('pause')),
+    resume: button('resume', 'Resume', act('resume')),
+    deploy: button('deploy', 'Deploy', act('deploy')),
+  };
   const actions = h('div', { class: 'row actions' },
-    button('pause', 'Pause', act('pause')),
-    button('resume', 'Resume', act('resume')),
-    button('deploy', 'Deploy', act('deploy')),
+    buttons.pause, buttons.resume, buttons.deploy,
     button('delete', 'Delete…', confirmDelete, 'danger'));
 
   const weight = h('input', { id: 'weight', type: 'number', step: 'any', 'aria-describedby': 'weight-help' });
@@ -111,15 +114,20 @@ export function mount(container, params) {
   let seen = null; // the vFM as last shown, for the form defaults
 
   async function run(doing, request, success) {
+    let v;
     try {
-      const v = await request();
-      showOk(status, success(v));
-      await refresh();
-      return true;
+      v = await request();
     } catch (e) {
       showProblem(status, e, doing);
       return false;
     }
+    try {
+      await refresh(); // the page shows the change before it says it is done
+    } catch (e) {
+      // the next tick of the live refresh tries again
+    }
+    showOk(status, success(v));
+    return true;
   }
 
   const dialog = document.getElementById('confirm');
@@ -141,17 +149,30 @@ export function mount(container, params) {
   }
   dialog.addEventListener('close', onClose);
 
+  // Refreshes overlap (the live tick, the one after an action): only the newest may draw, and
+  // nothing draws once the view is gone.
+  let generation = 0;
+  let mounted = true;
+
   async function refresh() {
+    const mine = ++generation;
     const [v, stats, history, vs, es] = await Promise.all([
       get(base), get(`${base}/stats`), get(`${base}/history`), get(`${base}/versions`), get(`${base}/events`),
     ]);
+    if (!mounted || mine !== generation) return;
     const first = seen === null;
     seen = v;
     fill(title, v.name);
     fill(state, v.state);
     state.className = `state state-${v.state.toLowerCase()}`;
+    const focused = document.activeElement;
     for (const [action, states] of Object.entries(ALLOWED)) {
-      document.getElementById(`action-${action}`).disabled = !states.includes(v.state);
+      buttons[action].disabled = !states.includes(v.state);
+    }
+    // Pausing disables Pause: keep the keyboard on the actions (Resume is the way back).
+    if (focused && focused.disabled && Object.values(buttons).includes(focused)) {
+      const next = Object.values(buttons).find((b) => !b.disabled);
+      if (next) next.focus();
     }
     if (first) {
       weight.value = v.weight;
@@ -202,6 +223,7 @@ export function mount(container, params) {
   return {
     refresh,
     unmount: () => {
+      mounted = false;
       dialog.removeEventListener('close', onClose);
       latency.destroy();
       throughput.destroy();

@@ -244,6 +244,17 @@ class StandaloneAccessMatrixTest {
                                 Credential.TENANT_ADMIN_B, 200,
                                 Credential.INFER_A, 200,
                                 Credential.INFER_ONE_VFM, 200)));
+        // Swagger UI's own webjar stays behind a key: only the dashboard's chart library is open.
+        all.add(
+                endpoint(
+                        "GET /webjars/swagger-ui/index.html",
+                        c -> status(c, HttpMethod.GET, "/webjars/swagger-ui/index.html", null),
+                        Map.of(
+                                Credential.ADMIN, 200,
+                                Credential.TENANT_ADMIN_A, 200,
+                                Credential.TENANT_ADMIN_B, 200,
+                                Credential.INFER_A, 200,
+                                Credential.INFER_ONE_VFM, 200)));
         all.add(
                 endpoint(
                         "GET /backbones",

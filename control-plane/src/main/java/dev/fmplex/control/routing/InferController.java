@@ -75,8 +75,6 @@ class InferController {
                                 visibility.require(
                                         caller, request.vfms().get(i), "vfms[" + i + "]");
                             }
-                            rateLimits.acquireInputs(
-                                    caller, InferenceRouter.inputCount(request.inputs()));
                             List<VfmDeployment> deployments = new ArrayList<>();
                             for (int i = 0; i < request.vfms().size(); i++) {
                                 try {
@@ -93,7 +91,13 @@ class InferController {
                         deployments ->
                                 traffic.observeAll(
                                         deployments.stream().map(VfmDeployment::vfmId).toList(),
-                                        () -> gateway.inferMany(deployments, request.request())));
+                                        () -> {
+                                            rateLimits.acquireInputs(
+                                                    caller,
+                                                    InferenceRouter.inputCount(request.inputs()));
+                                            return gateway.inferMany(
+                                                    deployments, request.request());
+                                        }));
     }
 
     @Operation(operationId = "infer", summary = "Run inputs through one vFM")

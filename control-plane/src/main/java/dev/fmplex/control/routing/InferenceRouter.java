@@ -40,13 +40,18 @@ public class InferenceRouter {
         return traffic.observe(
                 vfmId,
                 () -> {
-                    rateLimits.acquireInputs(caller, inputCount(request.inputs()));
                     VfmDeployment cached = catalog.cachedServingDeployment(vfmId);
                     Mono<VfmDeployment> deployment =
                             cached != null
                                     ? Mono.just(cached)
                                     : Blocking.call(() -> catalog.servingDeployment(vfmId));
-                    return deployment.flatMap(serving -> gateway.infer(serving, request));
+                    // The vFM first, the key's input budget second: an id that is no vFM is a
+                    // 404 and costs the key nothing (nor the recorder a ring).
+                    return deployment.flatMap(
+                            serving -> {
+                                rateLimits.acquireInputs(caller, inputCount(request.inputs()));
+                                return gateway.infer(serving, request);
+                            });
                 });
     }
 

@@ -90,7 +90,7 @@ class SecurityConfiguration {
                                                 HttpMethod.GET,
                                                 "/dashboard",
                                                 "/dashboard/**",
-                                                "/webjars/**")
+                                                "/webjars/uplot/**")
                                         .permitAll()
                                         .pathMatchers(HttpMethod.POST, InferenceRoutes.RUN)
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
@@ -105,7 +105,8 @@ class SecurityConfiguration {
                                                 "/v3/api-docs",
                                                 "/v3/api-docs/**",
                                                 "/swagger-ui.html",
-                                                "/swagger-ui/**")
+                                                "/swagger-ui/**",
+                                                "/webjars/**")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
                                         // Tenants, workers, placements, audit, actuator, anything
                                         // new.

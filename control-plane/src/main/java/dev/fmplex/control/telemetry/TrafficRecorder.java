@@ -4,6 +4,8 @@ import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.api.TrafficSummary;
 import dev.fmplex.model.api.VfmHistory;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -57,7 +59,7 @@ public class TrafficRecorder {
                     long started = System.nanoTime();
                     return Mono.defer(call)
                             .doOnNext(reply -> succeeded(vfmId, started, reply))
-                            .doOnError(error -> ended(vfmId, Outcome.of(error)));
+                            .doOnError(error -> ended(vfmId, error));
                 });
     }
 
@@ -70,16 +72,15 @@ public class TrafficRecorder {
                     return Mono.defer(call)
                             .doOnNext(
                                     reply -> {
-                                        for (int i = 0; i < vfmIds.size(); i++) {
+                                        // One result per vFM by contract; a short list must not
+                                        // turn a good reply into an error here.
+                                        int n = Math.min(vfmIds.size(), reply.results().size());
+                                        for (int i = 0; i < n; i++) {
                                             succeeded(
                                                     vfmIds.get(i), started, reply.results().get(i));
                                         }
                                     })
-                            .doOnError(
-                                    error -> {
-                                        Outcome outcome = Outcome.of(error);
-                                        vfmIds.forEach(id -> ended(id, outcome));
-                                    });
+                            .doOnError(error -> vfmIds.forEach(id -> ended(id, error)));
                 });
     }
 
@@ -109,7 +110,11 @@ public class TrafficRecorder {
                 traffic.addTo(merged, now, SUMMARY_INTERVALS);
             }
         }
-        return VfmTraffic.summary(merged, SUMMARY_WINDOW.toMillis() / 1000.0);
+        // The intervals reach from the start of the oldest to now, the newest still filling: the
+        // window is up to one interval shorter than SUMMARY_WINDOW, and rates divide by what it is.
+        long interval = INTERVAL.toMillis();
+        double windowSeconds = ((SUMMARY_INTERVALS - 1) * interval + now % interval + 1) / 1000.0;
+        return VfmTraffic.summary(merged, windowSeconds);
     }
 
     /** Drops a deleted vFM's history. */
@@ -124,8 +129,16 @@ public class TrafficRecorder {
         traffic(vfmId).succeeded(clock.millis(), latencyMs, rows, batchTasks);
     }
 
-    private void ended(String vfmId, Outcome outcome) {
-        traffic(vfmId).ended(clock.millis(), outcome);
+    private void ended(String vfmId, Throwable error) {
+        if (error instanceof FmplexException problem && problem.type() == ProblemType.UNKNOWN_VFM) {
+            return; // no such vFM (any more): nothing to keep a history for
+        }
+        traffic(vfmId).ended(clock.millis(), Outcome.of(error));
+    }
+
+    /** How many vFMs have a ring. */
+    int trackedVfms() {
+        return byVfm.size();
     }
 
     private VfmTraffic traffic(String vfmId) {

@@ -144,10 +144,12 @@ class TrafficRecorderTest {
         for (int i = 0; i < 30; i++) {
             succeed("a", 1, 1);
         }
+        clock.advanceSeconds(1.5); // into the newest interval, which is still filling
         TrafficSummary summary = recorder.summary("a");
-        assertThat(summary.windowSeconds()).isEqualTo(60.0);
+        // 29 whole intervals and 1.5 s (+1 ms: the clock's millisecond itself) of the newest.
+        assertThat(summary.windowSeconds()).isEqualTo(59.501);
         assertThat(summary.requests()).isEqualTo(30);
-        assertThat(summary.requestsPerSecond()).isCloseTo(0.5, within(1e-9));
+        assertThat(summary.requestsPerSecond()).isCloseTo(30 / 59.501, within(1e-9));
         assertThat(summary.p50Ms()).isNotNull().isPositive();
         assertThat(summary.meanBatchTasks()).isEqualTo(1.0);
     }
@@ -158,9 +160,13 @@ class TrafficRecorderTest {
         succeed("b", 1, 2);
         succeed("b", 1, 2);
         assertThat(recorder.summary(List.of("a", "b", "never-seen")).requests()).isEqualTo(3);
+        // A 404 for an id that is no vFM keeps nothing, so made-up ids cannot grow memory.
+        fail("made-up", new FmplexException(ProblemType.UNKNOWN_VFM, "id", "no such vFM"));
+        assertThat(recorder.trackedVfms()).isEqualTo(2); // "a" and "b"
         recorder.forget("b");
         assertThat(recorder.summary("b").requests()).isZero();
         assertThat(recorder.history("b").points()).allMatch(p -> p.requests() == 0);
+        assertThat(recorder.trackedVfms()).isEqualTo(1);
     }
 
     @Test

@@ -5,7 +5,8 @@ package dev.fmplex.model.api;
  * that routed them saw them: what clients experienced, queueing, routing and the network to a
  * worker included.
  *
- * @param windowSeconds the window the numbers cover, ending now
+ * @param windowSeconds the window the numbers cover, ending now: the last minute's 2 s intervals,
+ *     the newest still filling (58-60 s)
  * @param requests requests answered successfully in the window
  * @param requestsPerSecond {@code requests} over the window
  * @param rejected requests refused with 429 (queue full, rate limit)
