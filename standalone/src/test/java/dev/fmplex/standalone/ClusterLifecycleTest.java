@@ -132,6 +132,23 @@ class ClusterLifecycleTest {
             assertThat(hostsOf(id, placements)).containsExactly(miniAddress);
         }
         assertThat(hostsOf(overflow, placements)).isEmpty();
+        // The dashboard's one-call listing asks each worker once; it must say what the per-vFM
+        // stats say (each small vFM served once, on one replica; the mini ones never ran).
+        Map<String, dev.fmplex.client.model.VfmStats> listed = new java.util.HashMap<>();
+        api.vfms.getStats(null).block().getVfms().forEach(v -> listed.put(v.getVfm(), v));
+        for (String id : small) {
+            var one = api.vfms.getVfmStats(id).block();
+            assertThat(listed.get(id).getCompletedRequests())
+                    .isEqualTo(one.getCompletedRequests())
+                    .isEqualTo(1);
+            assertThat(listed.get(id).getReplicas()).isEqualTo(one.getReplicas()).isEqualTo(1);
+            assertThat(listed.get(id).getTraffic().getRequests()).isEqualTo(1);
+        }
+        for (String id : mini) {
+            assertThat(listed.get(id).getLoaded()).isTrue();
+            assertThat(listed.get(id).getCompletedRequests()).isZero();
+        }
+        assertThat(listed.get(overflow).getLoaded()).isFalse();
         for (String id : small) {
             api.vfms.deleteVfm(id).block();
         }

@@ -13,6 +13,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * The router of the distributed mode: a request goes to a live replica of its vFM through that
@@ -245,6 +248,53 @@ class RemoteWorkerGateway implements WorkerGateway {
                         e.getMessage());
             }
         }
+        return aggregate(replies);
+    }
+
+    /**
+     * The same for many vFMs with one {@code GET /internal/stats} per worker that holds any of
+     * them, instead of one call per vFM and replica: what a dashboard refreshing every vFM every
+     * few seconds needs. A vFM a worker holds but has not scheduled yet counts as all zeros there.
+     */
+    @Override
+    public Map<String, SchedulerView> schedulerViews(Collection<String> vfmIds) {
+        Map<String, JsonNode> byWorker = new HashMap<>();
+        Map<String, SchedulerView> views = new HashMap<>();
+        for (String vfmId : vfmIds) {
+            List<JsonNode> replies = new ArrayList<>();
+            for (RouteTable.Route route : routes.routes(vfmId)) {
+                JsonNode stats =
+                        byWorker.computeIfAbsent(route.address(), this::schedulerStatsOrMissing);
+                if (!stats.isMissingNode()) {
+                    replies.add(queueOf(stats, vfmId));
+                }
+            }
+            aggregate(replies).ifPresent(view -> views.put(vfmId, view));
+        }
+        return views;
+    }
+
+    private JsonNode schedulerStatsOrMissing(String address) {
+        try {
+            return client.schedulerStats(address);
+        } catch (RuntimeException e) {
+            log.warn("no scheduler stats from {}: {}", address, e.getMessage());
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The vFM's queue in whichever backbone's scheduler holds it (an empty object if none). */
+    private static JsonNode queueOf(JsonNode workerStats, String vfmId) {
+        for (JsonNode backbone : workerStats) {
+            JsonNode queue = backbone.path("vfms").path(vfmId);
+            if (!queue.isMissingNode()) {
+                return queue;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    private static Optional<SchedulerView> aggregate(List<JsonNode> replies) {
         if (replies.isEmpty()) {
             return Optional.empty();
         }

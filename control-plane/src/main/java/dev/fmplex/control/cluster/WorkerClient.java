@@ -105,6 +105,16 @@ final class WorkerClient {
                 .block(Duration.ofSeconds(10));
     }
 
+    /**
+     * Every backbone's scheduler on the worker, with each vFM's queue: {@code GET /internal/stats}.
+     */
+    JsonNode schedulerStats(String address) {
+        return web.get()
+                .uri(address + "/internal/stats")
+                .exchangeToMono(response -> body(response, JsonNode.class, address))
+                .block(Duration.ofSeconds(10));
+    }
+
     private static <T> Mono<T> body(ClientResponse response, Class<T> type, String address) {
         HttpStatusCode status = response.statusCode();
         if (status.is2xxSuccessful()) {

@@ -10,7 +10,9 @@ import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.model.vfm.LifecycleAction;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.model.vfm.VfmState;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -212,14 +214,21 @@ public class DeploymentService {
     }
 
     public VfmStats stats(String id) {
-        return stats(catalog.get(id));
+        return stats(catalog.get(id), gateway.schedulerView(id));
     }
 
-    /** The stats of a vFM the caller has already read from the catalog. */
-    public VfmStats stats(VfmView catalogView) {
+    /** The stats of vFMs read from the catalog, with one scheduler query for all of them. */
+    public List<VfmStats> stats(List<VfmView> catalogViews) {
+        Map<String, WorkerGateway.SchedulerView> queues =
+                gateway.schedulerViews(catalogViews.stream().map(VfmView::id).toList());
+        return catalogViews.stream()
+                .map(view -> stats(view, Optional.ofNullable(queues.get(view.id()))))
+                .toList();
+    }
+
+    private VfmStats stats(VfmView catalogView, Optional<WorkerGateway.SchedulerView> queue) {
         VfmView view = withResidency(catalogView);
         String id = view.id();
-        var queue = gateway.schedulerView(id);
         return new VfmStats(
                 view.id(),
                 view.version(),

@@ -55,7 +55,7 @@ class StatsController {
                 () -> {
                     String only = tenants.listedBy(caller, tenant);
                     List<VfmView> listed = only == null ? catalog.list() : catalog.list(only);
-                    List<VfmStats> stats = listed.stream().map(deployments::stats).toList();
+                    List<VfmStats> stats = deployments.stats(listed);
                     return new StatsOverview(
                             traffic.summary(listed.stream().map(VfmView::id).toList()), stats);
                 });

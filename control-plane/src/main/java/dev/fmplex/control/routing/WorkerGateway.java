@@ -4,6 +4,8 @@ import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
 import dev.fmplex.model.vfm.VfmDeployment;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,19 @@ public interface WorkerGateway {
 
     /** The vFM's queue as its worker's scheduler sees it; empty when no worker has it. */
     Optional<SchedulerView> schedulerView(String vfmId);
+
+    /**
+     * The scheduler views of many vFMs at once, for a listing that shows them all; vFMs no worker
+     * has are left out. By default one {@link #schedulerView} each; a gateway that reaches workers
+     * over the network asks each worker once instead.
+     */
+    default Map<String, SchedulerView> schedulerViews(Collection<String> vfmIds) {
+        Map<String, SchedulerView> views = new HashMap<>();
+        for (String id : vfmIds) {
+            schedulerView(id).ifPresent(view -> views.put(id, view));
+        }
+        return views;
+    }
 
     /**
      * What a worker's scheduler reports about one vFM.
