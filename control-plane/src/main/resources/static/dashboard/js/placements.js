@@ -8,8 +8,13 @@ export function mount(container) {
   const body = h('div');
   container.append(h('h1', {}, 'Placements'), summary, body);
 
+  let shown = null; // what the table shows, to leave it (and the keyboard focus in it) alone
+
   async function refresh() {
     const [placements, vfms] = await Promise.all([get('/placements'), get('/vfms')]);
+    const now = JSON.stringify([placements, vfms.map((v) => [v.id, v.name, v.tenant, v.state])]);
+    if (now === shown) return;
+    shown = now;
     const names = new Map(vfms.map((v) => [v.id, v]));
     const replicas = {};
     for (const p of placements) replicas[p.vfm] = (replicas[p.vfm] || 0) + 1;
