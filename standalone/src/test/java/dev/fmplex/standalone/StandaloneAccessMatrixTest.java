@@ -222,6 +222,23 @@ class StandaloneAccessMatrixTest {
             all.add(endpoint("GET " + open, c -> status(c, HttpMethod.GET, open, null), Map.of()));
         }
         all.add(endpoint("GET /stats", c -> status(c, HttpMethod.GET, "/stats", null), managers));
+        // No such job: the managers learn that, the other scopes do not reach the route at all.
+        all.add(
+                endpoint(
+                        "GET /training-jobs/{id}",
+                        c ->
+                                status(
+                                        c,
+                                        HttpMethod.GET,
+                                        "/training-jobs/" + java.util.UUID.randomUUID(),
+                                        null),
+                        Map.of(
+                                Credential.ADMIN,
+                                404,
+                                Credential.TENANT_ADMIN_A,
+                                404,
+                                Credential.TENANT_ADMIN_B,
+                                404)));
         for (String cluster : List.of("/workers", "/placements")) {
             all.add(
                     endpoint(
@@ -282,7 +299,7 @@ class StandaloneAccessMatrixTest {
                         "GET /vfms/{id}",
                         c -> status(c, HttpMethod.GET, "/vfms/" + target, null),
                         ofTenantA));
-        for (String part : List.of("versions", "events", "stats", "history")) {
+        for (String part : List.of("versions", "events", "stats", "history", "training-jobs")) {
             all.add(
                     endpoint(
                             "GET /vfms/{id}/" + part,

@@ -97,7 +97,12 @@ class SecurityConfiguration {
                                         .pathMatchers(HttpMethod.GET, InferenceRoutes.DESCRIBE)
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN, INFER)
                                         .pathMatchers(
-                                                "/vfms", "/vfms/**", "/keys", "/keys/**", "/stats")
+                                                "/vfms",
+                                                "/vfms/**",
+                                                "/keys",
+                                                "/keys/**",
+                                                "/stats",
+                                                "/training-jobs/**")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN)
                                         .pathMatchers(HttpMethod.GET, "/backbones", "/backbones/**")
                                         .hasAnyAuthority(ADMIN, TENANT_ADMIN)

@@ -40,6 +40,8 @@ public enum ProblemType {
     RATE_LIMITED("rate-limited", "Rate limit exceeded", 429),
     UNKNOWN_KEY("unknown-key", "Unknown API key", 404),
     UNKNOWN_TENANT("unknown-tenant", "Unknown tenant", 404),
+    UNKNOWN_TRAINING_JOB("unknown-training-job", "Unknown training job", 404),
+    TRAINING_UNAVAILABLE("training-unavailable", "Training is not available here", 503),
     NO_SUCH_ROUTE("no-such-route", "No such route", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     NOT_ACCEPTABLE("not-acceptable", "No acceptable representation", 406),
@@ -71,6 +73,11 @@ public enum ProblemType {
 
     public URI uri() {
         return URI.create(BASE_URI + slug);
+    }
+
+    /** The last segment of {@link #uri()}, e.g. {@code invalid-artifact}. */
+    public String slug() {
+        return slug;
     }
 
     public String title() {
