@@ -42,6 +42,7 @@ final class FairQueue<T> {
         private final int length;
         private final long sequence;
         private final Flow<T> flow;
+        private final boolean alone;
 
         /**
          * Whether its vFM had nothing queued and nothing in flight when it arrived: it then starts
@@ -67,9 +68,11 @@ final class FairQueue<T> {
                 int length,
                 long sequence,
                 Flow<T> flow,
+                boolean alone,
                 boolean opensBacklog,
                 boolean resumesBacklog) {
             this.item = item;
+            this.alone = alone;
             this.opensBacklog = opensBacklog;
             this.resumesBacklog = resumesBacklog;
             this.vfmId = vfmId;
@@ -120,6 +123,11 @@ final class FairQueue<T> {
         @Override
         public double estimateMs() {
             return estimateMs;
+        }
+
+        @Override
+        public boolean alone() {
+            return alone;
         }
 
         long ownTokens() {
@@ -182,6 +190,13 @@ final class FairQueue<T> {
 
     /** Queues a request; {@code weight} (> 0) becomes its vFM's weight from its next tag on. */
     Request<T> enqueue(String vfmId, T item, int rows, int length, double weight) {
+        return enqueue(vfmId, item, rows, length, weight, false);
+    }
+
+    /**
+     * @param alone whether it runs in a batch of its own ({@link QueueHead#alone})
+     */
+    Request<T> enqueue(String vfmId, T item, int rows, int length, double weight, boolean alone) {
         Flow<T> flow = flows.computeIfAbsent(vfmId, id -> new Flow<>());
         retiring.remove(vfmId);
         flow.weight = weight;
@@ -193,6 +208,7 @@ final class FairQueue<T> {
                         length,
                         nextSequence++,
                         flow,
+                        alone,
                         flow.queue.isEmpty() && !running(flow),
                         flow.queue.isEmpty() && running(flow));
         flow.queue.addLast(request);

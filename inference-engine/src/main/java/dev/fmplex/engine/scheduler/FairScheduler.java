@@ -52,12 +52,17 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         final CompletableFuture<Completed<R>> future = new CompletableFuture<>();
         final long admittedNanos;
         final long deadlineNanos;
+
+        /** Background work run instead of the runner, in a batch of its own; null for a request. */
+        final Runnable background;
+
         FairQueue.Request<Entry<P, R>> request;
 
-        Entry(Work<P> work, long admittedNanos, long deadlineNanos) {
+        Entry(Work<P> work, long admittedNanos, long deadlineNanos, Runnable background) {
             this.work = work;
             this.admittedNanos = admittedNanos;
             this.deadlineNanos = deadlineNanos;
+            this.background = background;
         }
     }
 
@@ -114,6 +119,30 @@ public final class FairScheduler<P, R> implements AutoCloseable {
      * @throws AdmissionException when the queue is full, the vFM paused or the scheduler closed
      */
     public CompletableFuture<Completed<R>> submit(Work<P> work, double weight, long deadlineNanos) {
+        return enqueue(work, weight, deadlineNanos, null);
+    }
+
+    /**
+     * Queues background work, such as one step of a training job, as a flow of its own: it runs on
+     * a lane in a batch of its own when its turn comes in the fair order, and is charged the time
+     * it took like any batch, so at a small {@code weight} it takes the backbone's spare time and
+     * at most its weight's share of a busy one, and serving vFMs keep theirs. Its flow is not
+     * reported to the {@link Listener} (it is no vFM); {@link #forget} it when the work is done.
+     *
+     * @param rows,length its size, as a request's, for the cost estimate its tags start from
+     * @return completes when {@code task} has run, exceptionally with what it threw
+     * @throws AdmissionException when the flow's queue is full or the scheduler closed
+     */
+    public CompletableFuture<Completed<R>> submitBackground(
+            String flowId, double weight, int rows, int length, Runnable task) {
+        if (task == null) {
+            throw new IllegalArgumentException("background work needs a task");
+        }
+        return enqueue(new Work<>(flowId, null, rows, length), weight, Long.MAX_VALUE, task);
+    }
+
+    private CompletableFuture<Completed<R>> enqueue(
+            Work<P> work, double weight, long deadlineNanos, Runnable background) {
         if (!(weight > 0)) {
             throw new IllegalArgumentException("weight must be > 0, is " + weight);
         }
@@ -125,8 +154,22 @@ public final class FairScheduler<P, R> implements AutoCloseable {
                     admission.refusal(
                             vfmId, queue.queuedRequests(vfmId), () -> queue.queuedCostMs(vfmId));
             if (refusal == null) {
-                Entry<P, R> entry = new Entry<>(work, clock.getAsLong(), deadlineNanos);
-                entry.request = queue.enqueue(vfmId, entry, work.rows(), work.length(), weight);
+                long now = clock.getAsLong();
+                // A background task has no deadline: it waits for its turn however long.
+                Entry<P, R> entry =
+                        new Entry<>(
+                                work,
+                                now,
+                                background == null ? deadlineNanos : now + Long.MAX_VALUE / 2,
+                                background);
+                entry.request =
+                        queue.enqueue(
+                                vfmId,
+                                entry,
+                                work.rows(),
+                                work.length(),
+                                weight,
+                                background != null);
                 workArrived.signalAll();
                 // A cancelled request (client gone, deadline passed) leaves its queue at once,
                 // so it neither holds a slot under the cap nor keeps its vFM's tags ahead.
@@ -142,7 +185,9 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        listener.requestRejected(vfmId, refusal.reason());
+        if (background == null) {
+            listener.requestRejected(vfmId, refusal.reason());
+        }
         throw refusal;
     }
 
@@ -372,8 +417,15 @@ public final class FairScheduler<P, R> implements AutoCloseable {
         long started = clock.getAsLong();
         List<Outcome<R>> outcomes;
         RuntimeException batchFailure = null;
+        Runnable background = batch.get(0).item().background;
         try {
-            outcomes = runner.run(work);
+            if (background != null) {
+                // Background work forms a batch of its own (FairQueue enqueued it alone).
+                background.run();
+                outcomes = List.of(new Outcome.Done<>(null));
+            } else {
+                outcomes = runner.run(work);
+            }
             if (outcomes.size() != batch.size()) {
                 throw new IllegalStateException(
                         "runner returned "
@@ -409,12 +461,19 @@ public final class FairScheduler<P, R> implements AutoCloseable {
             lock.unlock();
         }
         int batchRows = rows;
-        notify(() -> listener.batchCompleted(batchRows, tasks.size(), paddedTokens, computeMs));
+        if (background == null) {
+            notify(() -> listener.batchCompleted(batchRows, tasks.size(), paddedTokens, computeMs));
+        }
         for (int i = 0; i < batch.size(); i++) {
             Entry<P, R> entry = batch.get(i).item();
             double queueMs = (started - entry.admittedNanos) / 1e6;
             double charge = charged[i];
-            notify(() -> listener.requestCompleted(entry.work.vfmId(), queueMs, computeMs, charge));
+            if (background == null) {
+                notify(
+                        () ->
+                                listener.requestCompleted(
+                                        entry.work.vfmId(), queueMs, computeMs, charge));
+            }
             if (batchFailure != null) {
                 entry.future.completeExceptionally(batchFailure);
             } else if (outcomes.get(i) instanceof Outcome.Failed<R> failed) {

@@ -13,6 +13,7 @@ public final class FormingBatch {
     private int rows;
     private int longest;
     private String firstVfm;
+    private boolean holdsAlone;
 
     FormingBatch(int maxRows, long maxPaddedTokens) {
         this(maxRows, maxPaddedTokens, Double.POSITIVE_INFINITY, null);
@@ -46,6 +47,9 @@ public final class FormingBatch {
         if (isEmpty()) {
             return true;
         }
+        if (holdsAlone || head.alone()) {
+            return false;
+        }
         int newRows = rows + head.rows();
         long paddedTokens = (long) Math.max(longest, head.length()) * newRows;
         return newRows <= maxRows
@@ -57,6 +61,7 @@ public final class FormingBatch {
         if (firstVfm == null) {
             firstVfm = head.vfmId();
         }
+        holdsAlone |= head.alone();
         rows += head.rows();
         longest = Math.max(longest, head.length());
     }

@@ -24,4 +24,12 @@ public interface QueueHead {
 
     /** Longest row in tokens: what a batch holding it pads to. */
     int length();
+
+    /**
+     * Whether it runs in a batch of its own (background work such as a training step): it fits only
+     * an empty batch, and nothing joins a batch that holds it.
+     */
+    default boolean alone() {
+        return false;
+    }
 }

@@ -141,6 +141,46 @@ class FairSchedulerTest {
     }
 
     /**
+     * A training job's steps are background work: each runs in a batch of its own, never mixed with
+     * requests, and a backlogged background flow of weight 0.1 beside a saturated vFM of weight 1
+     * gets 1/11 of the time, charged what it took.
+     */
+    @Test
+    void backgroundWorkRunsAloneAndTakesOnlyItsWeightsShare() {
+        FakeBackbone backbone = new FakeBackbone();
+        FairScheduler<String, String> scheduler = scheduler(backbone, "fair", 8);
+        java.util.concurrent.atomic.AtomicInteger stepsRun =
+                new java.util.concurrent.atomic.AtomicInteger();
+        Runnable trainingStep =
+                () -> {
+                    // A step costs what a full batch of 8 rows of 20 tokens would.
+                    backbone.now.addAndGet(TimeUnit.MICROSECONDS.toNanos(1000 + 50L * 8 * 20));
+                    backbone.batches.add(List.of("training"));
+                    stepsRun.incrementAndGet();
+                };
+        for (int step = 0; step < 800; step++) {
+            while (scheduler.queuedRequests("serving") < 20) {
+                scheduler.submit(work("serving", 1, 20), 1.0, NO_DEADLINE);
+            }
+            while (scheduler.queuedRequests("training") < 2) {
+                scheduler.submitBackground("training", 0.1, 8, 20, trainingStep);
+            }
+            assertThat(scheduler.step()).isTrue();
+        }
+        assertThat(backbone.batches)
+                .filteredOn(batch -> batch.contains("training"))
+                .isNotEmpty()
+                .allMatch(batch -> batch.size() == 1);
+        assertThat(stepsRun.get())
+                .isEqualTo(
+                        (int)
+                                backbone.batches.stream()
+                                        .filter(batch -> batch.contains("training"))
+                                        .count());
+        assertCostShares(scheduler, Map.of("serving", 1.0, "training", 0.1), 0.15);
+    }
+
+    /**
      * The intermittent share error seen over HTTP: measured batch times vary, so each request's
      * charge correction (measured less estimated) is sometimes negative, and clipping every tag at
      * the virtual time dropped those credits, most of all for the weight-4 vFM whose tags sit near

@@ -80,6 +80,11 @@ public final class VfmImporter {
         this.headChoice = new HeadChoice(backbone, prompts);
     }
 
+    /** What of the backbone files may adapt: the sites and names an exported adapter uses. */
+    public AdapterTargets targets() {
+        return backbone;
+    }
+
     /**
      * Validates {@code files} for {@code task} and builds the version in a new sub-manager of
      * {@code parent}, capped once built.
