@@ -51,9 +51,10 @@ class StandaloneFairnessTest {
 
     private static final int WINDOW_REQUESTS = 720;
     private static final double[] WEIGHTS = {1, 2, 4};
+
     /**
-     * Measured at the clients, over HTTP, on a shared two-core machine. On 2026-12-04 three runs
-     * of code whose scheduler had passed at 10% the day before (checked again with that scheduler
+     * Measured at the clients, over HTTP, on a shared two-core machine. On 2026-12-04 three runs of
+     * code whose scheduler had passed at 10% the day before (checked again with that scheduler
      * restored) gave 10.7%, 11.4% and, for the first server, 28.2% for the weight-1 vFM in one
      * round, while FIFO would be off by 130%: the bound leaves that noise room and still fails any
      * real loss of fairness. The scheduler's own shares are held to 10% in FairSchedulerTest and
