@@ -22,6 +22,7 @@ export function mount(container, params) {
   const live = h('dl', { id: 'vfm-live', class: 'tiles' });
   const composition = h('p', { id: 'batch-composition', class: 'muted' });
   const versions = h('div');
+  const training = h('div');
   const events = h('div');
   const files = { chosen: [] };
 
@@ -106,6 +107,7 @@ export function mount(container, params) {
     h('section', { 'aria-labelledby': 'live-title' }, h('h2', { id: 'live-title' }, 'Last minute'), live, composition),
     h('section', { 'aria-labelledby': 'charts-title' }, h('h2', { id: 'charts-title' }, 'Last 5 minutes'), charts),
     h('section', { 'aria-labelledby': 'versions-title' }, h('h2', { id: 'versions-title' }, 'Versions'), versions),
+    h('section', { 'aria-labelledby': 'training-title' }, h('h2', { id: 'training-title' }, 'Training jobs'), training),
     h('section', { 'aria-labelledby': 'events-title' }, h('h2', { id: 'events-title' }, 'Audit trail'), events));
 
   const latency = lineChart(latencyBox, 'Latency', [{ label: 'p50', unit: 'ms' }, { label: 'p99', unit: 'ms' }]);
@@ -156,8 +158,9 @@ export function mount(container, params) {
 
   async function refresh() {
     const mine = ++generation;
-    const [v, stats, history, vs, es] = await Promise.all([
+    const [v, stats, history, vs, es, jobs] = await Promise.all([
       get(base), get(`${base}/stats`), get(`${base}/history`), get(`${base}/versions`), get(`${base}/events`),
+      get(`${base}/training-jobs`),
     ]);
     if (!mounted || mine !== generation) return;
     const first = seen === null;
@@ -213,6 +216,14 @@ export function mount(container, params) {
         h('td', {}, h('ul', { class: 'files' }, ver.files.map((file) => h('li', {},
           `${file.name} (${f.bytes(file.sizeBytes)}) `, h('code', { class: 'sha' }, file.sha256)))))),
       'No version yet: upload the files PEFT saved (above) and the vFM starts serving.'));
+    fill(training, table('training-jobs', [{ label: 'Submitted' }, { label: 'Recipe' }, { label: 'State' }, { label: 'Progress' }, { label: 'Result' }, { label: '' }],
+      jobs.slice().reverse(), (j) => h('tr', { 'data-job': j.id },
+        h('td', {}, f.time(j.createdAt)), h('td', {}, j.recipe), h('td', {}, j.state),
+        h('td', {}, jobProgress(j)), h('td', {}, j.error ?? jobResult(j)),
+        h('td', {}, ['QUEUED', 'RUNNING'].includes(j.state)
+          ? h('button', { type: 'button', onclick: () => run('Cancel', () => call('POST', `/training-jobs/${j.id}/cancel`), () => 'cancel requested') }, 'Cancel')
+          : '')),
+      'No training job yet: POST /vfms/{id}/training-jobs with labelled examples builds a version (README, Training).'));
     fill(events, table('events', [{ label: 'When' }, { label: 'Action' }, { label: 'State' }, { label: 'Version' }, { label: 'Call' }, { label: 'Detail' }],
       es.slice().reverse(), (e) => h('tr', {},
         h('td', {}, f.time(e.at)), h('td', {}, e.action), h('td', {}, `${e.fromState ?? '–'} → ${e.toState}`),
@@ -230,6 +241,27 @@ export function mount(container, params) {
       batch.destroy();
     },
   };
+}
+
+/** Where a job is: its phase, the features read, the last epoch. */
+function jobProgress(j) {
+  if (j.finishedAt) return `finished ${f.time(j.finishedAt)}`;
+  const parts = [j.phase ?? 'queued', `features ${j.featuresDone}/${j.examples}`];
+  if (j.lastEpoch) parts.push(`epoch ${j.lastEpoch.epoch}: validation loss ${j.lastEpoch.validationLoss.toFixed(4)}`);
+  return parts.join(' · ');
+}
+
+/** What a finished job measured, in one line. */
+function jobResult(j) {
+  const r = j.report;
+  if (!r) return '';
+  const made = `version ${j.version}`;
+  if (r.lora) {
+    return `${made}: validation loss ${r.lora.validationLoss.toFixed(4)} (head alone ${r.lora.headValidationLoss.toFixed(4)}), accuracy ${f.percent(r.lora.validationAccuracy)}`;
+  }
+  return r.accuracy !== null && r.accuracy !== undefined
+    ? `${made}: cross-validated accuracy ${f.percent(r.accuracy)}, macro-F1 ${r.macroF1.toFixed(3)}`
+    : `${made}: cross-validated RMSE ${r.rmse.toPrecision(4)}`;
 }
 
 /** The files of a drop: plain files, and the files directly inside a dropped folder. */

@@ -5,14 +5,20 @@ import dev.fmplex.control.routing.WorkerGateway;
 import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.api.TrainingReport;
 import dev.fmplex.model.backbone.BackboneDescriptor;
+import dev.fmplex.model.training.LoraJob;
+import dev.fmplex.model.training.LoraOutcome;
 import dev.fmplex.model.vfm.VfmDeployment;
 import dev.fmplex.worker.inference.BackboneHost;
 import dev.fmplex.worker.inference.VfmDeployments;
 import dev.fmplex.worker.inference.VfmInferenceService;
+import dev.fmplex.worker.training.LoraTrainingService;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -23,12 +29,23 @@ class InProcessWorkerGateway implements WorkerGateway, BackboneSource {
     private final VfmInferenceService inference;
     private final VfmDeployments deployments;
     private final BackboneHost host;
+    private final LoraTrainingService training;
 
     InProcessWorkerGateway(
-            VfmInferenceService inference, VfmDeployments deployments, BackboneHost host) {
+            VfmInferenceService inference,
+            VfmDeployments deployments,
+            BackboneHost host,
+            LoraTrainingService training) {
         this.inference = inference;
         this.deployments = deployments;
         this.host = host;
+        this.training = training;
+    }
+
+    @Override
+    public LoraOutcome trainLora(
+            LoraJob job, Consumer<TrainingReport.Epoch> progress, BooleanSupplier cancelled) {
+        return training.train(job, progress, cancelled);
     }
 
     @Override

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
             "dev.fmplex.standalone",
             "dev.fmplex.control",
             "dev.fmplex.web",
-            "dev.fmplex.worker.inference"
+            "dev.fmplex.worker.inference",
+            "dev.fmplex.worker.training"
         })
 @AutoConfigurationPackage(basePackages = "dev.fmplex.control")
 @ConfigurationPropertiesScan

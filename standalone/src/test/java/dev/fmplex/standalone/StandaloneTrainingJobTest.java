@@ -5,6 +5,7 @@ import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
 
 /**
  * Training jobs over REST on the real server (issue 18, head recipe): a classifier built from 96
@@ -164,6 +168,52 @@ class StandaloneTrainingJobTest {
                     .jsonPath("$.length()")
                     .isEqualTo(1);
 
+            // The same examples as a JSON Lines file: the same seed gives the same head.
+            Map<String, Object> uploaded =
+                    uploadJsonl(admin, topics, examples().replace("},{", "}\n{"), "{\"seed\":7}")
+                            .expectStatus()
+                            .isAccepted()
+                            .expectBody(Map.class)
+                            .returnResult()
+                            .getResponseBody();
+            Map<String, Object> again = awaitFinished(admin, (String) uploaded.get("id"));
+            assertThat(again.get("state")).isEqualTo("SUCCEEDED");
+            assertThat(again.get("version")).isEqualTo(2);
+            assertThat(again.get("report")).isEqualTo(done.get("report"));
+            expectProblem(
+                            uploadJsonl(
+                                    admin,
+                                    topics,
+                                    example("a", "sport")
+                                            + "\n\n"
+                                            + example("b", "cooking")
+                                            + "\n{oops",
+                                    null),
+                            400,
+                            "invalid-request",
+                            "examples[2]")
+                    .jsonPath("$.detail")
+                    .value(d -> assertThat((String) d).contains("line 4"));
+            expectProblem(
+                            uploadJsonl(
+                                    admin,
+                                    topics,
+                                    example("a", "sport")
+                                            + "\n"
+                                            + example("b", "politics")
+                                            + "\n"
+                                            + example("c", "sport")
+                                            + "\n"
+                                            + example("d", "cooking")
+                                            + "\n"
+                                            + example("e", "sport"),
+                                    null),
+                            400,
+                            "invalid-request",
+                            "examples[1].label")
+                    .jsonPath("$.detail")
+                    .value(d -> assertThat((String) d).contains("line 2 of the examples file"));
+
             // An input the backbone cannot take fails the job at that example; nothing stored.
             Map<String, Object> bad =
                     ApiCalls.post(
@@ -193,7 +243,7 @@ class StandaloneTrainingJobTest {
                     .exchange()
                     .expectBody()
                     .jsonPath("$.version")
-                    .isEqualTo(1);
+                    .isEqualTo(2);
 
             // Unknown ids, and another tenant's view of this job: it does not exist.
             expectProblem(
@@ -257,7 +307,7 @@ class StandaloneTrainingJobTest {
                 "examples");
         expectProblem(
                 ApiCalls.post(
-                        admin, path, "{\"recipe\":\"lora\",\"examples\":[" + examples() + "]}"),
+                        admin, path, "{\"recipe\":\"prompt\",\"examples\":[" + examples() + "]}"),
                 400,
                 "invalid-request",
                 "recipe");
@@ -335,6 +385,20 @@ class StandaloneTrainingJobTest {
                 .expectBody()
                 .jsonPath("$.length()")
                 .isEqualTo(0);
+    }
+
+    /** {@code POST /vfms/{id}/training-jobs} as multipart: a JSONL file and optional settings. */
+    private static WebTestClient.ResponseSpec uploadJsonl(
+            WebTestClient client, String vfm, String jsonl, String options) {
+        MultipartBodyBuilder body = new MultipartBodyBuilder();
+        body.part("examples", jsonl.getBytes(StandardCharsets.UTF_8)).filename("examples.jsonl");
+        if (options != null) {
+            body.part("options", options, MediaType.APPLICATION_JSON);
+        }
+        return client.post()
+                .uri("/vfms/{id}/training-jobs", vfm)
+                .body(BodyInserters.fromMultipartData(body.build()))
+                .exchange();
     }
 
     @SuppressWarnings("unchecked")

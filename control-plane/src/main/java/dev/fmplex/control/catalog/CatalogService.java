@@ -323,6 +323,40 @@ public class CatalogService {
                 view.createdAt());
     }
 
+    /**
+     * One stored file of a version, as uploaded or as a training job wrote it.
+     *
+     * @throws FmplexException {@code unknown-file} naming {@code version} or {@code name}
+     */
+    @Transactional(readOnly = true)
+    public byte[] artifact(String id, int version, String name) {
+        UUID uuid = find(id).id();
+        List<ArtifactEntity> files = artifacts.findVersion(uuid, version);
+        if (files.isEmpty()) {
+            throw new FmplexException(
+                    ProblemType.UNKNOWN_FILE,
+                    "version",
+                    "vFM " + id + " has no version " + version);
+        }
+        return files.stream()
+                .filter(f -> f.fileName().equals(name))
+                .findFirst()
+                .map(ArtifactEntity::content)
+                .orElseThrow(
+                        () ->
+                                new FmplexException(
+                                        ProblemType.UNKNOWN_FILE,
+                                        "name",
+                                        "version "
+                                                + version
+                                                + " has no file "
+                                                + name
+                                                + "; it has "
+                                                + files.stream()
+                                                        .map(ArtifactEntity::fileName)
+                                                        .toList()));
+    }
+
     /** Every stored version with its files' sizes and checksums (not their bytes). */
     @Transactional(readOnly = true)
     public List<VersionView> versions(String id) {

@@ -10,6 +10,10 @@ import dev.fmplex.web.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -76,6 +80,29 @@ class LifecycleController {
     @GetMapping("/vfms/{id}/versions")
     Mono<List<VersionView>> versions(@PathVariable String id) {
         return Blocking.call(() -> catalog.versions(id));
+    }
+
+    @Operation(
+            operationId = "downloadVersionFile",
+            summary =
+                    "One file of a vFM version, byte for byte as stored (e.g. the PEFT files a"
+                            + " training job made)")
+    @GetMapping(
+            path = "/vfms/{id}/versions/{version}/files/{name}",
+            produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    Mono<ResponseEntity<byte[]>> file(
+            @PathVariable String id, @PathVariable int version, @PathVariable String name) {
+        return Blocking.call(() -> catalog.artifact(id, version, name))
+                .map(
+                        bytes ->
+                                ResponseEntity.ok()
+                                        .header(
+                                                HttpHeaders.CONTENT_DISPOSITION,
+                                                ContentDisposition.attachment()
+                                                        .filename(name)
+                                                        .build()
+                                                        .toString())
+                                        .body(bytes));
     }
 
     @Operation(operationId = "listEvents", summary = "The audit of a vFM's lifecycle")

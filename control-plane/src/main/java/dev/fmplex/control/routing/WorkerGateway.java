@@ -3,12 +3,19 @@ package dev.fmplex.control.routing;
 import dev.fmplex.model.api.FanOutResponse;
 import dev.fmplex.model.api.InferRequest;
 import dev.fmplex.model.api.InferResponse;
+import dev.fmplex.model.api.TrainingReport;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.training.LoraJob;
+import dev.fmplex.model.training.LoraOutcome;
 import dev.fmplex.model.vfm.VfmDeployment;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
 /** How the control plane reaches the worker(s) that serve vFMs. */
@@ -39,6 +46,23 @@ public interface WorkerGateway {
      */
     default boolean placesItself() {
         return false;
+    }
+
+    /**
+     * Trains a {@code lora} job on a worker that has its backbone, its passes queued beside serving
+     * at the job's weight. Blocking, for as long as training takes. Only the in-process worker of
+     * the standalone server trains in this version.
+     *
+     * @param progress told after each epoch
+     * @throws FmplexException {@code training-unavailable} where the gateway cannot train
+     * @throws RuntimeException when {@code cancelled} turned true (the caller knows it asked)
+     */
+    default LoraOutcome trainLora(
+            LoraJob job, Consumer<TrainingReport.Epoch> progress, BooleanSupplier cancelled) {
+        throw new FmplexException(
+                ProblemType.TRAINING_UNAVAILABLE,
+                null,
+                "training on workers is not available through this gateway");
     }
 
     /** Resident bytes of the vFM's serving version, if a worker has it loaded. */

@@ -32,6 +32,39 @@ final class Folds {
         return fold;
     }
 
+    /**
+     * A stratified validation split: of each class, {@code round(fraction * count)} examples, at
+     * least one, chosen by a seeded shuffle. Every class needs at least two examples, so that one
+     * stays for training.
+     */
+    static boolean[] heldOut(int[] labels, int classes, double fraction, long seed) {
+        Random random = new Random(seed);
+        boolean[] held = new boolean[labels.length];
+        for (int c = 0; c < classes; c++) {
+            List<Integer> members = new ArrayList<>();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] == c) {
+                    members.add(i);
+                }
+            }
+            if (members.isEmpty()) {
+                continue;
+            }
+            if (members.size() < 2) {
+                throw new IllegalArgumentException(
+                        "class " + c + " has one example; a validation split needs two");
+            }
+            Collections.shuffle(members, random);
+            long count =
+                    Math.min(
+                            members.size() - 1, Math.max(1, Math.round(fraction * members.size())));
+            for (int k = 0; k < count; k++) {
+                held[members.get(k)] = true;
+            }
+        }
+        return held;
+    }
+
     static int[] shuffled(int n, int folds, long seed) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) {

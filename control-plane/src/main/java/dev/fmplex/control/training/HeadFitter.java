@@ -57,6 +57,33 @@ public final class HeadFitter {
 
     private HeadFitter() {}
 
+    /**
+     * A classifier head's mean cross-entropy (softmax over its scores) and accuracy on examples it
+     * did not see: how {@code lora} reports the head alone on its validation split.
+     */
+    public static double[] lossAndAccuracy(LinearHead head, double[][] features, int[] labels) {
+        double loss = 0;
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            double[] scores = head.scores(features[i]);
+            double max = Double.NEGATIVE_INFINITY;
+            int best = 0;
+            for (int k = 0; k < scores.length; k++) {
+                if (scores[k] > max) {
+                    max = scores[k];
+                    best = k;
+                }
+            }
+            double sum = 0;
+            for (double score : scores) {
+                sum += Math.exp(score - max);
+            }
+            loss += max + Math.log(sum) - scores[labels[i]];
+            correct += best == labels[i] ? 1 : 0;
+        }
+        return new double[] {loss / labels.length, (double) correct / labels.length};
+    }
+
     /** Classification: {@code labels[i]} in {@code [0, classes)}, at least two classes present. */
     public static ClassifierFit classifier(
             double[][] features, int[] labels, int classes, Options options) {

@@ -64,6 +64,11 @@ public abstract class LoadedBackbone<C> implements ServedBackbone {
         return weights;
     }
 
+    /** Whether {@link #weights()} can be read: false once an execution path released them. */
+    public final boolean holdsWeights() {
+        return weightsReleasedBecause == null;
+    }
+
     /**
      * Frees the DJL copy of the weights, for an execution path that holds its own copy and never
      * reads these again; {@link #config()} stays.

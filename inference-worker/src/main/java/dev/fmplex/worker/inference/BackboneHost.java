@@ -119,6 +119,30 @@ public final class BackboneHost implements AutoCloseable {
         scheduler.start("fmplex-sched-" + name);
     }
 
+    /**
+     * A second, eager copy of a loaded backbone, for work the serving path cannot do (training
+     * needs DJL's autograd, which ONNX Runtime has not): loaded again from where the first copy
+     * came from, on the same device. The caller closes it.
+     *
+     * @throws IllegalArgumentException when no backbone of that name is loaded
+     */
+    public ServedBackbone loadEagerCopy(String name) throws IOException, WeightLoadException {
+        if (!backbones.containsKey(name)) {
+            throw new IllegalArgumentException("backbone " + name + " is not loaded here");
+        }
+        BackboneLoadOptions options =
+                new BackboneLoadOptions(
+                        TorchDevices.select(properties.device()),
+                        properties.maxTokens(),
+                        ExecutionPath.EAGER,
+                        IntraOpThreads.perLane(properties.executorLanes()));
+        Path checkpoint = properties.checkpoints().get(name);
+        BackboneFamilies families = BackboneFamilies.installed();
+        return checkpoint == null
+                ? families.loadBundled(name, options)
+                : families.load(name, checkpoint, options);
+    }
+
     public Optional<HostedBackbone> find(String name) {
         return Optional.ofNullable(backbones.get(name));
     }

@@ -8,8 +8,10 @@ import java.time.Instant;
  * @param state {@code QUEUED}, {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED} or {@code
  *     CANCELLED}
  * @param phase while running: {@code features} (reading the frozen backbone's features of the
- *     examples), {@code fitting}, {@code uploading}
+ *     examples), {@code fitting} (the head), {@code training} ({@code lora}: epochs on the
+ *     backbone), {@code uploading}
  * @param featuresDone examples whose features have been read so far
+ * @param lastEpoch {@code lora}: the latest finished epoch, while running and after
  * @param version the vFM version the job produced, once it succeeded
  * @param error why it failed
  */
@@ -21,6 +23,7 @@ public record TrainingJobView(
         String phase,
         int examples,
         int featuresDone,
+        TrainingReport.Epoch lastEpoch,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,

@@ -41,6 +41,7 @@ public enum ProblemType {
     UNKNOWN_KEY("unknown-key", "Unknown API key", 404),
     UNKNOWN_TENANT("unknown-tenant", "Unknown tenant", 404),
     UNKNOWN_TRAINING_JOB("unknown-training-job", "Unknown training job", 404),
+    UNKNOWN_FILE("unknown-file", "Unknown version or file", 404),
     TRAINING_UNAVAILABLE("training-unavailable", "Training is not available here", 503),
     NO_SUCH_ROUTE("no-such-route", "No such route", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),

@@ -1,0 +1,174 @@
+package dev.fmplex.worker.training;
+
+import dev.fmplex.engine.checkpoint.WeightLoadException;
+import dev.fmplex.engine.extension.peft.PeftExport;
+import dev.fmplex.engine.family.bert.BertLoraTrainer;
+import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.text.EncodedText;
+import dev.fmplex.engine.training.LoraRecipe;
+import dev.fmplex.engine.training.StepGate;
+import dev.fmplex.engine.training.TrainedAdapter;
+import dev.fmplex.model.api.TrainingReport;
+import dev.fmplex.model.problem.FmplexException;
+import dev.fmplex.model.problem.ProblemType;
+import dev.fmplex.model.training.LoraJob;
+import dev.fmplex.model.training.LoraOutcome;
+import dev.fmplex.worker.inference.BackboneHost;
+import dev.fmplex.worker.inference.BackboneHost.HostedBackbone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@code lora} jobs on this worker's BERT-family backbones. Training needs DJL's autograd, so
+ * a backbone that serves on ONNX Runtime (which released its DJL weights) is trained on an eager
+ * copy loaded for the job and freed after it; the copy's forward passes still take their turns on
+ * the serving backbone's scheduler, under the job's own flow, so serving and training share the
+ * machine by weight. The result is written as PEFT files, the format a version is uploaded in.
+ */
+public final class LoraTrainingService {
+
+    private static final Logger log = LoggerFactory.getLogger(LoraTrainingService.class);
+
+    private final BackboneHost host;
+    private final int passRows;
+
+    /**
+     * @param passRows most examples in one forward-backward pass: how long one pass holds the
+     *     backbone, and so how long a serving request may wait behind it
+     */
+    public LoraTrainingService(BackboneHost host, int passRows) {
+        if (passRows < 1) {
+            throw new IllegalArgumentException("passRows must be >= 1, is " + passRows);
+        }
+        this.host = host;
+        this.passRows = passRows;
+    }
+
+    /**
+     * Trains the job's adapter and head; blocking, for as long as the epochs take.
+     *
+     * @param progress told after each epoch
+     * @throws dev.fmplex.engine.training.TrainingCancelledException when {@code cancelled} turned
+     *     true
+     * @throws FmplexException when the backbone is not loaded here or is not of the BERT family
+     */
+    public LoraOutcome train(
+            LoraJob job, Consumer<TrainingReport.Epoch> progress, BooleanSupplier cancelled) {
+        HostedBackbone hosted =
+                host.find(job.backbone())
+                        .orElseThrow(
+                                () ->
+                                        new FmplexException(
+                                                ProblemType.BACKBONE_UNAVAILABLE,
+                                                "backbone",
+                                                "backbone "
+                                                        + job.backbone()
+                                                        + " is not loaded on this worker"));
+        if (!(hosted.served() instanceof BertServedBackbone serving)) {
+            throw new FmplexException(
+                    ProblemType.INVALID_TASK,
+                    "recipe",
+                    "the lora recipe trains BERT-family text backbones; "
+                            + job.backbone()
+                            + " is "
+                            + hosted.served().descriptor().family());
+        }
+        BertServedBackbone eager = serving.holdsWeights() ? serving : eagerCopy(job.backbone());
+        String flow = "training-" + job.jobId();
+        StepGate gate =
+                (rows, length, pass) -> {
+                    try {
+                        hosted.scheduler()
+                                .submitBackground(flow, job.flowWeight(), rows, length, pass)
+                                .join();
+                    } catch (CompletionException e) {
+                        if (e.getCause() instanceof RuntimeException cause) {
+                            throw cause;
+                        }
+                        throw e;
+                    }
+                };
+        try {
+            TrainedAdapter trained =
+                    BertLoraTrainer.of(eager)
+                            .train(
+                                    split(eager, job.trainingTexts(), job.trainingLabels()),
+                                    split(eager, job.validationTexts(), job.validationLabels()),
+                                    new BertLoraTrainer.Head(
+                                            job.layer(),
+                                            job.pooling(),
+                                            job.headWeight(),
+                                            job.headBias()),
+                                    recipe(job),
+                                    passRows,
+                                    gate,
+                                    epoch -> progress.accept(report(epoch)),
+                                    cancelled);
+            return new LoraOutcome(
+                    PeftExport.files(eager.importer().targets(), trained, job.backbone()),
+                    trained.epochs().stream().map(LoraTrainingService::report).toList(),
+                    trained.startValidationLoss(),
+                    trained.bestEpoch(),
+                    trained.stoppedEarly());
+        } finally {
+            hosted.scheduler().forget(flow);
+            if (eager != serving) {
+                eager.close();
+            }
+        }
+    }
+
+    private BertServedBackbone eagerCopy(String name) {
+        long started = System.nanoTime();
+        try {
+            BertServedBackbone copy = (BertServedBackbone) host.loadEagerCopy(name);
+            log.info(
+                    "Loaded an eager copy of backbone {} to train on in {} ms",
+                    name,
+                    (System.nanoTime() - started) / 1_000_000);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (WeightLoadException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static BertLoraTrainer.Split split(
+            BertServedBackbone backbone, List<String> texts, int[] labels) {
+        List<EncodedText> encoded = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            encoded.add(backbone.tokenizer().encode(text));
+        }
+        return new BertLoraTrainer.Split(encoded, labels);
+    }
+
+    private static LoraRecipe recipe(LoraJob job) {
+        return new LoraRecipe(
+                job.rank(),
+                job.alpha(),
+                job.targets().stream().map(Projection::valueOf).toList(),
+                job.learningRate(),
+                job.weightDecay(),
+                job.epochs(),
+                job.batchRows(),
+                job.patience(),
+                job.seed());
+    }
+
+    private static TrainingReport.Epoch report(TrainedAdapter.Epoch epoch) {
+        return new TrainingReport.Epoch(
+                epoch.epoch(),
+                epoch.trainingLoss(),
+                epoch.validationLoss(),
+                epoch.validationAccuracy());
+    }
+}
