@@ -239,6 +239,22 @@ class StandaloneAccessMatrixTest {
                                 404,
                                 Credential.TENANT_ADMIN_B,
                                 404)));
+        all.add(
+                endpoint(
+                        "GET /training-jobs/{id}/events",
+                        c ->
+                                status(
+                                        c,
+                                        HttpMethod.GET,
+                                        "/training-jobs/" + java.util.UUID.randomUUID() + "/events",
+                                        null),
+                        Map.of(
+                                Credential.ADMIN,
+                                404,
+                                Credential.TENANT_ADMIN_A,
+                                404,
+                                Credential.TENANT_ADMIN_B,
+                                404)));
         for (String cluster : List.of("/workers", "/placements")) {
             all.add(
                     endpoint(
@@ -306,6 +322,40 @@ class StandaloneAccessMatrixTest {
                             c -> status(c, HttpMethod.GET, "/vfms/" + target + "/" + part, null),
                             ofTenantA));
         }
+        // The target has no version: its managers learn that, tenant b not even that it exists.
+        all.add(
+                endpoint(
+                        "GET /vfms/{id}/versions/{v}/files/{name}",
+                        c ->
+                                status(
+                                        c,
+                                        HttpMethod.GET,
+                                        "/vfms/" + target + "/versions/1/files/head.safetensors",
+                                        null),
+                        Map.of(
+                                Credential.ADMIN,
+                                404,
+                                Credential.TENANT_ADMIN_A,
+                                404,
+                                Credential.TENANT_ADMIN_B,
+                                404)));
+        // An embedding vFM has no head to train: refused for its managers, unknown to others.
+        all.add(
+                endpoint(
+                        "POST /vfms/{id}/training-jobs",
+                        c ->
+                                status(
+                                        c,
+                                        HttpMethod.POST,
+                                        "/vfms/" + target + "/training-jobs",
+                                        "{\"examples\":[{\"input\":\"a\",\"label\":\"x\"}]}"),
+                        Map.of(
+                                Credential.ADMIN,
+                                422,
+                                Credential.TENANT_ADMIN_A,
+                                422,
+                                Credential.TENANT_ADMIN_B,
+                                404)));
         all.add(
                 endpoint(
                         "PATCH /vfms/{id}",

@@ -9,6 +9,7 @@ import dev.fmplex.model.problem.ProblemType;
 import dev.fmplex.web.Blocking;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Duration;
@@ -44,6 +45,12 @@ class TrainingController {
     /** How often a stream looks at its job besides being told of changes (a missed tick). */
     private static final Duration EVENT_INTERVAL = Duration.ofSeconds(2);
 
+    private static final String CREATE_SUMMARY =
+            "Train the vFM from labelled examples (recipe head or lora); the result becomes its"
+                    + " next version. The examples come inline (JSON body) or as a JSON Lines file"
+                    + " (multipart: part 'examples', one example per line, and optional part"
+                    + " 'options', the JSON body without examples)";
+
     /** The options part is a few settings, never a dataset. */
     private static final int OPTIONS_MAX_BYTES = 64 * 1024;
 
@@ -57,23 +64,20 @@ class TrainingController {
         this.json = json;
     }
 
-    @Operation(
-            operationId = "createTrainingJob",
-            summary =
-                    "Train the vFM's head on the frozen backbone from labelled examples; the"
-                            + " result becomes its next version")
-    @PostMapping("/vfms/{id}/training-jobs")
+    @Operation(operationId = "createTrainingJob", summary = CREATE_SUMMARY)
+    @ApiResponse(responseCode = "202", description = "Accepted: the job, queued")
+    @PostMapping(path = "/vfms/{id}/training-jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<TrainingJobView>> create(
             @PathVariable String id, @RequestBody TrainingJobRequest request) {
         return Blocking.call(() -> jobs.submit(id, request)).map(TrainingController::accepted);
     }
 
-    @Operation(
-            operationId = "uploadTrainingJob",
-            summary =
-                    "The same, with the examples as a JSON Lines file (part 'examples', one"
-                            + " example per line) and the settings as JSON (part 'options', the"
-                            + " body above without examples)")
+    /**
+     * The multipart form of {@code createTrainingJob}. Left out of the API description: one
+     * operation with two bodies makes OpenAPI Generator's Java client refer to a model it never
+     * writes, and that operation's summary already describes this form.
+     */
+    @Operation(hidden = true)
     @PostMapping(path = "/vfms/{id}/training-jobs", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<TrainingJobView>> upload(
             @PathVariable String id,
