@@ -256,8 +256,13 @@ final class HttpServedFmplex implements AutoCloseable {
 
     /** {@code GET /vfms/{id}/stats}. */
     JsonNode stats(String vfmId) throws IOException, InterruptedException {
+        return getAsAdmin("/vfms/" + vfmId + "/stats");
+    }
+
+    /** A {@code GET} as the admin; returns the reply. */
+    JsonNode getAsAdmin(String path) throws IOException, InterruptedException {
         return send(
-                HttpRequest.newBuilder(URI.create(base + "/vfms/" + vfmId + "/stats"))
+                HttpRequest.newBuilder(URI.create(base + path))
                         .header("Authorization", authorization())
                         .timeout(Duration.ofSeconds(30))
                         .GET()
