@@ -1,5 +1,11 @@
 package dev.fmplex.standalone;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.MediaType;
@@ -68,5 +74,67 @@ final class ApiCalls {
         return field == null
                 ? body.jsonPath("$.field").doesNotExist()
                 : body.jsonPath("$.field").isEqualTo(field);
+    }
+
+    /** Polls a training job until it has finished (three minutes at most). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> awaitFinished(WebTestClient client, String jobId) {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        while (true) {
+            Map<String, Object> job =
+                    client.get()
+                            .uri("/training-jobs/{id}", jobId)
+                            .exchange()
+                            .expectStatus()
+                            .isOk()
+                            .expectBody(Map.class)
+                            .returnResult()
+                            .getResponseBody();
+            String state = (String) job.get("state");
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return job;
+            }
+            assertThat(Instant.now()).as("job " + jobId + " still " + state).isBefore(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // poll, gently
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> infer(WebTestClient client, String vfm, List<String> texts) {
+        StringBuilder inputs = new StringBuilder();
+        for (String text : texts) {
+            inputs.append(inputs.isEmpty() ? "" : ",").append('"').append(text).append('"');
+        }
+        Map<String, Object> reply =
+                ApiCalls.post(client, "/vfms/" + vfm + "/infer", "{\"inputs\":[" + inputs + "]}")
+                        .expectStatus()
+                        .isOk()
+                        .expectBody(Map.class)
+                        .returnResult()
+                        .getResponseBody();
+        return (List<Map<String, Object>>) reply.get("outputs");
+    }
+
+    /** {@code texts} inferred 32 at a time, outputs in order. */
+    static List<Map<String, Object>> inferAll(
+            WebTestClient client, String vfm, List<String> texts) {
+        List<Map<String, Object>> outputs = new ArrayList<>();
+        for (int from = 0; from < texts.size(); from += 32) {
+            outputs.addAll(
+                    infer(client, vfm, texts.subList(from, Math.min(texts.size(), from + 32))));
+        }
+        return outputs;
+    }
+
+    /** The embedding vFM's vectors of {@code texts}. */
+    @SuppressWarnings("unchecked")
+    static double[][] embed(WebTestClient client, String vfm, List<String> texts) {
+        List<Map<String, Object>> outputs = inferAll(client, vfm, texts);
+        double[][] x = new double[texts.size()][];
+        for (int i = 0; i < x.length; i++) {
+            List<Number> embedding = (List<Number>) outputs.get(i).get("embedding");
+            x[i] = embedding.stream().mapToDouble(Number::doubleValue).toArray();
+        }
+        return x;
     }
 }

@@ -2,6 +2,8 @@ package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
 import static dev.fmplex.standalone.ApiCalls.createVfm;
+import static dev.fmplex.standalone.ApiCalls.embed;
+import static dev.fmplex.standalone.ApiCalls.inferAll;
 import static dev.fmplex.standalone.ApiCalls.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -107,7 +109,7 @@ class StandaloneHeadFitTest {
             LinearHead head = fit.head();
             upload(admin, classifier, HeadArtifacts.files(head)).expectStatus().isCreated();
 
-            List<Map<String, Object>> served = classify(admin, classifier, texts);
+            List<Map<String, Object>> served = inferAll(admin, classifier, texts);
             for (int i = 0; i < texts.size(); i++) {
                 double[] scores = head.scores(x[i]);
                 double pCooking = 1 / (1 + Math.exp(scores[0] - scores[1]));
@@ -119,50 +121,12 @@ class StandaloneHeadFitTest {
                 assertThat(served.get(i).get("label"))
                         .isEqualTo(head.predictClass(x[i]) == 0 ? "sport" : "cooking");
             }
-            List<Map<String, Object>> fresh = classify(admin, classifier, unseen);
+            List<Map<String, Object>> fresh = inferAll(admin, classifier, unseen);
             for (int i = 0; i < unseen.size(); i++) {
                 assertThat(fresh.get(i).get("label"))
                         .as(unseen.get(i))
                         .isEqualTo(unseenLabels[i] == 0 ? "sport" : "cooking");
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> infer(
-            WebTestClient client, String vfm, List<String> texts) {
-        StringBuilder inputs = new StringBuilder();
-        for (String text : texts) {
-            inputs.append(inputs.isEmpty() ? "" : ",").append('"').append(text).append('"');
-        }
-        Map<String, Object> reply =
-                ApiCalls.post(client, "/vfms/" + vfm + "/infer", "{\"inputs\":[" + inputs + "]}")
-                        .expectStatus()
-                        .isOk()
-                        .expectBody(Map.class)
-                        .returnResult()
-                        .getResponseBody();
-        return (List<Map<String, Object>>) reply.get("outputs");
-    }
-
-    private static List<Map<String, Object>> classify(
-            WebTestClient client, String vfm, List<String> texts) {
-        List<Map<String, Object>> outputs = new ArrayList<>();
-        for (int from = 0; from < texts.size(); from += 32) {
-            outputs.addAll(
-                    infer(client, vfm, texts.subList(from, Math.min(texts.size(), from + 32))));
-        }
-        return outputs;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static double[][] embed(WebTestClient client, String vfm, List<String> texts) {
-        List<Map<String, Object>> outputs = classify(client, vfm, texts);
-        double[][] x = new double[texts.size()][];
-        for (int i = 0; i < x.length; i++) {
-            List<Number> embedding = (List<Number>) outputs.get(i).get("embedding");
-            x[i] = embedding.stream().mapToDouble(Number::doubleValue).toArray();
-        }
-        return x;
     }
 }

@@ -259,6 +259,52 @@ class StandaloneLoraTrainingTest {
         }
     }
 
+    /**
+     * A worker whose training budget is below the eager copy the job needs (the bundled backbone
+     * serves on ONNX Runtime) fails the job before loading anything, saying what it would hold.
+     */
+    @Test
+    void aJobOverTheWorkersTrainingBudgetFailsBeforeItLoadsAnything() {
+        try (StandaloneServer server =
+                StandaloneServer.start(dataDir, "--fmplex.worker.training-memory-mb=64")) {
+            WebTestClient admin = server.client();
+            String sentiment =
+                    createVfm(
+                            admin,
+                            "{\"name\":\"sentiment\",\"backbone\":\""
+                                    + BACKBONE
+                                    + "\",\"task\":"
+                                    + SENTIMENT
+                                    + "}");
+            Map<String, Object> submitted =
+                    ApiCalls.post(
+                                    admin,
+                                    "/vfms/" + sentiment + "/training-jobs",
+                                    "{\"recipe\":\"lora\",\"examples\":"
+                                            + examplesJson(orderTask())
+                                            + "}")
+                            .expectStatus()
+                            .isAccepted()
+                            .expectBody(Map.class)
+                            .returnResult()
+                            .getResponseBody();
+            Map<String, Object> failed =
+                    ApiCalls.awaitFinished(admin, (String) submitted.get("id"));
+            assertThat(failed.get("state")).isEqualTo("FAILED");
+            assertThat((String) failed.get("error"))
+                    .contains(
+                            "training-over-budget at lora",
+                            "eager copy of the backbone",
+                            "training budget of 64 MB");
+            admin.get()
+                    .uri("/vfms/{id}/versions", sentiment)
+                    .exchange()
+                    .expectBody()
+                    .jsonPath("$.length()")
+                    .isEqualTo(0);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> outputs(WebTestClient client, String vfm, String body) {
         return ApiCalls.post(client, "/vfms/" + vfm + "/infer", body)

@@ -1,14 +1,13 @@
 package dev.fmplex.standalone;
 
 import static dev.fmplex.standalone.ApiCalls.BACKBONE;
+import static dev.fmplex.standalone.ApiCalls.awaitFinished;
 import static dev.fmplex.standalone.ApiCalls.createVfm;
 import static dev.fmplex.standalone.ApiCalls.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -399,27 +398,5 @@ class StandaloneTrainingJobTest {
                 .uri("/vfms/{id}/training-jobs", vfm)
                 .body(BodyInserters.fromMultipartData(body.build()))
                 .exchange();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> awaitFinished(WebTestClient client, String jobId) {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (true) {
-            Map<String, Object> job =
-                    client.get()
-                            .uri("/training-jobs/{id}", jobId)
-                            .exchange()
-                            .expectStatus()
-                            .isOk()
-                            .expectBody(Map.class)
-                            .returnResult()
-                            .getResponseBody();
-            String state = (String) job.get("state");
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            assertThat(Instant.now()).as("job " + jobId + " still " + state).isBefore(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000); // poll, gently
-        }
     }
 }

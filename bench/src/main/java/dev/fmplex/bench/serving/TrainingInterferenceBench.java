@@ -102,7 +102,7 @@ public final class TrainingInterferenceBench {
                         percentile(alone, 0.5),
                         percentile(alone, 0.99),
                         ratio,
-                        server.getAsAdmin("/training-jobs/" + job).get("state").asString());
+                        describe(server.getAsAdmin("/training-jobs/" + job)));
             }
             double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf(
@@ -123,6 +123,9 @@ public final class TrainingInterferenceBench {
             throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> phases = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<String> phase =
+                new java.util.concurrent.atomic.AtomicReference<>("queued");
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             Thread t =
@@ -136,7 +139,10 @@ public final class TrainingInterferenceBench {
                                         throw new IllegalStateException(e);
                                     }
                                     if (running.get()) {
-                                        latencies.add((System.nanoTime() - start) / 1e6);
+                                        synchronized (latencies) {
+                                            latencies.add((System.nanoTime() - start) / 1e6);
+                                            phases.add(phase.get());
+                                        }
                                         if (job == null && latencies.size() >= requests) {
                                             running.set(false);
                                         }
@@ -149,7 +155,16 @@ public final class TrainingInterferenceBench {
         }
         if (job != null) {
             while (true) {
-                String state = server.getAsAdmin("/training-jobs/" + job).get("state").asString();
+                var view = server.getAsAdmin("/training-jobs/" + job);
+                String state = view.get("state").asString();
+                if (view.hasNonNull("phase")) {
+                    String name = view.get("phase").asString();
+                    if (name.equals("training")) {
+                        // Before the first epoch: the eager copy loads, the start is evaluated.
+                        name = view.hasNonNull("lastEpoch") ? "epochs" : "training set-up";
+                    }
+                    phase.set(name);
+                }
                 if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
                     break;
                 }
@@ -161,6 +176,34 @@ public final class TrainingInterferenceBench {
             t.join();
         }
         synchronized (latencies) {
+            if (job != null) {
+                Map<String, List<Double>> byPhase = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < latencies.size(); i++) {
+                    byPhase.computeIfAbsent(phases.get(i), k -> new ArrayList<>())
+                            .add(latencies.get(i));
+                }
+                byPhase.forEach(
+                        (name, values) ->
+                                System.out.printf(
+                                        Locale.ROOT,
+                                        "  while %s: %d requests, p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                                        name,
+                                        values.size(),
+                                        percentile(
+                                                values.stream()
+                                                        .mapToDouble(Double::doubleValue)
+                                                        .toArray(),
+                                                0.5),
+                                        percentile(
+                                                values.stream()
+                                                        .mapToDouble(Double::doubleValue)
+                                                        .toArray(),
+                                                0.99),
+                                        values.stream()
+                                                .mapToDouble(Double::doubleValue)
+                                                .max()
+                                                .orElse(0)));
+            }
             double[] values = new double[Math.min(latencies.size(), requests)];
             for (int i = 0; i < values.length; i++) {
                 values[i] = latencies.get(i);
@@ -195,6 +238,19 @@ public final class TrainingInterferenceBench {
                             positive ? "positive" : "negative"));
         }
         return examples;
+    }
+
+    /** The job's end state and how long it ran. */
+    private static String describe(tools.jackson.databind.JsonNode view) {
+        String state = view.get("state").asString();
+        if (!view.hasNonNull("startedAt") || !view.hasNonNull("finishedAt")) {
+            return state;
+        }
+        java.time.Duration ran =
+                java.time.Duration.between(
+                        java.time.Instant.parse(view.get("startedAt").asString()),
+                        java.time.Instant.parse(view.get("finishedAt").asString()));
+        return String.format(Locale.ROOT, "%s in %.1f s", state, ran.toMillis() / 1000.0);
     }
 
     private static double percentile(double[] values, double p) {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class FeatureReader {
 
-    static final int CHUNK = 32;
+    static final int CHUNK = 4;
 
     private final WorkerGateway gateway;
     private final double weight;

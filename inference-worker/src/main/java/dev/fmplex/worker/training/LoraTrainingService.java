@@ -4,7 +4,9 @@ import dev.fmplex.engine.checkpoint.WeightLoadException;
 import dev.fmplex.engine.extension.peft.PeftExport;
 import dev.fmplex.engine.family.bert.BertLoraTrainer;
 import dev.fmplex.engine.family.bert.BertServedBackbone;
+import dev.fmplex.engine.family.bert.BertTrainingMemory;
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.scheduler.Completed;
 import dev.fmplex.engine.text.EncodedText;
 import dev.fmplex.engine.training.LoraRecipe;
 import dev.fmplex.engine.training.StepGate;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -39,17 +42,24 @@ public final class LoraTrainingService {
 
     private final BackboneHost host;
     private final int passRows;
+    private final long budgetBytes;
 
     /**
      * @param passRows most examples in one forward-backward pass: how long one pass holds the
      *     backbone, and so how long a serving request may wait behind it
+     * @param budgetBytes the most one job may hold ({@link BertTrainingMemory}); a job estimated
+     *     over it is refused before it loads anything
      */
-    public LoraTrainingService(BackboneHost host, int passRows) {
+    public LoraTrainingService(BackboneHost host, int passRows, long budgetBytes) {
         if (passRows < 1) {
             throw new IllegalArgumentException("passRows must be >= 1, is " + passRows);
         }
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("budgetBytes must be >= 1, is " + budgetBytes);
+        }
         this.host = host;
         this.passRows = passRows;
+        this.budgetBytes = budgetBytes;
     }
 
     /**
@@ -81,14 +91,21 @@ public final class LoraTrainingService {
                             + " is "
                             + hosted.served().descriptor().family());
         }
+        BertLoraTrainer.Split training = split(serving, job.trainingTexts(), job.trainingLabels());
+        BertLoraTrainer.Split validation =
+                split(serving, job.validationTexts(), job.validationLabels());
+        requireWithinBudget(job, serving, training, validation);
         BertServedBackbone eager = serving.holdsWeights() ? serving : eagerCopy(job.backbone());
         String flow = "training-" + job.jobId();
+        PassTimes times = new PassTimes();
         StepGate gate =
                 (rows, length, pass) -> {
                     try {
-                        hosted.scheduler()
-                                .submitBackground(flow, job.flowWeight(), rows, length, pass)
-                                .join();
+                        times.add(
+                                hosted.scheduler()
+                                        .submitBackground(
+                                                flow, job.flowWeight(), rows, length, pass)
+                                        .join());
                     } catch (CompletionException e) {
                         if (e.getCause() instanceof RuntimeException cause) {
                             throw cause;
@@ -100,8 +117,8 @@ public final class LoraTrainingService {
             TrainedAdapter trained =
                     BertLoraTrainer.of(eager)
                             .train(
-                                    split(eager, job.trainingTexts(), job.trainingLabels()),
-                                    split(eager, job.validationTexts(), job.validationLabels()),
+                                    training,
+                                    validation,
                                     new BertLoraTrainer.Head(
                                             job.layer(),
                                             job.pooling(),
@@ -119,11 +136,78 @@ public final class LoraTrainingService {
                     trained.bestEpoch(),
                     trained.stoppedEarly());
         } finally {
+            log.info("Training job {} on backbone {}: {}", job.jobId(), job.backbone(), times);
             hosted.scheduler().forget(flow);
             if (eager != serving) {
                 eager.close();
             }
         }
+    }
+
+    /**
+     * How long the job's passes held the backbone and waited for it: what serving vFMs beside it
+     * may wait behind one pass is its longest run.
+     */
+    private static final class PassTimes {
+        private int passes;
+        private double runMs;
+        private double maxRunMs;
+        private double waitMs;
+
+        synchronized void add(Completed<?> pass) {
+            passes++;
+            runMs += pass.computeMs();
+            maxRunMs = Math.max(maxRunMs, pass.computeMs());
+            waitMs += pass.queueMs();
+        }
+
+        @Override
+        public synchronized String toString() {
+            return String.format(
+                    Locale.ROOT,
+                    "%d passes ran %.0f ms on the backbone (mean %.1f ms, longest %.1f ms) and"
+                            + " waited %.0f ms for their turns",
+                    passes,
+                    runMs,
+                    passes == 0 ? 0 : runMs / passes,
+                    maxRunMs,
+                    waitMs);
+        }
+    }
+
+    private void requireWithinBudget(
+            LoraJob job,
+            BertServedBackbone serving,
+            BertLoraTrainer.Split training,
+            BertLoraTrainer.Split validation) {
+        int passTokens = 1;
+        for (BertLoraTrainer.Split split : List.of(training, validation)) {
+            for (EncodedText text : split.inputs()) {
+                passTokens = Math.max(passTokens, text.ids().length);
+            }
+        }
+        BertTrainingMemory memory =
+                BertTrainingMemory.estimate(
+                        serving.config(),
+                        serving.holdsWeights() ? 0 : serving.descriptor().parameterBytes(),
+                        job.layer(),
+                        recipe(job).targets(),
+                        job.rank(),
+                        job.headWeight().length,
+                        Math.min(passRows, job.batchRows()),
+                        passTokens);
+        if (memory.totalBytes() > budgetBytes) {
+            throw new FmplexException(
+                    ProblemType.TRAINING_OVER_BUDGET,
+                    "lora",
+                    "the job would hold an estimated "
+                            + memory
+                            + ", over this worker's training budget of "
+                            + budgetBytes / (1024 * 1024)
+                            + " MB (fmplex.worker.training-memory-mb); lower lora.rank, lora.targets,"
+                            + " the longest example or fmplex.worker.training-pass-rows");
+        }
+        log.info("Training job {} will hold an estimated {}", job.jobId(), memory);
     }
 
     private BertServedBackbone eagerCopy(String name) {

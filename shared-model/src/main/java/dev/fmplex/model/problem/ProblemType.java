@@ -43,6 +43,8 @@ public enum ProblemType {
     UNKNOWN_TRAINING_JOB("unknown-training-job", "Unknown training job", 404),
     UNKNOWN_FILE("unknown-file", "Unknown version or file", 404),
     TRAINING_UNAVAILABLE("training-unavailable", "Training is not available here", 503),
+    TRAINING_OVER_BUDGET(
+            "training-over-budget", "Training job over the worker's memory budget", 422),
     NO_SUCH_ROUTE("no-such-route", "No such route", 404),
     METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
     NOT_ACCEPTABLE("not-acceptable", "No acceptable representation", 406),
