@@ -19,6 +19,11 @@ public interface ServedBackbone extends AutoCloseable {
 
     BackboneDescriptor descriptor();
 
+    /** The family's {@code lora} recipe on this backbone; empty for a family that has none. */
+    default java.util.Optional<dev.fmplex.engine.training.LoraTraining> loraTraining() {
+        return java.util.Optional.empty();
+    }
+
     /** The parent of every vFM version's manager: versions live beside batches, under the root. */
     NDManager root();
 

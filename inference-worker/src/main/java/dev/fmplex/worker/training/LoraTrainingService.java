@@ -1,16 +1,11 @@
 package dev.fmplex.worker.training;
 
 import dev.fmplex.engine.checkpoint.WeightLoadException;
-import dev.fmplex.engine.extension.peft.PeftExport;
-import dev.fmplex.engine.family.bert.BertLoraTrainer;
-import dev.fmplex.engine.family.bert.BertServedBackbone;
-import dev.fmplex.engine.family.bert.BertTrainingMemory;
-import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.engine.scheduler.Completed;
-import dev.fmplex.engine.text.EncodedText;
-import dev.fmplex.engine.training.LoraRecipe;
+import dev.fmplex.engine.training.LoraTraining;
 import dev.fmplex.engine.training.StepGate;
-import dev.fmplex.engine.training.TrainedAdapter;
+import dev.fmplex.engine.training.TrainingMemory;
 import dev.fmplex.model.api.TrainingReport;
 import dev.fmplex.model.problem.FmplexException;
 import dev.fmplex.model.problem.ProblemType;
@@ -20,8 +15,6 @@ import dev.fmplex.worker.inference.BackboneHost;
 import dev.fmplex.worker.inference.BackboneHost.HostedBackbone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -30,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@code lora} jobs on this worker's BERT-family backbones. Training needs DJL's autograd, so
- * a backbone that serves on ONNX Runtime (which released its DJL weights) is trained on an eager
- * copy loaded for the job and freed after it; the copy's forward passes still take their turns on
- * the serving backbone's scheduler, under the job's own flow, so serving and training share the
- * machine by weight. The result is written as PEFT files, the format a version is uploaded in.
+ * Runs {@code lora} jobs on this worker's backbones whose family trains them ({@link
+ * ServedBackbone#loraTraining()}). Training needs DJL's autograd, so a backbone that serves on ONNX
+ * Runtime (which released its DJL weights) is trained on an eager copy loaded for the job and freed
+ * after it; every forward-backward pass takes its turn on the serving backbone's scheduler, under
+ * the job's own flow, so serving and training share the machine by weight. A job estimated over the
+ * worker's memory budget is refused before it loads anything.
  */
 public final class LoraTrainingService {
 
@@ -47,8 +41,8 @@ public final class LoraTrainingService {
     /**
      * @param passRows most examples in one forward-backward pass: how long one pass holds the
      *     backbone, and so how long a serving request may wait behind it
-     * @param budgetBytes the most one job may hold ({@link BertTrainingMemory}); a job estimated
-     *     over it is refused before it loads anything
+     * @param budgetBytes the most one job may hold ({@link TrainingMemory}); a job estimated over
+     *     it is refused before it loads anything
      */
     public LoraTrainingService(BackboneHost host, int passRows, long budgetBytes) {
         if (passRows < 1) {
@@ -82,20 +76,19 @@ public final class LoraTrainingService {
                                                 "backbone "
                                                         + job.backbone()
                                                         + " is not loaded on this worker"));
-        if (!(hosted.served() instanceof BertServedBackbone serving)) {
-            throw new FmplexException(
-                    ProblemType.INVALID_TASK,
-                    "recipe",
-                    "the lora recipe trains BERT-family text backbones; "
-                            + job.backbone()
-                            + " is "
-                            + hosted.served().descriptor().family());
-        }
-        BertLoraTrainer.Split training = split(serving, job.trainingTexts(), job.trainingLabels());
-        BertLoraTrainer.Split validation =
-                split(serving, job.validationTexts(), job.validationLabels());
-        requireWithinBudget(job, serving, training, validation);
-        BertServedBackbone eager = serving.holdsWeights() ? serving : eagerCopy(job.backbone());
+        LoraTraining training =
+                hosted.served()
+                        .loraTraining()
+                        .orElseThrow(
+                                () ->
+                                        new FmplexException(
+                                                ProblemType.INVALID_TASK,
+                                                "recipe",
+                                                "the lora recipe trains BERT-family text backbones; "
+                                                        + job.backbone()
+                                                        + " is "
+                                                        + hosted.served().descriptor().family()));
+        requireWithinBudget(job, training.estimate(job, passRows));
         String flow = "training-" + job.jobId();
         PassTimes times = new PassTimes();
         StepGate gate =
@@ -114,34 +107,27 @@ public final class LoraTrainingService {
                     }
                 };
         try {
-            TrainedAdapter trained =
-                    BertLoraTrainer.of(eager)
-                            .train(
-                                    training,
-                                    validation,
-                                    new BertLoraTrainer.Head(
-                                            job.layer(),
-                                            job.pooling(),
-                                            job.headWeight(),
-                                            job.headBias()),
-                                    recipe(job),
-                                    passRows,
-                                    gate,
-                                    epoch -> progress.accept(report(epoch)),
-                                    cancelled);
-            return new LoraOutcome(
-                    PeftExport.files(eager.importer().targets(), trained, job.backbone()),
-                    trained.epochs().stream().map(LoraTrainingService::report).toList(),
-                    trained.startValidationLoss(),
-                    trained.bestEpoch(),
-                    trained.stoppedEarly());
+            return training.train(
+                    job, passRows, () -> eagerCopy(job.backbone()), gate, progress, cancelled);
         } finally {
             log.info("Training job {} on backbone {}: {}", job.jobId(), job.backbone(), times);
             hosted.scheduler().forget(flow);
-            if (eager != serving) {
-                eager.close();
-            }
         }
+    }
+
+    private void requireWithinBudget(LoraJob job, TrainingMemory memory) {
+        if (memory.totalBytes() > budgetBytes) {
+            throw new FmplexException(
+                    ProblemType.TRAINING_OVER_BUDGET,
+                    "lora",
+                    "the job would hold an estimated "
+                            + memory
+                            + ", over this worker's training budget of "
+                            + budgetBytes / (1024 * 1024)
+                            + " MB (fmplex.worker.training-memory-mb); lower lora.rank, lora.targets,"
+                            + " the longest example or fmplex.worker.training-pass-rows");
+        }
+        log.info("Training job {} will hold an estimated {}", job.jobId(), memory);
     }
 
     /**
@@ -175,45 +161,10 @@ public final class LoraTrainingService {
         }
     }
 
-    private void requireWithinBudget(
-            LoraJob job,
-            BertServedBackbone serving,
-            BertLoraTrainer.Split training,
-            BertLoraTrainer.Split validation) {
-        int passTokens = 1;
-        for (BertLoraTrainer.Split split : List.of(training, validation)) {
-            for (EncodedText text : split.inputs()) {
-                passTokens = Math.max(passTokens, text.ids().length);
-            }
-        }
-        BertTrainingMemory memory =
-                BertTrainingMemory.estimate(
-                        serving.config(),
-                        serving.holdsWeights() ? 0 : serving.descriptor().parameterBytes(),
-                        job.layer(),
-                        recipe(job).targets(),
-                        job.rank(),
-                        job.headWeight().length,
-                        Math.min(passRows, job.batchRows()),
-                        passTokens);
-        if (memory.totalBytes() > budgetBytes) {
-            throw new FmplexException(
-                    ProblemType.TRAINING_OVER_BUDGET,
-                    "lora",
-                    "the job would hold an estimated "
-                            + memory
-                            + ", over this worker's training budget of "
-                            + budgetBytes / (1024 * 1024)
-                            + " MB (fmplex.worker.training-memory-mb); lower lora.rank, lora.targets,"
-                            + " the longest example or fmplex.worker.training-pass-rows");
-        }
-        log.info("Training job {} will hold an estimated {}", job.jobId(), memory);
-    }
-
-    private BertServedBackbone eagerCopy(String name) {
+    private ServedBackbone eagerCopy(String name) {
         long started = System.nanoTime();
         try {
-            BertServedBackbone copy = (BertServedBackbone) host.loadEagerCopy(name);
+            ServedBackbone copy = host.loadEagerCopy(name);
             log.info(
                     "Loaded an eager copy of backbone {} to train on in {} ms",
                     name,
@@ -224,35 +175,5 @@ public final class LoraTrainingService {
         } catch (WeightLoadException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-    }
-
-    private static BertLoraTrainer.Split split(
-            BertServedBackbone backbone, List<String> texts, int[] labels) {
-        List<EncodedText> encoded = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            encoded.add(backbone.tokenizer().encode(text));
-        }
-        return new BertLoraTrainer.Split(encoded, labels);
-    }
-
-    private static LoraRecipe recipe(LoraJob job) {
-        return new LoraRecipe(
-                job.rank(),
-                job.alpha(),
-                job.targets().stream().map(Projection::valueOf).toList(),
-                job.learningRate(),
-                job.weightDecay(),
-                job.epochs(),
-                job.batchRows(),
-                job.patience(),
-                job.seed());
-    }
-
-    private static TrainingReport.Epoch report(TrainedAdapter.Epoch epoch) {
-        return new TrainingReport.Epoch(
-                epoch.epoch(),
-                epoch.trainingLoss(),
-                epoch.validationLoss(),
-                epoch.validationAccuracy());
     }
 }

@@ -121,6 +121,11 @@ public final class BertServedBackbone extends LoadedBackbone<BertConfig> {
         }
     }
 
+    @Override
+    public java.util.Optional<dev.fmplex.engine.training.LoraTraining> loraTraining() {
+        return java.util.Optional.of(new BertLoraTraining(this));
+    }
+
     public TextTokenizer tokenizer() {
         return tokenizer;
     }

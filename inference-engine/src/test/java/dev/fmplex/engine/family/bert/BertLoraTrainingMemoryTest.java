@@ -3,19 +3,20 @@ package dev.fmplex.engine.family.bert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fmplex.engine.nn.Projection;
+import dev.fmplex.engine.training.TrainingMemory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The training memory estimate, worked by hand for MiniLM's shape. */
-class BertTrainingMemoryTest {
+class BertLoraTrainingMemoryTest {
 
     private static final BertConfig MINILM =
             new BertConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f);
 
     @Test
     void countsTheAdapterWithItsGradientAndMomentsAndOnePassOfActivations() {
-        BertTrainingMemory memory =
-                BertTrainingMemory.estimate(
+        TrainingMemory memory =
+                BertLoraTraining.estimate(
                         MINILM,
                         90_000_000L,
                         1,
@@ -36,8 +37,8 @@ class BertTrainingMemoryTest {
 
     @Test
     void theFeedForwardProjectionsUseTheIntermediateWidthAndLayersMultiply() {
-        BertTrainingMemory one =
-                BertTrainingMemory.estimate(
+        TrainingMemory one =
+                BertLoraTraining.estimate(
                         MINILM,
                         0,
                         1,
@@ -46,8 +47,8 @@ class BertTrainingMemoryTest {
                         3,
                         1,
                         8);
-        BertTrainingMemory three =
-                BertTrainingMemory.estimate(
+        TrainingMemory three =
+                BertLoraTraining.estimate(
                         MINILM,
                         0,
                         3,
