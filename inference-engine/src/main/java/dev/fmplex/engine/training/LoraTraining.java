@@ -1,6 +1,5 @@
 package dev.fmplex.engine.training;
 
-import dev.fmplex.engine.execution.ServedBackbone;
 import dev.fmplex.model.api.TrainingReport;
 import dev.fmplex.model.training.LoraJob;
 import dev.fmplex.model.training.LoraOutcome;
@@ -8,16 +7,20 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * A backbone family's {@code lora} recipe, as a worker sees it ({@link
- * ServedBackbone#loraTraining()}): the worker schedules, budgets and logs; the family tokenizes,
+ * A backbone family's {@code lora} recipe, as a worker sees it ({@code
+ * ServedBackbone.loraTraining()}): the worker schedules, budgets and logs; the family tokenizes,
  * trains and writes the PEFT files, so the worker names no family.
  */
 public interface LoraTraining {
 
-    /** Loads an eager copy of the serving backbone to train on; the training closes it. */
+    /**
+     * Loads an eager copy of the serving backbone (a {@code ServedBackbone} of the same family) to
+     * train on; the training closes it. Typed as what it must be to the trainer, closeable, so this
+     * package stays below {@code execution}.
+     */
     @FunctionalInterface
     interface EagerCopy {
-        ServedBackbone load();
+        AutoCloseable load();
     }
 
     /**
